@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "cairn",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cairn", targets: ["cairn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Value types every layer shares: names, ids, ETags, the S3 error table.
+        .target(name: "CairnModel"),
+        // C kernels for checksums no Swift package here provides (CRC32C, CRC64NVME) and zlib's CRC32.
+        .target(name: "CCairnHashing", linkerSettings: [.linkedLibrary("z")]),
+        // One streaming pass computing MD5 + SHA-256 + the requested checksum.
+        .target(name: "CairnHashing", dependencies: [
+            "CairnModel", "CCairnHashing",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // SigV4 signing and verification, pure functions over canonical requests.
+        .target(name: "CairnSigV4", dependencies: [
+            "CairnModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // S3 wire protocol: endpoint parsing, XML bodies, error XML, ranges, dates.
+        .target(name: "CairnProtocol", dependencies: [
+            "CairnModel",
+            .product(name: "XMLCoder", package: "XMLCoder"),
+        ]),
+        // The core: bucket / object / multipart services over small store protocols.
+        .target(name: "CairnStorage", dependencies: [
+            "CairnModel", "CairnHashing", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "CairnStorageFS", dependencies: [
+            "CairnStorage", "CairnHashing",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "_NIOFileSystem", package: "swift-nio"),
+        ]),
+        .target(name: "CairnMetadataSQLite", dependencies: [
+            "CairnStorage",
+            .product(name: "SQLiteNIO", package: "sqlite-nio"),
+        ]),
+        .target(name: "CairnServer", dependencies: [
+            "CairnModel", "CairnProtocol", "CairnSigV4", "CairnStorage", "CairnHashing",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        .target(name: "CairnCLI", dependencies: [
+            "CairnServer", "CairnStorageFS", "CairnMetadataSQLite",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "cairn", dependencies: ["CairnCLI"]),
+        .testTarget(name: "CairnTests", dependencies: [
+            "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnStorage",
+        ]),
+    ]
+)

@@ -1,0 +1,84 @@
+import ArgumentParser
+import CairnMetadataSQLite
+import CairnModel
+import CairnServer
+import CairnStorage
+import CairnStorageFS
+import Foundation
+import Logging
+
+/// `cairn server`: the store on its embedded default (one data folder, SQLite metadata).
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the S3 server on a data folder (SQLite metadata, blob files).")
+
+    @Option(help: "Data folder (created if missing).")
+    var data: String = "./cairn-data"
+
+    @Option(help: "Address to listen on, HOST:PORT.")
+    var address: String = "127.0.0.1:9000"
+
+    @Option(name: .customLong("access-key"), help: "Access key of the single user (default: $CAIRN_ACCESS_KEY).")
+    var accessKey: String?
+
+    @Option(name: .customLong("secret-key"), help: "Secret key of the single user (default: $CAIRN_SECRET_KEY).")
+    var secretKey: String?
+
+    @Option(help: "JSON users file: {\"users\": [{\"accessKey\", \"secretKey\", \"id\", \"displayName\"}]}.")
+    var users: String?
+
+    @Option(help: "Domain for virtual-hosted-style requests (bucket.DOMAIN).")
+    var domain: String?
+
+    @Option(name: .customLong("region"), help: "Region the server reports.")
+    var region: String = "us-east-1"
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    static let defaultAccessKey = "cairnadmin"
+    static let defaultSecretKey = "cairnadmin-secret-key"
+
+    func validate() throws {
+        guard parseAddress() != nil else { throw ValidationError("--address must be HOST:PORT, e.g. 127.0.0.1:9000") }
+        if (accessKey == nil) != (secretKey == nil) { throw ValidationError("--access-key and --secret-key go together") }
+    }
+
+    func parseAddress() -> (String, Int)? {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        var host = String(address[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "cairn")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let directory = try loadUsers(logger: logger)
+        let (host, port) = parseAddress()!
+        let root = URL(fileURLWithPath: data).standardizedFileURL.path
+        let blobs = try FileBlobStore(root: root)
+        let metadata = try await SQLiteMetadataStore.open(path: root + "/metadata.sqlite", logger: logger)
+        let storage = Storage(blobs: blobs, metadata: metadata, region: region)
+        logger.info("data folder \(root), SQLite metadata")
+        try await S3Server.run(storage: storage,
+                               configuration: S3ServerConfiguration(host: host, port: port, users: directory, domain: domain),
+                               logger: logger)
+    }
+
+    func loadUsers(logger: Logger) throws -> UserDirectory {
+        if let users { return try UserDirectory.load(path: users) }
+        let env = ProcessInfo.processInfo.environment
+        var key = accessKey ?? env["CAIRN_ACCESS_KEY"]
+        var secret = secretKey ?? env["CAIRN_SECRET_KEY"]
+        if key == nil || secret == nil {
+            key = Self.defaultAccessKey
+            secret = Self.defaultSecretKey
+            logger.warning("no credentials configured: using the default pair \(Self.defaultAccessKey) / \(Self.defaultSecretKey); set CAIRN_ACCESS_KEY and CAIRN_SECRET_KEY")
+        }
+        return UserDirectory(users: [UserIdentity(accessKey: key!, secretKey: secret!, id: UserDirectory.canonicalID(for: key!),
+                                                  displayName: key!)])
+    }
+}

@@ -1,0 +1,29 @@
+import CairnModel
+import CairnStorage
+import Foundation
+
+/// The parts of an object record kept as one JSON column: headers, checksum and manifest.
+/// They are read and written whole, never queried, so a column each would buy nothing.
+struct ObjectInfoJSON: Codable {
+    var headers: ObjectHeaders
+    var checksum: Checksum?
+    var checksumType: String?
+    var segments: [BlobSegment]
+    var parts: [ManifestPart]
+
+    init(_ r: ObjectRecord) {
+        headers = r.headers
+        checksum = r.checksum
+        checksumType = r.checksumType
+        segments = r.segments
+        parts = r.parts
+    }
+
+    static func encode(_ r: ObjectRecord) throws -> String {
+        String(decoding: try JSONEncoder().encode(ObjectInfoJSON(r)), as: UTF8.self)
+    }
+
+    static func decode(_ s: String) throws -> ObjectInfoJSON {
+        try JSONDecoder().decode(ObjectInfoJSON.self, from: Data(s.utf8))
+    }
+}

@@ -1,0 +1,90 @@
+import CairnModel
+import CairnStorage
+import Foundation
+import SQLiteNIO
+
+extension SQLiteMetadataStore {
+    static let objectColumns = "bucket, key, size, etag, last_modified_ms, owner_id, owner_name, info"
+
+    public func object(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord? {
+        try await reader.query("SELECT \(Self.objectColumns) FROM objects WHERE bucket = ? AND key = ?",
+                               [.text(bucket.rawValue), .text(key.rawValue)]).first.map(Self.objectRecord)
+    }
+
+    public func putObject(_ o: ObjectRecord, precondition: @Sendable (ObjectRecord?) throws -> Void) async throws -> [BlobID] {
+        let info = try ObjectInfoJSON.encode(o)
+        return try await transaction { db in
+            if try await db.query("SELECT 1 FROM buckets WHERE name = ?", [.text(o.bucket.rawValue)]).isEmpty {
+                throw S3Error(.noSuchBucket, fields: [("BucketName", o.bucket.rawValue)])
+            }
+            let old = try await db.query("SELECT \(Self.objectColumns) FROM objects WHERE bucket = ? AND key = ?",
+                                         [.text(o.bucket.rawValue), .text(o.key.rawValue)]).first.map(Self.objectRecord)
+            try precondition(old)
+            _ = try await db.query(
+                "INSERT OR REPLACE INTO objects (\(Self.objectColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [.text(o.bucket.rawValue), .text(o.key.rawValue), .integer(Int(o.size)), .text(o.etag.value),
+                 .integer(Int(o.lastModified.millisecondsSince1970)), .text(o.owner.id), .text(o.owner.displayName), .text(info)])
+            return old?.blobs ?? []
+        }
+    }
+
+    public func deleteObject(_ bucket: BucketName, _ key: ObjectKey) async throws -> [BlobID] {
+        try await transaction { db in
+            let old = try await db.query("SELECT \(Self.objectColumns) FROM objects WHERE bucket = ? AND key = ?",
+                                         [.text(bucket.rawValue), .text(key.rawValue)]).first.map(Self.objectRecord)
+            guard let old else { return [] }
+            _ = try await db.query("DELETE FROM objects WHERE bucket = ? AND key = ?", [.text(bucket.rawValue), .text(key.rawValue)])
+            return old.blobs
+        }
+    }
+
+    public func listObjects(_ bucket: BucketName, prefix: String, after: String?, limit: Int) async throws -> [ObjectRecord] {
+        // A range scan of the primary key: [max(prefix, after), prefix + U+10FFFF).
+        var sql = "SELECT \(Self.objectColumns) FROM objects WHERE bucket = ?"
+        var binds: [SQLiteData] = [.text(bucket.rawValue)]
+        if !prefix.isEmpty {
+            sql += " AND key >= ? AND key < ?"
+            binds += [.text(prefix), .text(prefix + "\u{10FFFF}")]
+        }
+        if let after {
+            sql += " AND key > ?"
+            binds.append(.text(after))
+        }
+        sql += " ORDER BY key LIMIT ?"
+        binds.append(.integer(limit))
+        return try await reader.query(sql, binds).map(Self.objectRecord).filter { $0.key.rawValue.hasPrefix(prefix) }
+    }
+
+    public func referencedBlobs() async throws -> Set<BlobID> {
+        var out = Set<BlobID>()
+        for row in try await reader.query("SELECT info FROM objects") {
+            guard let s = row.column("info")?.string, let info = try? ObjectInfoJSON.decode(s) else { continue }
+            for seg in info.segments { out.insert(seg.blob) }
+        }
+        return out
+    }
+
+    static func objectRecord(_ row: SQLiteRow) -> ObjectRecord {
+        let info = (try? ObjectInfoJSON.decode(row.column("info")?.string ?? "")) ??
+            ObjectInfoJSON(headers: ObjectHeaders(), checksum: nil, checksumType: nil, segments: [], parts: [])
+        return ObjectRecord(
+            bucket: BucketName(unchecked: row.column("bucket")?.string ?? ""),
+            key: ObjectKey(unchecked: row.column("key")?.string ?? ""),
+            size: Int64(row.column("size")?.integer ?? 0),
+            etag: ETag(row.column("etag")?.string ?? ""),
+            lastModified: Date(milliseconds: Int64(row.column("last_modified_ms")?.integer ?? 0)),
+            owner: Owner(id: row.column("owner_id")?.string ?? "", displayName: row.column("owner_name")?.string ?? ""),
+            headers: info.headers, checksum: info.checksum, checksumType: info.checksumType,
+            segments: info.segments, parts: info.parts)
+    }
+}
+
+extension ObjectInfoJSON {
+    init(headers: ObjectHeaders, checksum: Checksum?, checksumType: String?, segments: [BlobSegment], parts: [ManifestPart]) {
+        self.headers = headers
+        self.checksum = checksum
+        self.checksumType = checksumType
+        self.segments = segments
+        self.parts = parts
+    }
+}

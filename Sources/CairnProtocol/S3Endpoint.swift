@@ -1,0 +1,188 @@
+import CairnModel
+
+/// One S3 operation, parsed once from method + path + query + headers. Cases carry only what came
+/// from the URL; headers are read by the handler through typed accessors.
+public enum S3Endpoint: Sendable, Equatable {
+    case listBuckets
+    case createBucket(String)
+    case deleteBucket(String)
+    case headBucket(String)
+    case getBucketLocation(String)
+    case listObjectsV1(String)
+    case listObjectsV2(String)
+    case listObjectVersions(String)
+    case deleteObjects(String)
+    case listMultipartUploads(String)
+    case putObject(String, String)
+    case copyObject(String, String)
+    case getObject(String, String)
+    case headObject(String, String)
+    case deleteObject(String, String)
+    case createMultipartUpload(String, String)
+    case uploadPart(String, String, partNumber: String, uploadID: String)
+    case uploadPartCopy(String, String, partNumber: String, uploadID: String)
+    case completeMultipartUpload(String, String, uploadID: String)
+    case abortMultipartUpload(String, String, uploadID: String)
+    case listParts(String, String, uploadID: String)
+    /// A valid S3 request Cairn does not implement (the name is the subresource or operation).
+    case notImplemented(String)
+
+    /// AWS's operation name, for logs and metrics.
+    public var operationName: String {
+        switch self {
+        case .listBuckets: return "ListBuckets"
+        case .createBucket: return "CreateBucket"
+        case .deleteBucket: return "DeleteBucket"
+        case .headBucket: return "HeadBucket"
+        case .getBucketLocation: return "GetBucketLocation"
+        case .listObjectsV1: return "ListObjects"
+        case .listObjectsV2: return "ListObjectsV2"
+        case .listObjectVersions: return "ListObjectVersions"
+        case .deleteObjects: return "DeleteObjects"
+        case .listMultipartUploads: return "ListMultipartUploads"
+        case .putObject: return "PutObject"
+        case .copyObject: return "CopyObject"
+        case .getObject: return "GetObject"
+        case .headObject: return "HeadObject"
+        case .deleteObject: return "DeleteObject"
+        case .createMultipartUpload: return "CreateMultipartUpload"
+        case .uploadPart: return "UploadPart"
+        case .uploadPartCopy: return "UploadPartCopy"
+        case .completeMultipartUpload: return "CompleteMultipartUpload"
+        case .abortMultipartUpload: return "AbortMultipartUpload"
+        case .listParts: return "ListParts"
+        case .notImplemented(let n): return n
+        }
+    }
+}
+
+/// Where bucket and key are in the URL: path-style always; virtual-hosted when a domain is set.
+public struct AddressingConfig: Sendable {
+    /// With `example.com`, `Host: bucket.example.com` names the bucket.
+    public var domain: String?
+    public init(domain: String? = nil) { self.domain = domain }
+}
+
+/// Bucket subresources that Cairn does not implement: answered with 501 NotImplemented, never
+/// mistaken for a plain GET/PUT of the bucket.
+let unimplementedBucketSubresources: Set<String> = [
+    "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle",
+    "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
+    "publicAccessBlock", "replication", "requestPayment", "tagging", "versioning", "website", "metadataTable",
+    "session",
+]
+let unimplementedObjectSubresources: Set<String> = [
+    "acl", "attributes", "legal-hold", "retention", "tagging", "torrent", "restore", "select", "renameObject",
+]
+
+extension S3Endpoint {
+    /// Parses a request. `rawPath` is the encoded path from the request line.
+    public static func parse(method: String, rawPath: String, query: [(String, String)], host: String?,
+                             hasCopySource: Bool, addressing: AddressingConfig) throws(S3Error) -> S3Endpoint {
+        let (bucketOrNil, keyOrNil) = splitBucketKey(rawPath: rawPath, host: host, addressing: addressing)
+        let q = Dictionary(query, uniquingKeysWith: { a, _ in a })
+        guard let bucket = bucketOrNil else {
+            guard method == "GET" else { throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "SERVICE")]) }
+            return .listBuckets
+        }
+        guard let key = keyOrNil else { return try parseBucket(method, bucket, q) }
+        return try parseObject(method, bucket, key, q, hasCopySource: hasCopySource)
+    }
+
+    static func parseBucket(_ method: String, _ b: String, _ q: [String: String]) throws(S3Error) -> S3Endpoint {
+        if let sub = q.keys.first(where: unimplementedBucketSubresources.contains) { return .notImplemented(sub) }
+        switch method {
+        case "GET":
+            if q["location"] != nil { return .getBucketLocation(b) }
+            if q["uploads"] != nil { return .listMultipartUploads(b) }
+            if q["versions"] != nil { return .listObjectVersions(b) }
+            if q["list-type"] == "2" { return .listObjectsV2(b) }
+            return .listObjectsV1(b)
+        case "HEAD": return .headBucket(b)
+        case "PUT": return .createBucket(b)
+        case "DELETE": return .deleteBucket(b)
+        case "POST":
+            if q["delete"] != nil { return .deleteObjects(b) }
+            return .notImplemented("PostObject")
+        default:
+            throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "BUCKET")])
+        }
+    }
+
+    static func parseObject(_ method: String, _ b: String, _ k: String, _ q: [String: String],
+                            hasCopySource: Bool) throws(S3Error) -> S3Endpoint {
+        if let sub = q.keys.first(where: unimplementedObjectSubresources.contains) { return .notImplemented(sub) }
+        let uploadID = q["uploadId"]
+        switch method {
+        case "GET":
+            if let u = uploadID { return .listParts(b, k, uploadID: u) }
+            return .getObject(b, k)
+        case "HEAD": return .headObject(b, k)
+        case "PUT":
+            if let u = uploadID, let n = q["partNumber"] {
+                return hasCopySource ? .uploadPartCopy(b, k, partNumber: n, uploadID: u) : .uploadPart(b, k, partNumber: n, uploadID: u)
+            }
+            return hasCopySource ? .copyObject(b, k) : .putObject(b, k)
+        case "POST":
+            if q["uploads"] != nil { return .createMultipartUpload(b, k) }
+            if let u = uploadID { return .completeMultipartUpload(b, k, uploadID: u) }
+            return .notImplemented("PostObject")
+        case "DELETE":
+            if let u = uploadID { return .abortMultipartUpload(b, k, uploadID: u) }
+            return .deleteObject(b, k)
+        default:
+            throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "OBJECT")])
+        }
+    }
+
+    /// Bucket and key from the raw path (and Host for virtual-hosted style). The key is the decoded
+    /// remainder of the path, kept byte for byte: empty segments and trailing slashes are part of it.
+    public static func splitBucketKey(rawPath: String, host: String?, addressing: AddressingConfig) -> (String?, String?) {
+        var path = Substring(rawPath)
+        if let qi = path.firstIndex(of: "?") { path = path[..<qi] }
+        if let domain = addressing.domain, let host = host.map(stripPort), host.hasSuffix("." + domain) {
+            let bucket = String(host.dropLast(domain.count + 1))
+            let key = path.hasPrefix("/") ? path.dropFirst() : path
+            return (bucket, key.isEmpty ? nil : URIDecoding.decode(key))
+        }
+        let trimmed = path.hasPrefix("/") ? path.dropFirst() : path
+        guard !trimmed.isEmpty else { return (nil, nil) }
+        guard let slash = trimmed.firstIndex(of: "/") else { return (URIDecoding.decode(trimmed), nil) }
+        let bucket = URIDecoding.decode(trimmed[..<slash])
+        let key = trimmed[trimmed.index(after: slash)...]
+        return (bucket, key.isEmpty ? nil : URIDecoding.decode(key))
+    }
+
+    static func stripPort(_ host: String) -> String {
+        if host.hasPrefix("[") { return host }
+        if let c = host.lastIndex(of: ":") { return String(host[..<c]) }
+        return host
+    }
+}
+
+/// Percent-decoding for paths (no `+` to space).
+public enum URIDecoding {
+    public static func decode(_ s: some StringProtocol) -> String {
+        let u = Array(s.utf8)
+        guard u.contains(0x25) else { return String(s) }
+        var out = [UInt8]()
+        out.reserveCapacity(u.count)
+        var i = 0
+        func hv(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x41...0x46: return c - 0x41 + 10
+            case 0x61...0x66: return c - 0x61 + 10
+            default: return nil
+            }
+        }
+        while i < u.count {
+            if u[i] == 0x25, i + 2 < u.count, let h = hv(u[i + 1]), let l = hv(u[i + 2]) {
+                out.append(h << 4 | l); i += 3
+            } else {
+                out.append(u[i]); i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,58 @@
+/// A small, fast XML writer for S3 responses (listings of 1,000 entries are written ~15x faster
+/// than with XMLCoder's encoder, see DESIGN.md). Elements are written in the order S3 documents.
+public struct XMLWriter: Sendable {
+    public var text: String { textStorage }
+    public var textStorage = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    private var stack: [String] = []
+    public static let s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+    public init() {}
+
+    public mutating func open(_ name: String, xmlns: String? = nil) {
+        if let xmlns { textStorage += "<\(name) xmlns=\"\(xmlns)\">" } else { textStorage += "<\(name)>" }
+        stack.append(name)
+    }
+
+    public mutating func close() {
+        let name = stack.removeLast()
+        textStorage += "</\(name)>"
+    }
+
+    public mutating func element(_ name: String, _ value: String) {
+        textStorage += "<\(name)>"
+        Self.escape(value, into: &textStorage)
+        textStorage += "</\(name)>"
+    }
+
+    public mutating func element(_ name: String, _ value: String?) {
+        if let value { element(name, value) }
+    }
+
+    public mutating func element(_ name: String, _ value: Int64) { element(name, String(value)) }
+    public mutating func element(_ name: String, _ value: Int) { element(name, String(value)) }
+    public mutating func element(_ name: String, _ value: Bool) { element(name, value ? "true" : "false") }
+
+    public mutating func empty(_ name: String) { textStorage += "<\(name)/>" }
+
+    public mutating func group(_ name: String, xmlns: String? = nil, _ body: (inout XMLWriter) -> Void) {
+        open(name, xmlns: xmlns)
+        body(&self)
+        close()
+    }
+
+    public static func escape(_ s: String, into out: inout String) {
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\r": out += "&#13;"
+            default:
+                // Control characters cannot appear in XML 1.0 text; S3 escapes them numerically.
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += "&#\(ch.value);" } else { out.unicodeScalars.append(ch) }
+            }
+        }
+    }
+}

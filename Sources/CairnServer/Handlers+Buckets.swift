@@ -1,0 +1,91 @@
+import CairnHashing
+import CairnModel
+import CairnProtocol
+import CairnStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension S3Responder {
+    func listBuckets(_ call: S3Call) async throws -> Response {
+        let buckets = try await storage.listBuckets(owner: call.owner)
+        var w = XMLWriter()
+        w.group("ListAllMyBucketsResult", xmlns: XMLWriter.s3Namespace) { w in
+            w.group("Owner") { w in
+                w.element("ID", call.owner.id)
+                w.element("DisplayName", call.owner.displayName)
+            }
+            w.group("Buckets") { w in
+                for b in buckets {
+                    w.group("Bucket") { w in
+                        w.element("Name", b.name.rawValue)
+                        w.element("CreationDate", S3Dates.iso8601(b.createdAt))
+                        w.element("BucketRegion", b.region)
+                    }
+                }
+            }
+        }
+        return Responses.xml(w)
+    }
+
+    func createBucket(_ call: S3Call, _ name: String) async throws -> Response {
+        let bucket = try BucketName(validating: name)
+        call.sendContinue()
+        let body = try await collectXMLBody(call)
+        if !body.isEmpty {
+            let config = try RequestXML.decode(CreateBucketConfigurationXML.self, from: body)
+            if let lc = config.LocationConstraint, !lc.isEmpty, lc != storage.region {
+                throw S3Error(.invalidLocationConstraint, "The \(lc) location constraint is incompatible for the region specific endpoint this request was sent to.",
+                              fields: [("LocationConstraint", lc)])
+            }
+        }
+        try await storage.createBucket(bucket, owner: call.owner)
+        var h = HTTPFields()
+        h["Location"] = "/\(name)"
+        return Responses.empty(headers: h)
+    }
+
+    func deleteBucket(_ call: S3Call, _ name: String) async throws -> Response {
+        try await storage.deleteBucket(BucketName(unchecked: name), user: call.owner)
+        return Responses.empty(.noContent)
+    }
+
+    func headBucket(_ call: S3Call, _ name: String) async throws -> Response {
+        let b = try await storage.bucket(BucketName(unchecked: name), for: call.owner)
+        var h = HTTPFields()
+        h["x-amz-bucket-region"] = b.region
+        h["x-amz-access-point-alias"] = "false"
+        return Responses.empty(headers: h)
+    }
+
+    func getBucketLocation(_ call: S3Call, _ name: String) async throws -> Response {
+        let b = try await storage.bucket(BucketName(unchecked: name), for: call.owner)
+        var w = XMLWriter()
+        // us-east-1 is reported as an empty LocationConstraint, as AWS does.
+        if b.region == "us-east-1" {
+            w.empty("LocationConstraint xmlns=\"\(XMLWriter.s3Namespace)\"")
+        } else {
+            w.group("LocationConstraint", xmlns: XMLWriter.s3Namespace) { $0.text(b.region) }
+        }
+        return Responses.xml(w)
+    }
+
+    /// Reads a small XML request body (at most 2 MiB, enough for 1,000 DeleteObjects keys), verifying
+    /// Content-MD5, the signed SHA-256 and any checksum like any other body.
+    func collectXMLBody(_ call: S3Call, limit: Int = 2 * 1024 * 1024) async throws -> Data {
+        let check = try PayloadVerifier(call: call)
+        var hasher = BodyHasher(sha256: check.needsSHA256, checksum: check.checksumAlgorithm)
+        var data = Data()
+        for try await var buffer in try BodyDecoding.body(call) {
+            buffer.withUnsafeReadableBytes { hasher.update($0) }
+            if data.count + buffer.readableBytes > limit { throw S3Error(.malformedXML, "The XML you provided was larger than the maximum allowed.") }
+            data.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])
+        }
+        try check.verify(hasher.finalize())
+        return data
+    }
+}
+
+extension XMLWriter {
+    mutating func text(_ s: String) { XMLWriter.escape(s, into: &textStorage) }
+}

@@ -1,0 +1,175 @@
+import CairnModel
+import CairnProtocol
+import CairnSigV4
+import CairnStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension S3Responder {
+    func putObject(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
+        let objectKey = try ObjectKey(validating: key)
+        let headers = try call.objectHeaders()
+        let check = try PayloadVerifier(call: call)
+        if call.header("content-length") == nil && call.header("x-amz-decoded-content-length") == nil {
+            throw S3Error(.missingContentLength)
+        }
+        // Authenticate and check the bucket before asking for the body.
+        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
+        call.sendContinue()
+        let record = try await storage.putObject(bucket: BucketName(unchecked: bucket), key: objectKey, user: call.owner,
+                                                 headers: headers, body: try BodyDecoding.body(call), check: check)
+        var h = HTTPFields()
+        h[.eTag] = record.etag.quoted
+        if let c = record.checksum {
+            h[c.algorithm.headerName] = c.base64
+            h["x-amz-checksum-type"] = record.checksumType
+        }
+        return Responses.empty(headers: h)
+    }
+
+    func getObject(_ call: S3Call, _ bucket: String, _ key: String, head: Bool) async throws -> Response {
+        let object = try await storage.object(bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        let conditions = try preconditions(call, prefix: "")
+        switch conditions.evaluate(etag: object.etag, lastModified: object.lastModified) {
+        case .proceed: break
+        case .notModified:
+            var h = HTTPFields()
+            h[.eTag] = object.etag.quoted
+            h[.lastModified] = S3Dates.http(object.lastModified)
+            return Response(status: .notModified, headers: h)
+        case .failed:
+            throw S3Error(.preconditionFailed, fields: [("Condition", conditions.ifMatch != nil ? "If-Match" : "If-Unmodified-Since")])
+        }
+        var h = objectResponseHeaders(object, call: call)
+        var status = HTTPResponse.Status.ok
+        var range: ByteRange?
+        if let rangeHeader = call.header("range"), let requested = RangeRequest.parse(rangeHeader) {
+            guard let r = requested.resolve(size: object.size) else {
+                throw S3Error(.invalidRange, fields: [("RangeRequested", rangeHeader), ("ActualObjectSize", String(object.size))])
+            }
+            range = r
+            status = .partialContent
+            h[.contentRange] = "bytes \(r.first)-\(r.last)/\(object.size)"
+        }
+        h[.contentLength] = String(range?.count ?? object.size)
+        if head { return Response(status: status, headers: h) }
+        let body = storage.read(object, range: range)
+        return Response(status: status, headers: h, body: ResponseBody(asyncSequence: body))
+    }
+
+    /// ETag, Last-Modified, the stored representation headers, `x-amz-meta-*`, and the
+    /// `response-*` query overrides of GetObject.
+    func objectResponseHeaders(_ o: ObjectRecord, call: S3Call) -> HTTPFields {
+        var h = HTTPFields()
+        h[.eTag] = o.etag.quoted
+        h[.lastModified] = S3Dates.http(o.lastModified)
+        h[.acceptRanges] = "bytes"
+        h[.contentType] = o.headers.contentType ?? "binary/octet-stream"
+        if let v = o.headers.contentEncoding { h[.contentEncoding] = v }
+        if let v = o.headers.contentDisposition { h[.contentDisposition] = v }
+        if let v = o.headers.contentLanguage { h[.contentLanguage] = v }
+        if let v = o.headers.cacheControl { h[.cacheControl] = v }
+        if let v = o.headers.expires { h[.expires] = v }
+        if let v = o.headers.websiteRedirectLocation { h["x-amz-website-redirect-location"] = v }
+        if let v = o.headers.storageClass { h["x-amz-storage-class"] = v }
+        for (k, v) in o.headers.userMetadata.sorted(by: { $0.key < $1.key }) {
+            if let name = HTTPField.Name("x-amz-meta-" + k) { h[name] = v }
+        }
+        if !o.parts.isEmpty, call.query["partNumber"] == nil { h["x-amz-mp-parts-count"] = nil }
+        if call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED", let c = o.checksum {
+            h[c.algorithm.headerName] = c.base64
+            h["x-amz-checksum-type"] = o.checksumType ?? "FULL_OBJECT"
+        }
+        let overrides: [(String, HTTPField.Name)] = [
+            ("response-content-type", .contentType), ("response-content-language", .contentLanguage),
+            ("response-expires", .expires), ("response-cache-control", .cacheControl),
+            ("response-content-disposition", .contentDisposition), ("response-content-encoding", .contentEncoding),
+        ]
+        for (param, name) in overrides { if let v = call.query[param] { h[name] = v } }
+        return h
+    }
+
+    /// If-Match & co. (or their `x-amz-copy-source-` forms, with `prefix`).
+    func preconditions(_ call: S3Call, prefix: String) throws(S3Error) -> Preconditions {
+        func date(_ name: String) -> Date? { call.header(prefix + name).flatMap(S3Dates.parse) }
+        return Preconditions(ifMatch: call.header(prefix + "if-match"), ifNoneMatch: call.header(prefix + "if-none-match"),
+                             ifModifiedSince: date("if-modified-since"), ifUnmodifiedSince: date("if-unmodified-since"))
+    }
+
+    func deleteObject(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
+        try await storage.deleteObject(bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        return Responses.empty(.noContent)
+    }
+
+    func deleteObjects(_ call: S3Call, _ bucket: String) async throws -> Response {
+        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
+        call.sendContinue()
+        let body = try await collectXMLBody(call)
+        let request = try RequestXML.decode(DeleteRequestXML.self, from: body)
+        guard !request.objects.isEmpty, request.objects.count <= 1000 else { throw S3Error(.malformedXML) }
+        let results = try await storage.deleteObjects(bucket: BucketName(unchecked: bucket), keys: request.objects.map(\.key), user: call.owner)
+        var w = XMLWriter()
+        w.group("DeleteResult", xmlns: XMLWriter.s3Namespace) { w in
+            for (key, error) in results {
+                if let error {
+                    w.group("Error") { w in
+                        w.element("Key", key)
+                        w.element("Code", error.code.rawValue)
+                        w.element("Message", error.message)
+                    }
+                } else if !request.quiet {
+                    w.group("Deleted") { $0.element("Key", key) }
+                }
+            }
+        }
+        return Responses.xml(w)
+    }
+
+    func copyObject(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
+        let destKey = try ObjectKey(validating: key)
+        let source = try await copySource(call)
+        let directive = call.header("x-amz-metadata-directive") ?? "COPY"
+        guard directive == "COPY" || directive == "REPLACE" else {
+            throw S3Error(.invalidArgument, "Unknown metadata directive.", fields: [("ArgumentName", "x-amz-metadata-directive"), ("ArgumentValue", directive)])
+        }
+        let replace: ObjectHeaders? = directive == "REPLACE" ? try call.objectHeaders() : nil
+        let record = try await storage.copyObject(source: source, bucket: BucketName(unchecked: bucket), key: destKey,
+                                                  user: call.owner, replaceHeaders: replace)
+        var w = XMLWriter()
+        w.group("CopyObjectResult", xmlns: XMLWriter.s3Namespace) { w in
+            w.element("LastModified", S3Dates.iso8601(record.lastModified))
+            w.element("ETag", record.etag.quoted)
+            if let c = record.checksum {
+                w.element("ChecksumType", record.checksumType)
+                w.element(c.algorithm.xmlName, c.base64)
+            }
+        }
+        return Responses.xml(w)
+    }
+
+    /// The object named by `x-amz-copy-source` (`bucket/key` or `/bucket/key`, URL-encoded, with an
+    /// optional `?versionId=`), after its `x-amz-copy-source-if-*` conditions (all failures are 412).
+    func copySource(_ call: S3Call) async throws -> ObjectRecord {
+        guard var raw = call.header("x-amz-copy-source") else { throw S3Error(.invalidArgument) }
+        var versionID: String?
+        if let q = raw.firstIndex(of: "?") {
+            for (k, v) in URIEncoding.parseQuery(raw[raw.index(after: q)...]) where k == "versionId" { versionID = v }
+            raw = String(raw[..<q])
+        }
+        let path = URIDecoding.decode(raw.hasPrefix("/") ? String(raw.dropFirst()) : raw)
+        guard let slash = path.firstIndex(of: "/"), slash != path.startIndex, path.index(after: slash) != path.endIndex else {
+            throw S3Error(.invalidArgument, "Invalid copy source object key", fields: [("ArgumentName", "x-amz-copy-source"), ("ArgumentValue", raw)])
+        }
+        let bucket = String(path[..<slash]), key = String(path[path.index(after: slash)...])
+        if let v = versionID, v != "null" {
+            throw S3Error(.noSuchVersion, "The specified version does not exist.", fields: [("Key", key), ("VersionId", v)])
+        }
+        let source = try await storage.object(bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        let conditions = try preconditions(call, prefix: "x-amz-copy-source-")
+        if conditions.evaluate(etag: source.etag, lastModified: source.lastModified) != .proceed {
+            throw S3Error(.preconditionFailed, fields: [("Condition", "x-amz-copy-source-If-Match")])
+        }
+        return source
+    }
+}

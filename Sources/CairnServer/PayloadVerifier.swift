@@ -1,0 +1,66 @@
+import CairnHashing
+import CairnModel
+import CairnSigV4
+import CairnStorage
+import Foundation
+
+/// Everything a request promised about its body: Content-MD5, the signed SHA-256 and an
+/// `x-amz-checksum-*` value. Checked by storage after the last byte, before anything is committed.
+struct PayloadVerifier: PayloadCheck {
+    var contentMD5: [UInt8]?
+    var sha256Hex: String?
+    var checksum: Checksum?
+    var requestedAlgorithm: ChecksumAlgorithm?
+    var declaredLength: Int64?
+
+    var needsSHA256: Bool { sha256Hex != nil }
+    var checksumAlgorithm: ChecksumAlgorithm? { checksum?.algorithm ?? requestedAlgorithm }
+
+    init(call: S3Call) throws(S3Error) {
+        if let md5 = call.header("content-md5") {
+            guard let d = Data(base64Encoded: md5), d.count == 16 else { throw S3Error(.invalidDigest) }
+            contentMD5 = Array(d)
+        }
+        if case .signed(let hex) = call.payload { sha256Hex = hex }
+        for alg in ChecksumAlgorithm.allCases {
+            guard let v = call.header(alg.headerName) else { continue }
+            guard checksum == nil else {
+                throw S3Error(.invalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+            }
+            guard let raw = Data(base64Encoded: v), raw.count == Self.digestLength(alg) else {
+                throw S3Error(.invalidRequest, "Value for \(alg.headerName) header is invalid.")
+            }
+            checksum = Checksum(alg, base64: v)
+        }
+        if let sdk = call.header("x-amz-sdk-checksum-algorithm") {
+            guard let alg = ChecksumAlgorithm(caseInsensitive: sdk) else {
+                throw S3Error(.invalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
+            }
+            requestedAlgorithm = alg
+        }
+        declaredLength = call.header("content-length").flatMap { Int64($0) }
+    }
+
+    static func digestLength(_ a: ChecksumAlgorithm) -> Int {
+        switch a {
+        case .crc32, .crc32c: return 4
+        case .crc64nvme: return 8
+        case .sha1: return 20
+        case .sha256: return 32
+        }
+    }
+
+    func verify(_ d: BodyDigests) throws {
+        if let n = declaredLength, d.size < n { throw S3Error(.incompleteBody) }
+        if let expected = sha256Hex, let got = d.sha256, Hex.encode(got) != expected {
+            throw S3Error(.xAmzContentSHA256Mismatch, fields: [("ClientComputedContentSHA256", expected), ("S3ComputedContentSHA256", Hex.encode(got))])
+        }
+        if let md5 = contentMD5, md5 != d.md5 {
+            throw S3Error(.badDigest, fields: [("ExpectedDigest", Data(md5).base64EncodedString()),
+                                               ("CalculatedDigest", Data(d.md5).base64EncodedString())])
+        }
+        if let c = checksum, let got = d.checksum, got.base64 != c.base64 {
+            throw S3Error(.badDigest, "The \(c.algorithm.rawValue) you specified did not match the calculated checksum.")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import CairnModel
+import CairnProtocol
+import CairnSigV4
+import CairnStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// One authenticated request on its way through a handler: what was parsed, who sent it, and typed
+/// access to its headers and query.
+struct S3Call: Sendable {
+    let request: Request
+    let context: S3RequestContext
+    let endpoint: S3Endpoint
+    let user: UserIdentity
+    let payload: PayloadMode
+    let query: [String: String]
+
+    var owner: Owner { user.owner }
+
+    func header(_ name: String) -> String? {
+        guard let n = HTTPField.Name(name) else { return nil }
+        return request.headers[n]
+    }
+
+    /// Asks the client for the body (`100 Continue`) now that the request is accepted.
+    func sendContinue() {
+        context.channel.triggerUserOutboundEvent(SendContinue(), promise: nil)
+    }
+
+    /// A query parameter parsed as an integer in `range`, or InvalidArgument.
+    func intQuery(_ name: String, default def: Int, range: ClosedRange<Int>) throws(S3Error) -> Int {
+        guard let raw = query[name] else { return def }
+        guard let v = Int(raw), v >= range.lowerBound else {
+            throw S3Error(.invalidArgument, "Provided \(name) not an integer or within integer range",
+                          fields: [("ArgumentName", name), ("ArgumentValue", raw)])
+        }
+        return min(v, range.upperBound)
+    }
+
+    /// Every `x-amz-meta-*` header, the prefix removed; S3 limits their total size to 2 KB.
+    func userMetadata() throws(S3Error) -> [String: String] {
+        var meta: [String: String] = [:]
+        var size = 0
+        for field in request.headers {
+            let name = field.name.canonicalName
+            guard name.hasPrefix("x-amz-meta-") else { continue }
+            let k = String(name.dropFirst("x-amz-meta-".count))
+            meta[k] = meta[k].map { "\($0),\(field.value)" } ?? field.value
+            size += k.utf8.count + field.value.utf8.count
+        }
+        if size > 2048 {
+            throw S3Error(.metadataTooLarge, fields: [("Size", String(size)), ("MaxSizeAllowed", "2048")])
+        }
+        return meta
+    }
+
+    /// The representation headers an upload stores.
+    func objectHeaders() throws(S3Error) -> ObjectHeaders {
+        let storageClass = header("x-amz-storage-class")
+        if let sc = storageClass, !Self.storageClasses.contains(sc) {
+            throw S3Error.invalidStorageClass(sc)
+        }
+        return ObjectHeaders(contentType: header("content-type"), contentEncoding: storedContentEncoding(),
+                             contentDisposition: header("content-disposition"), contentLanguage: header("content-language"),
+                             cacheControl: header("cache-control"), expires: header("expires"),
+                             websiteRedirectLocation: header("x-amz-website-redirect-location"),
+                             userMetadata: try userMetadata(), storageClass: storageClass == "STANDARD" ? nil : storageClass)
+    }
+
+    /// `aws-chunked` is transfer framing, not a property of the object: it is dropped from the stored value.
+    func storedContentEncoding() -> String? {
+        guard let ce = header("content-encoding") else { return nil }
+        let kept = ce.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != "aws-chunked" && !$0.isEmpty }
+        return kept.isEmpty ? nil : kept.joined(separator: ",")
+    }
+
+    static let storageClasses: Set<String> = [
+        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
+        "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE",
+    ]
+}
+
+extension S3Error {
+    static func invalidStorageClass(_ storageClass: String) -> S3Error {
+        S3Error(.invalidStorageClass, "The storage class you specified is not valid",
+                fields: [("StorageClassRequested", storageClass)])
+    }
+}

@@ -1,0 +1,128 @@
+import CairnModel
+import CairnProtocol
+import CairnSigV4
+import CairnStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The one responder: every request is parsed into an `S3Endpoint`, authenticated, dispatched to its
+/// handler, and any error becomes S3's XML here and nowhere else.
+struct S3Responder: HTTPResponder {
+    typealias Context = S3RequestContext
+    let storage: Storage
+    let verifier: SigV4Verifier
+    let addressing: AddressingConfig
+    let logger: Logger
+
+    func respond(to request: Request, context: S3RequestContext) async throws -> Response {
+        let requestID = RequestID.next()
+        let rawPath = request.uri.path
+        let isHead = request.method == .head
+        var response: Response
+        do {
+            let query = URIEncoding.parseQuery(request.uri.query ?? "")
+            let endpoint = try S3Endpoint.parse(method: request.method.rawValue, rawPath: rawPath, query: query,
+                                                host: request.head.authority,
+                                                hasCopySource: request.headers[HTTPField.Name("x-amz-copy-source")!] != nil,
+                                                addressing: addressing)
+            let sigRequest = SigV4Request(method: request.method.rawValue, rawPath: rawPath, query: query,
+                                          headers: Self.signableHeaders(request))
+            let verified = try verifier.verify(sigRequest)
+            let call = S3Call(request: request, context: context, endpoint: endpoint, user: verified.user,
+                              payload: verified.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }))
+            response = try await dispatch(call)
+        } catch let error as S3Error {
+            response = errorResponse(error, resource: URIDecoding.decode(rawPath), requestID: requestID, head: isHead)
+        } catch {
+            logger.error("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
+            response = errorResponse(S3Error(.internalError), resource: URIDecoding.decode(rawPath), requestID: requestID, head: isHead)
+        }
+        response.headers[HTTPField.Name("x-amz-request-id")!] = requestID
+        response.headers[HTTPField.Name("x-amz-id-2")!] = RequestID.hostID
+        response.headers[.server] = "Cairn"
+        return response
+    }
+
+    func dispatch(_ call: S3Call) async throws -> Response {
+        switch call.endpoint {
+        case .listBuckets: return try await listBuckets(call)
+        case .createBucket(let b): return try await createBucket(call, b)
+        case .deleteBucket(let b): return try await deleteBucket(call, b)
+        case .headBucket(let b): return try await headBucket(call, b)
+        case .getBucketLocation(let b): return try await getBucketLocation(call, b)
+        case .listObjectsV1(let b): return try await listObjects(call, b, version: 1)
+        case .listObjectsV2(let b): return try await listObjects(call, b, version: 2)
+        case .listObjectVersions(let b): return try await listObjectVersions(call, b)
+        case .deleteObjects(let b): return try await deleteObjects(call, b)
+        case .putObject(let b, let k): return try await putObject(call, b, k)
+        case .copyObject(let b, let k): return try await copyObject(call, b, k)
+        case .getObject(let b, let k): return try await getObject(call, b, k, head: false)
+        case .headObject(let b, let k): return try await getObject(call, b, k, head: true)
+        case .deleteObject(let b, let k): return try await deleteObject(call, b, k)
+        case .listMultipartUploads, .createMultipartUpload, .uploadPart, .uploadPartCopy, .completeMultipartUpload,
+             .abortMultipartUpload, .listParts, .notImplemented:
+            throw S3Error(.notImplemented, "\(call.endpoint.operationName) is not implemented by this server yet.")
+        }
+    }
+
+    func errorResponse(_ error: S3Error, resource: String, requestID: String, head: Bool) -> Response {
+        var headers = HTTPFields()
+        for (n, v) in error.headers { if let name = HTTPField.Name(n) { headers[name] = v } }
+        let status = HTTPResponse.Status(code: error.code.httpStatus)
+        if head || error.code == .notModified {
+            return Response(status: status, headers: headers)
+        }
+        headers[.contentType] = "application/xml"
+        let body = error.xml(resource: resource, requestID: requestID, hostID: RequestID.hostID)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func signableHeaders(_ request: Request) -> [(String, String)] {
+        var out = request.headers.map { ($0.name.canonicalName, $0.value) }
+        if let authority = request.head.authority { out.append(("host", authority)) }
+        return out
+    }
+}
+
+/// Request ids: unique per process and sortable, like AWS's 16-character ids.
+enum RequestID {
+    private static let counter = Counter()
+    static let hostID = String(UUID().uuidString.prefix(8)).lowercased()
+    static func next() -> String {
+        String(format: "%08X%08X", UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)), counter.increment())
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: UInt32 = 0
+        func increment() -> UInt32 {
+            lock.lock(); defer { lock.unlock() }
+            value &+= 1
+            return value
+        }
+    }
+}
+
+/// XML and empty responses.
+enum Responses {
+    static func xml(_ w: XMLWriter, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var h = headers
+        h[.contentType] = "application/xml"
+        return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(string: w.text)))
+    }
+
+    static func empty(_ status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var h = headers
+        h[.contentLength] = "0"
+        return Response(status: status, headers: h)
+    }
+}
+
+extension HTTPFields {
+    subscript(name: String) -> String? {
+        get { self[HTTPField.Name(name)!] }
+        set { self[HTTPField.Name(name)!] = newValue }
+    }
+}

@@ -1,0 +1,31 @@
+import CairnHashing
+import CairnModel
+import NIOCore
+
+/// Streams a body into a new blob while hashing it in the same pass, then verifies and commits.
+/// On any failure (client gone, digest mismatch, too large) the temporary blob is removed.
+public struct BlobIngest: Sendable {
+    public let blobs: any BlobStore
+
+    public init(blobs: any BlobStore) { self.blobs = blobs }
+
+    public func ingest(_ body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck,
+                       maxSize: Int64, tooLarge: @Sendable (Int64) -> S3Error) async throws -> (BlobID, BodyDigests) {
+        let writer = try await blobs.makeWriter()
+        do {
+            var hasher = BodyHasher(sha256: check.needsSHA256, checksum: check.checksumAlgorithm)
+            for try await buffer in body {
+                buffer.withUnsafeReadableBytes { hasher.update($0) }
+                if hasher.byteCount > maxSize { throw tooLarge(hasher.byteCount) }
+                try await writer.write(buffer)
+            }
+            let digests = hasher.finalize()
+            try check.verify(digests)
+            let id = try await writer.commit()
+            return (id, digests)
+        } catch {
+            await writer.abort()
+            throw error
+        }
+    }
+}

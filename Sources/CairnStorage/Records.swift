@@ -1,0 +1,133 @@
+import CairnModel
+import Foundation
+
+/// A bucket as stored.
+public struct BucketRecord: Sendable, Equatable {
+    public var name: BucketName
+    public var owner: Owner
+    public var createdAt: Date
+    public var region: String
+    /// `Requester` when the bucket is requester-pays, else `BucketOwner`.
+    public var requestPayer: String
+
+    public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: String = "BucketOwner") {
+        self.name = name
+        self.owner = owner
+        self.createdAt = createdAt
+        self.region = region
+        self.requestPayer = requestPayer
+    }
+}
+
+/// A slice of an immutable blob. An object's data is its segments, concatenated.
+public struct BlobSegment: Sendable, Codable, Equatable {
+    public var blob: BlobID
+    public var offset: Int64
+    public var length: Int64
+    public init(blob: BlobID, offset: Int64, length: Int64) {
+        self.blob = blob
+        self.offset = offset
+        self.length = length
+    }
+}
+
+/// A blob's unique, immutable name.
+public struct BlobID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public static func random() -> BlobID { BlobID(UUID().uuidString.lowercased()) }
+    public var description: String { rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+}
+
+/// The HTTP representation headers S3 stores with an object and returns on GET/HEAD.
+public struct ObjectHeaders: Sendable, Codable, Equatable {
+    public var contentType: String?
+    public var contentEncoding: String?
+    public var contentDisposition: String?
+    public var contentLanguage: String?
+    public var cacheControl: String?
+    public var expires: String?
+    public var websiteRedirectLocation: String?
+    /// `x-amz-meta-*` pairs; names lowercased without the prefix, in the order received.
+    public var userMetadata: [String: String]
+    public var storageClass: String?
+
+    public init(contentType: String? = nil, contentEncoding: String? = nil, contentDisposition: String? = nil,
+                contentLanguage: String? = nil, cacheControl: String? = nil, expires: String? = nil,
+                websiteRedirectLocation: String? = nil, userMetadata: [String: String] = [:], storageClass: String? = nil) {
+        self.contentType = contentType
+        self.contentEncoding = contentEncoding
+        self.contentDisposition = contentDisposition
+        self.contentLanguage = contentLanguage
+        self.cacheControl = cacheControl
+        self.expires = expires
+        self.websiteRedirectLocation = websiteRedirectLocation
+        self.userMetadata = userMetadata
+        self.storageClass = storageClass
+    }
+}
+
+/// One part of a multipart object as recorded in its manifest.
+public struct ManifestPart: Sendable, Codable, Equatable {
+    public var partNumber: Int
+    public var size: Int64
+    public var etag: String
+    public var checksum: Checksum?
+    public init(partNumber: Int, size: Int64, etag: String, checksum: Checksum? = nil) {
+        self.partNumber = partNumber
+        self.size = size
+        self.etag = etag
+        self.checksum = checksum
+    }
+}
+
+/// Everything stored about an object version beyond its key: its manifest and headers.
+public struct ObjectRecord: Sendable, Equatable {
+    public var bucket: BucketName
+    public var key: ObjectKey
+    public var size: Int64
+    public var etag: ETag
+    public var lastModified: Date
+    public var owner: Owner
+    public var headers: ObjectHeaders
+    public var checksum: Checksum?
+    /// `COMPOSITE` or `FULL_OBJECT` when a checksum is stored.
+    public var checksumType: String?
+    /// Where the bytes are.
+    public var segments: [BlobSegment]
+    /// Non-empty for an object made by CompleteMultipartUpload.
+    public var parts: [ManifestPart]
+
+    public init(bucket: BucketName, key: ObjectKey, size: Int64, etag: ETag, lastModified: Date, owner: Owner,
+                headers: ObjectHeaders, checksum: Checksum?, checksumType: String? = nil,
+                segments: [BlobSegment], parts: [ManifestPart] = []) {
+        self.bucket = bucket
+        self.key = key
+        self.size = size
+        self.etag = etag
+        self.lastModified = lastModified
+        self.owner = owner
+        self.headers = headers
+        self.checksum = checksum
+        self.checksumType = checksumType
+        self.segments = segments
+        self.parts = parts
+    }
+
+    /// The blobs this record owns (freed when it is replaced or deleted).
+    public var blobs: [BlobID] { Array(Set(segments.map(\.blob))) }
+}
+
+extension Date {
+    /// S3 timestamps have millisecond precision.
+    public var truncatedToMilliseconds: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    public init(milliseconds: Int64) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}

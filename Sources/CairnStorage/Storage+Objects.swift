@@ -1,0 +1,102 @@
+import CairnHashing
+import CairnModel
+import Foundation
+import NIOCore
+
+extension Storage {
+    /// PutObject: data first (temp file, hashed and verified in one pass, fsynced, renamed), then one
+    /// metadata transaction makes it visible and hands back the replaced version's blobs to free.
+    public func putObject(bucket: BucketName, key: ObjectKey, user: Owner, headers: ObjectHeaders,
+                          body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck) async throws -> ObjectRecord {
+        _ = try await self.bucket(bucket, for: user)
+        let max = limits.maxSinglePutSize
+        let (blob, digests) = try await ingest.ingest(body, check: check, maxSize: max) { size in
+            S3Error(.entityTooLarge, fields: [("ProposedSize", String(size)), ("MaxSizeAllowed", String(max))])
+        }
+        let record = ObjectRecord(bucket: bucket, key: key, size: digests.size, etag: digests.etag,
+                                  lastModified: Date().truncatedToMilliseconds, owner: user, headers: headers,
+                                  checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : "FULL_OBJECT",
+                                  segments: [BlobSegment(blob: blob, offset: 0, length: digests.size)])
+        do {
+            await free(try await metadata.putObject(record) { _ in })
+        } catch {
+            await blobs.delete([blob])
+            throw error
+        }
+        return record
+    }
+
+    /// The object's record for GET/HEAD, after the bucket check. NoSuchKey when absent.
+    public func object(bucket: BucketName, key: ObjectKey, user: Owner) async throws -> ObjectRecord {
+        _ = try await self.bucket(bucket, for: user)
+        guard let o = try await metadata.object(bucket, key) else {
+            throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)])
+        }
+        return o
+    }
+
+    /// The bytes of `object` within `range` (all when nil), streamed.
+    public func read(_ object: ObjectRecord, range: ByteRange?) -> SegmentReader {
+        SegmentReader(blobs: blobs, segments: object.segments, range: range)
+    }
+
+    /// DeleteObject: succeeds whether or not the key exists (S3 answers 204 either way).
+    public func deleteObject(bucket: BucketName, key: ObjectKey, user: Owner) async throws {
+        _ = try await self.bucket(bucket, for: user)
+        await free(try await metadata.deleteObject(bucket, key))
+    }
+
+    /// DeleteObjects: each key independently; per-key errors are reported, not thrown.
+    public func deleteObjects(bucket: BucketName, keys: [String], user: Owner) async throws -> [(String, S3Error?)] {
+        _ = try await self.bucket(bucket, for: user)
+        var results: [(String, S3Error?)] = []
+        for k in keys {
+            do {
+                let key = try ObjectKey(validating: k)
+                await free(try await metadata.deleteObject(bucket, key))
+                results.append((k, nil))
+            } catch let e as S3Error {
+                results.append((k, e))
+            }
+        }
+        return results
+    }
+
+    /// CopyObject. The bytes are copied into a new blob (blobs are never shared between records, so
+    /// freeing stays a per-record decision).
+    public func copyObject(source: ObjectRecord, bucket: BucketName, key: ObjectKey, user: Owner,
+                           replaceHeaders: ObjectHeaders?) async throws -> ObjectRecord {
+        _ = try await self.bucket(bucket, for: user)
+        if source.bucket == bucket, source.key == key, replaceHeaders == nil {
+            throw S3Error(.invalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+        }
+        let check = ChecksumCarry(algorithm: source.checksum?.algorithm)
+        let (blob, digests) = try await ingest.ingest(read(source, range: nil), check: check, maxSize: .max) { _ in S3Error(.internalError) }
+        guard digests.size == source.size else {
+            await blobs.delete([blob])
+            throw S3Error(.internalError, "Source object changed during copy")
+        }
+        var headers = replaceHeaders ?? source.headers
+        if replaceHeaders != nil, headers.storageClass == nil { headers.storageClass = source.headers.storageClass }
+        let record = ObjectRecord(bucket: bucket, key: key, size: digests.size,
+                                  etag: source.parts.isEmpty ? digests.etag : source.etag,
+                                  lastModified: Date().truncatedToMilliseconds, owner: user, headers: headers,
+                                  checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : "FULL_OBJECT",
+                                  segments: [BlobSegment(blob: blob, offset: 0, length: digests.size)])
+        do {
+            await free(try await metadata.putObject(record) { _ in })
+        } catch {
+            await blobs.delete([blob])
+            throw error
+        }
+        return record
+    }
+}
+
+/// For copies: recompute the source's checksum algorithm over the copied bytes; nothing to verify.
+struct ChecksumCarry: PayloadCheck {
+    var algorithm: ChecksumAlgorithm?
+    var needsSHA256: Bool { false }
+    var checksumAlgorithm: ChecksumAlgorithm? { algorithm }
+    func verify(_ digests: BodyDigests) throws {}
+}

@@ -1,0 +1,4 @@
+import CairnCLI
+
+// Thin executable: all behaviour lives in CairnCLI.
+await CairnCommand.runMain()
