@@ -63,9 +63,15 @@ struct ServerCommand: AsyncParsableCommand {
         let metadata = try await SQLiteMetadataStore.open(path: root + "/metadata.sqlite", logger: logger)
         let storage = Storage(blobs: blobs, metadata: metadata, region: region)
         logger.info("data folder \(root), SQLite metadata")
-        try await S3Server.run(storage: storage,
-                               configuration: S3ServerConfiguration(host: host, port: port, users: directory, domain: domain),
-                               logger: logger)
+        do {
+            try await S3Server.run(storage: storage,
+                                   configuration: S3ServerConfiguration(host: host, port: port, users: directory, domain: domain),
+                                   logger: logger)
+        } catch {
+            try? await metadata.close()
+            throw error
+        }
+        try await metadata.close()
     }
 
     func loadUsers(logger: Logger) throws -> UserDirectory {

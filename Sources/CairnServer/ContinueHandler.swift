@@ -41,12 +41,16 @@ final class ContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(let head) where head.status.code >= 200:
+        case .head(var head) where head.status.code >= 200:
             if continuePending {
+                // Tell the client, so it does not reuse a connection we are about to close.
                 continuePending = false
                 closeAfterResponse = true
+                head.headerFields[.connection] = "close"
+                context.write(wrapOutboundOut(.head(head)), promise: promise)
+            } else {
+                context.write(data, promise: promise)
             }
-            context.write(data, promise: promise)
         case .end:
             if closeAfterResponse {
                 closeAfterResponse = false

@@ -1,0 +1,146 @@
+import CairnModel
+import CairnProtocol
+import CairnStorage
+import Foundation
+import Testing
+
+@Suite("Bucket naming rules")
+struct BucketNameTests {
+    @Test("Valid names", arguments: ["abc", "my-bucket", "my.bucket.1", "a1b", String(repeating: "a", count: 63)])
+    func valid(_ name: String) { #expect(BucketName.isValid(name)) }
+
+    @Test("Invalid names", arguments: [
+        "ab", String(repeating: "a", count: 64), "Upper", "a..b", "-abc", "abc-", ".abc", "192.168.1.1", "a_b",
+        "xn--abc", "sthree-abc", "abc-s3alias", "abc--ol-s3", "my bucket", "amzn-s3-demo-x", "abc.mrap", "abc--x-s3",
+    ])
+    func invalid(_ name: String) {
+        #expect(!BucketName.isValid(name))
+        #expect(throws: S3Error.self) { try BucketName(validating: name) }
+    }
+
+    @Test("Keys longer than 1,024 bytes are KeyTooLongError")
+    func keyLength() {
+        do {
+            _ = try ObjectKey(validating: String(repeating: "é", count: 513))
+            Issue.record("expected KeyTooLongError")
+        } catch { #expect(error.code == .keyTooLongError) }
+        #expect((try? ObjectKey(validating: String(repeating: "a", count: 1024))) != nil)
+    }
+
+    @Test("Every error code has a 4xx/5xx status and a message")
+    func errorTable() {
+        for code in S3ErrorCode.allCases {
+            #expect(code.httpStatus >= 300 && code.httpStatus < 600)
+            #expect(!code.defaultMessage.isEmpty)
+        }
+        #expect(S3ErrorCode.noSuchUpload.httpStatus == 404)
+        #expect(S3ErrorCode.invalidRange.httpStatus == 416)
+    }
+}
+
+@Suite("Range header parsing")
+struct RangeTests {
+    @Test("Forms S3 supports")
+    func forms() {
+        #expect(RangeRequest.parse("bytes=0-9")?.resolve(size: 100) == ByteRange(first: 0, last: 9))
+        #expect(RangeRequest.parse("bytes=10-")?.resolve(size: 100) == ByteRange(first: 10, last: 99))
+        #expect(RangeRequest.parse("bytes=-5")?.resolve(size: 100) == ByteRange(first: 95, last: 99))
+        #expect(RangeRequest.parse("bytes=-500")?.resolve(size: 100) == ByteRange(first: 0, last: 99))
+        #expect(RangeRequest.parse("bytes=90-200")?.resolve(size: 100) == ByteRange(first: 90, last: 99))
+    }
+
+    @Test("Unsatisfiable ranges resolve to nil (416)")
+    func unsatisfiable() {
+        #expect(RangeRequest.parse("bytes=100-")?.resolve(size: 100) == nil)
+        #expect(RangeRequest.parse("bytes=0-")?.resolve(size: 0) == nil)
+        #expect(RangeRequest.parse("bytes=-0")?.resolve(size: 10) == nil)
+    }
+
+    @Test("Malformed or multi-range headers are ignored (whole object)")
+    func ignored() {
+        #expect(RangeRequest.parse("bytes=5-1") == nil)
+        #expect(RangeRequest.parse("bytes=0-1,3-4") == nil)
+        #expect(RangeRequest.parse("items=0-1") == nil)
+        #expect(RangeRequest.parse("bytes=a-b") == nil)
+    }
+}
+
+@Suite("XML")
+struct XMLTests {
+    @Test("The writer escapes text and the decoder reads it back")
+    func roundTrip() throws {
+        var w = XMLWriter()
+        w.group("Delete", xmlns: XMLWriter.s3Namespace) { w in
+            w.element("Quiet", true)
+            for k in ["a&b", "<c>", "d\"e'f", "ü/ß"] { w.group("Object") { $0.element("Key", k) } }
+        }
+        let decoded = try RequestXML.decode(DeleteRequestXML.self, from: Data(w.text.utf8))
+        #expect(decoded.quiet)
+        #expect(decoded.objects.map(\.key) == ["a&b", "<c>", "d\"e'f", "ü/ß"])
+    }
+
+    @Test("Malformed XML is MalformedXML")
+    func malformed() {
+        do {
+            _ = try RequestXML.decode(DeleteRequestXML.self, from: Data("<Delete><Object>".utf8))
+            Issue.record("expected MalformedXML")
+        } catch { #expect(error.code == .malformedXML) }
+    }
+
+    @Test("Error XML carries code, message, extra fields, resource and request id")
+    func errorXML() {
+        let e = S3Error(.noSuchUpload, fields: [("UploadId", "u1")])
+        let xml = e.xml(resource: "/b/k", requestID: "R1", hostID: "H")
+        #expect(xml.contains("<Code>NoSuchUpload</Code>"))
+        #expect(xml.contains("<UploadId>u1</UploadId>"))
+        #expect(xml.contains("<Resource>/b/k</Resource><RequestId>R1</RequestId>"))
+    }
+}
+
+@Suite("Endpoint parsing")
+struct EndpointTests {
+    func parse(_ method: String, _ path: String, _ query: [(String, String)] = [], host: String? = nil, copy: Bool = false,
+               domain: String? = nil) throws -> S3Endpoint {
+        try S3Endpoint.parse(method: method, rawPath: path, query: query, host: host, hasCopySource: copy,
+                             addressing: AddressingConfig(domain: domain))
+    }
+
+    @Test("Path style keys keep slashes, empty segments and percent-decoding")
+    func pathStyle() throws {
+        #expect(try parse("GET", "/") == .listBuckets)
+        #expect(try parse("PUT", "/b") == .createBucket("b"))
+        #expect(try parse("GET", "/b/a//c/") == .getObject("b", "a//c/"))
+        #expect(try parse("GET", "/b/a%20b%2Bc") == .getObject("b", "a b+c"))
+        #expect(try parse("PUT", "/b/k", copy: true) == .copyObject("b", "k"))
+        #expect(try parse("GET", "/b", [("list-type", "2")]) == .listObjectsV2("b"))
+        #expect(try parse("PUT", "/b/k", [("partNumber", "1"), ("uploadId", "u")]) == .uploadPart("b", "k", partNumber: "1", uploadID: "u"))
+        #expect(try parse("GET", "/b", [("website", "")]) == .notImplemented("website"))
+    }
+
+    @Test("Virtual-hosted style takes the bucket from Host")
+    func virtualHosted() throws {
+        #expect(try parse("GET", "/k/x", host: "bkt.s3.local:9000", domain: "s3.local") == .getObject("bkt", "k/x"))
+        #expect(try parse("GET", "/", host: "bkt.s3.local", domain: "s3.local") == .listObjectsV1("bkt"))
+        #expect(try parse("GET", "/", host: "s3.local", domain: "s3.local") == .listBuckets)
+    }
+}
+
+@Suite("Conditional requests")
+struct PreconditionTests {
+    let etag = ETag("abc")
+    let modified = Date(timeIntervalSince1970: 1_000_000)
+
+    @Test("If-Match true overrides a failing If-Unmodified-Since")
+    func ifMatchWins() {
+        let p = Preconditions(ifMatch: "\"abc\"", ifUnmodifiedSince: modified.addingTimeInterval(-10))
+        #expect(p.evaluate(etag: etag, lastModified: modified) == .proceed)
+    }
+
+    @Test("If-None-Match false overrides If-Modified-Since")
+    func ifNoneMatchWins() {
+        let p = Preconditions(ifNoneMatch: "\"zzz\"", ifModifiedSince: modified.addingTimeInterval(10))
+        #expect(p.evaluate(etag: etag, lastModified: modified) == .proceed)
+        #expect(Preconditions(ifNoneMatch: "*").evaluate(etag: etag, lastModified: modified) == .notModified)
+        #expect(Preconditions(ifMatch: "other").evaluate(etag: etag, lastModified: modified) == .failed)
+    }
+}

@@ -1,0 +1,148 @@
+"""Nothing is lost or half-visible: SIGKILL in the middle of a PUT, restarts on the same data
+dir, temp-file cleanup, freeing of overwritten/deleted blobs, readers during overwrite.
+
+Assumes the server streams request bodies into DATA/tmp/ before moving them into place."""
+
+import os
+
+import pytest
+from botocore.exceptions import ClientError
+
+from cairntest import (
+    MiB, InterruptedUpload, dir_size, http_status, key_path, quoted_etag, wait_until,
+)
+
+
+def tmp_entries(server):
+    tmp = server.data_dir / "tmp"
+    if not tmp.exists():
+        return []
+    return [p for p in tmp.rglob("*") if p.is_file()]
+
+
+def tmp_holds_data(server) -> bool:
+    return any(p.stat().st_size > 0 for p in tmp_entries(server) if p.exists())
+
+
+def kill_mid_upload(server, bucket, key):
+    """Start a 200 MiB PUT, send 32 MiB, SIGKILL the server while the body is streaming."""
+    upload = InterruptedUpload(server, bucket, key, total=200 * MiB, send_first=32 * MiB)
+    upload.start()
+    assert upload.first_part_sent.wait(60), "could not send the first part of the body"
+    assert wait_until(lambda: tmp_holds_data(server), timeout=15), \
+        "expected the partial body to be streaming into DATA/tmp/"
+    server.kill()
+    upload.release.set()
+    upload.join(60)
+    assert not upload.is_alive()
+    assert upload.status is None, f"the interrupted PUT must not succeed (got {upload.status})"
+    return upload
+
+
+def assert_missing(s3, bucket, key):
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key=key)
+    assert e.value.response["Error"]["Code"] == "NoSuchKey"
+    assert http_status(e.value) == 404
+
+
+def test_sigkill_during_put_of_new_key_leaves_nothing_visible(server, s3, bucket):
+    stable = os.urandom(3 * MiB)
+    s3.put_object(Bucket=bucket, Key="stable.bin", Body=stable)
+
+    kill_mid_upload(server, bucket, "partial.bin")
+    server.restart()
+
+    assert_missing(s3, bucket, "partial.bin")
+    with pytest.raises(ClientError) as e:
+        s3.head_object(Bucket=bucket, Key="partial.bin")
+    assert http_status(e.value) == 404
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["stable.bin"]
+
+    got = s3.get_object(Bucket=bucket, Key="stable.bin")
+    assert got["ETag"] == quoted_etag(stable)
+    assert got["Body"].read() == stable
+
+
+def test_restart_after_sigkill_cleans_tmp_leftovers(server, s3, bucket):
+    kill_mid_upload(server, bucket, "partial.bin")
+    assert tmp_entries(server), "the killed upload should have left a temp file behind"
+    server.restart()
+    # startup removes tmp/ leftovers (before or very soon after it accepts connections)
+    assert wait_until(lambda: not tmp_entries(server), timeout=5), \
+        f"tmp/ not cleaned after restart: {tmp_entries(server)}"
+    # and the server works normally afterwards
+    s3.put_object(Bucket=bucket, Key="after", Body=b"fine")
+    assert s3.get_object(Bucket=bucket, Key="after")["Body"].read() == b"fine"
+
+
+def test_sigkill_during_overwrite_keeps_the_old_version_intact(server, s3, bucket):
+    old = os.urandom(5 * MiB + 17)
+    s3.put_object(Bucket=bucket, Key="victim.bin", Body=old, Metadata={"version": "old"})
+
+    kill_mid_upload(server, bucket, "victim.bin")
+    server.restart()
+
+    got = s3.get_object(Bucket=bucket, Key="victim.bin")
+    assert got["ETag"] == quoted_etag(old)
+    assert got["ContentLength"] == len(old)
+    assert got["Metadata"] == {"version": "old"}
+    assert got["Body"].read() == old
+    listing = s3.list_objects_v2(Bucket=bucket)["Contents"]
+    assert [(o["Key"], o["Size"]) for o in listing] == [("victim.bin", len(old))]
+    assert wait_until(lambda: not tmp_entries(server), timeout=5)
+
+
+def test_acknowledged_writes_survive_sigkill(server, s3, bucket):
+    bodies = {f"obj-{i}": os.urandom(100_000 + i) for i in range(5)}
+    for k, v in bodies.items():
+        s3.put_object(Bucket=bucket, Key=k, Body=v)
+    s3.put_object(Bucket=bucket, Key="doomed", Body=b"to be deleted")
+    s3.delete_object(Bucket=bucket, Key="doomed")
+    s3.create_bucket(Bucket="second-bucket")
+    server.restart(kill=True)
+
+    assert sorted(b["Name"] for b in s3.list_buckets()["Buckets"]) == sorted([bucket, "second-bucket"])
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == sorted(bodies)
+    for k, v in bodies.items():
+        got = s3.get_object(Bucket=bucket, Key=k)
+        assert got["Body"].read() == v
+        assert got["ETag"] == quoted_etag(v)
+    assert_missing(s3, bucket, "doomed")
+
+
+def test_graceful_restart_keeps_everything(server, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="a/b/c.txt", Body=b"persisted", Metadata={"m": "1"},
+                  ContentType="text/plain")
+    server.restart()
+    got = s3.get_object(Bucket=bucket, Key="a/b/c.txt")
+    assert got["Body"].read() == b"persisted"
+    assert got["Metadata"] == {"m": "1"}
+    assert got["ContentType"] == "text/plain"
+
+
+def test_overwrite_and_delete_free_the_old_blobs(server, s3, bucket):
+    size = 16 * MiB
+    for i in range(4):
+        s3.put_object(Bucket=bucket, Key="churn.bin", Body=os.urandom(size))
+    # Without freeing, 4 x 16 MiB of blobs would remain; allow one object plus metadata slack.
+    assert wait_until(lambda: dir_size(server.data_dir) < size + 8 * MiB, timeout=10), \
+        f"data dir holds {dir_size(server.data_dir) / MiB:.1f} MiB after overwrites"
+    s3.delete_object(Bucket=bucket, Key="churn.bin")
+    assert wait_until(lambda: dir_size(server.data_dir) < 8 * MiB, timeout=10), \
+        f"data dir holds {dir_size(server.data_dir) / MiB:.1f} MiB after delete"
+
+
+def test_reader_keeps_reading_old_version_while_object_is_overwritten_and_deleted(server, s3, bucket):
+    old = os.urandom(32 * MiB)
+    s3.put_object(Bucket=bucket, Key="busy.bin", Body=old)
+    resp = server.signed_request("GET", key_path(bucket, "busy.bin"), stream=True, timeout=60)
+    assert resp.status_code == 200
+    stream = resp.raw.stream(MiB, decode_content=False)
+    first = next(stream)
+
+    s3.put_object(Bucket=bucket, Key="busy.bin", Body=b"new version")
+    s3.delete_object(Bucket=bucket, Key="busy.bin")
+
+    rest = b"".join(stream)
+    assert first + rest == old
