@@ -41,6 +41,7 @@ let package = Package(
         // The core: bucket / object / multipart services over small store protocols.
         .target(name: "CairnStorage", dependencies: [
             "CairnModel", "CairnHashing", .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "CairnStorageFS", dependencies: [
             "CairnStorage", "CairnHashing",

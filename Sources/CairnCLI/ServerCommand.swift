@@ -34,6 +34,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("region"), help: "Region the server reports.")
     var region: String = "us-east-1"
 
+    @Option(name: .customLong("min-part-size"), help: "Minimum size of every part but the last, in bytes (AWS: 5 MiB). Lower it for tests only.")
+    var minPartSize: Int64 = 5 * 1024 * 1024
+
+    @Option(name: .customLong("lifecycle-day-seconds"), help: "Length of a lifecycle day in seconds (tests only).")
+    var lifecycleDaySeconds: Double = 86_400
+
+    @Option(name: .customLong("lifecycle-sweep-seconds"), help: "How often expired incomplete multipart uploads are aborted.")
+    var lifecycleSweepSeconds: Double = 3600
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -43,6 +52,8 @@ struct ServerCommand: AsyncParsableCommand {
     func validate() throws {
         guard parseAddress() != nil else { throw ValidationError("--address must be HOST:PORT, e.g. 127.0.0.1:9000") }
         if (accessKey == nil) != (secretKey == nil) { throw ValidationError("--access-key and --secret-key go together") }
+        guard minPartSize >= 0 else { throw ValidationError("--min-part-size must not be negative") }
+        guard lifecycleDaySeconds > 0, lifecycleSweepSeconds > 0 else { throw ValidationError("lifecycle times must be positive") }
     }
 
     func parseAddress() -> (String, Int)? {
@@ -61,11 +72,15 @@ struct ServerCommand: AsyncParsableCommand {
         let root = URL(fileURLWithPath: data).standardizedFileURL.path
         let blobs = try FileBlobStore(root: root)
         let metadata = try await SQLiteMetadataStore.open(path: root + "/metadata.sqlite", logger: logger)
-        let storage = Storage(blobs: blobs, metadata: metadata, region: region)
+        var limits = StorageLimits()
+        limits.minPartSize = minPartSize
+        let storage = Storage(blobs: blobs, metadata: metadata, region: region, limits: limits)
         logger.info("data folder \(root), SQLite metadata")
         do {
             try await S3Server.run(storage: storage,
-                                   configuration: S3ServerConfiguration(host: host, port: port, users: directory, domain: domain),
+                                   configuration: S3ServerConfiguration(host: host, port: port, users: directory, domain: domain,
+                                                                       lifecycleClock: LifecycleClock(daySeconds: lifecycleDaySeconds),
+                                                                       lifecycleSweepSeconds: lifecycleSweepSeconds),
                                    logger: logger)
         } catch {
             try? await metadata.close()

@@ -31,8 +31,14 @@ extension SQLiteMetadataStore {
             if try await !db.query("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", [.text(name.rawValue)]).isEmpty {
                 throw S3Error(.bucketNotEmpty, fields: [("BucketName", name.rawValue)])
             }
+            // Uploads in progress do not keep a bucket alive: they are aborted with it.
+            var freed: [BlobID] = []
+            for row in try await db.query("SELECT upload_id FROM uploads WHERE bucket = ?", [.text(name.rawValue)]) {
+                freed += try await Self.deleteUpload(db, row.column("upload_id")?.string ?? "")
+            }
+            _ = try await db.query("DELETE FROM bucket_configs WHERE bucket = ?", [.text(name.rawValue)])
             _ = try await db.query("DELETE FROM buckets WHERE name = ?", [.text(name.rawValue)])
-            return []
+            return freed
         }
     }
 

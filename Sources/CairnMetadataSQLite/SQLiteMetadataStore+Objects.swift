@@ -61,6 +61,9 @@ extension SQLiteMetadataStore {
             guard let s = row.column("info")?.string, let info = try? ObjectInfoJSON.decode(s) else { continue }
             for seg in info.segments { out.insert(seg.blob) }
         }
+        for row in try await reader.query("SELECT blob FROM parts") {
+            if let b = row.column("blob")?.string { out.insert(BlobID(b)) }
+        }
         return out
     }
 

@@ -25,5 +25,53 @@ enum SQLiteSchema {
             PRIMARY KEY (bucket, key)
         ) WITHOUT ROWID
         """,
+        """
+        CREATE TABLE IF NOT EXISTS uploads (
+            upload_id TEXT PRIMARY KEY,
+            bucket TEXT NOT NULL,
+            key TEXT NOT NULL,
+            initiated_ms INTEGER NOT NULL,
+            owner_id TEXT NOT NULL,
+            owner_name TEXT NOT NULL,
+            info TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        // ListMultipartUploads order: key, then initiation time (then id, to break ties).
+        "CREATE INDEX IF NOT EXISTS uploads_by_key ON uploads (bucket, key, initiated_ms, upload_id)",
+        "CREATE INDEX IF NOT EXISTS uploads_by_time ON uploads (bucket, initiated_ms)",
+        """
+        CREATE TABLE IF NOT EXISTS parts (
+            upload_id TEXT NOT NULL,
+            part_number INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            last_modified_ms INTEGER NOT NULL,
+            blob TEXT NOT NULL,
+            checksum_algorithm TEXT,
+            checksum TEXT,
+            PRIMARY KEY (upload_id, part_number)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS completed_uploads (
+            upload_id TEXT PRIMARY KEY,
+            bucket TEXT NOT NULL,
+            key TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            request_digest TEXT NOT NULL,
+            checksum_algorithm TEXT,
+            checksum TEXT,
+            checksum_type TEXT,
+            completed_ms INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS bucket_configs (
+            bucket TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (bucket, kind)
+        ) WITHOUT ROWID
+        """,
     ]
 }

@@ -44,6 +44,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case invalidStorageClass = "InvalidStorageClass"
     case noSuchVersion = "NoSuchVersion"
     case invalidLocationConstraint = "InvalidLocationConstraint"
+    case invalidPartNumber = "InvalidPartNumber"
 
     /// The HTTP status AWS answers with for this code.
     public var httpStatus: Int {
@@ -58,7 +59,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .methodNotAllowed: return 405
         case .missingContentLength: return 411
         case .preconditionFailed: return 412
-        case .invalidRange: return 416
+        case .invalidRange, .invalidPartNumber: return 416
         case .notModified: return 304
         case .internalError: return 500
         case .notImplemented: return 501
@@ -117,6 +118,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .invalidStorageClass: return "The storage class you specified is not valid"
         case .noSuchVersion: return "The specified version does not exist."
         case .invalidLocationConstraint: return "The specified location constraint is not valid."
+        case .invalidPartNumber: return "The requested partnumber is not satisfiable"
         }
     }
 }

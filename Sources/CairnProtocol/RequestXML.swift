@@ -38,3 +38,37 @@ public enum RequestXML {
         }
     }
 }
+
+/// `<CompleteMultipartUpload>` body.
+public struct CompleteMultipartUploadXML: Decodable, Sendable {
+    public struct Part: Decodable, Sendable {
+        public var partNumber: Int
+        public var etag: String
+        public var checksums: [Checksum]
+
+        enum CodingKeys: String, CodingKey {
+            case partNumber = "PartNumber", etag = "ETag"
+            case crc32 = "ChecksumCRC32", crc32c = "ChecksumCRC32C", crc64nvme = "ChecksumCRC64NVME"
+            case sha1 = "ChecksumSHA1", sha256 = "ChecksumSHA256"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            partNumber = try c.decode(Int.self, forKey: .partNumber)
+            etag = try c.decodeIfPresent(String.self, forKey: .etag) ?? ""
+            var sums: [Checksum] = []
+            let keyed: [(CodingKeys, ChecksumAlgorithm)] = [(.crc32, .crc32), (.crc32c, .crc32c), (.crc64nvme, .crc64nvme), (.sha1, .sha1), (.sha256, .sha256)]
+            for (k, a) in keyed {
+                if let v = try c.decodeIfPresent(String.self, forKey: k) { sums.append(Checksum(a, base64: v)) }
+            }
+            checksums = sums
+        }
+    }
+    public var parts: [Part]
+
+    enum CodingKeys: String, CodingKey { case parts = "Part" }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        parts = try c.decodeIfPresent([Part].self, forKey: .parts) ?? []
+    }
+}

@@ -13,10 +13,16 @@ public enum S3Endpoint: Sendable, Equatable {
     case listObjectVersions(String)
     case deleteObjects(String)
     case listMultipartUploads(String)
+    case putBucketLifecycle(String)
+    case getBucketLifecycle(String)
+    case deleteBucketLifecycle(String)
+    case putBucketRequestPayment(String)
+    case getBucketRequestPayment(String)
     case putObject(String, String)
     case copyObject(String, String)
     case getObject(String, String)
     case headObject(String, String)
+    case getObjectAttributes(String, String)
     case deleteObject(String, String)
     case createMultipartUpload(String, String)
     case uploadPart(String, String, partNumber: String, uploadID: String)
@@ -26,6 +32,25 @@ public enum S3Endpoint: Sendable, Equatable {
     case listParts(String, String, uploadID: String)
     /// A valid S3 request Cairn does not implement (the name is the subresource or operation).
     case notImplemented(String)
+
+    /// The bucket the request addresses, if any.
+    public var bucket: String? {
+        switch self {
+        case .listBuckets, .notImplemented: return nil
+        case .createBucket(let b), .deleteBucket(let b), .headBucket(let b), .getBucketLocation(let b), .listObjectsV1(let b),
+             .listObjectsV2(let b), .listObjectVersions(let b), .deleteObjects(let b), .listMultipartUploads(let b),
+             .putBucketLifecycle(let b), .getBucketLifecycle(let b), .deleteBucketLifecycle(let b),
+             .putBucketRequestPayment(let b), .getBucketRequestPayment(let b):
+            return b
+        case .putObject(let b, _), .copyObject(let b, _), .getObject(let b, _), .headObject(let b, _), .deleteObject(let b, _),
+             .getObjectAttributes(let b, _),
+             .createMultipartUpload(let b, _):
+            return b
+        case .uploadPart(let b, _, _, _), .uploadPartCopy(let b, _, _, _), .completeMultipartUpload(let b, _, _),
+             .abortMultipartUpload(let b, _, _), .listParts(let b, _, _):
+            return b
+        }
+    }
 
     /// AWS's operation name, for logs and metrics.
     public var operationName: String {
@@ -40,10 +65,16 @@ public enum S3Endpoint: Sendable, Equatable {
         case .listObjectVersions: return "ListObjectVersions"
         case .deleteObjects: return "DeleteObjects"
         case .listMultipartUploads: return "ListMultipartUploads"
+        case .putBucketLifecycle: return "PutBucketLifecycleConfiguration"
+        case .getBucketLifecycle: return "GetBucketLifecycleConfiguration"
+        case .deleteBucketLifecycle: return "DeleteBucketLifecycle"
+        case .putBucketRequestPayment: return "PutBucketRequestPayment"
+        case .getBucketRequestPayment: return "GetBucketRequestPayment"
         case .putObject: return "PutObject"
         case .copyObject: return "CopyObject"
         case .getObject: return "GetObject"
         case .headObject: return "HeadObject"
+        case .getObjectAttributes: return "GetObjectAttributes"
         case .deleteObject: return "DeleteObject"
         case .createMultipartUpload: return "CreateMultipartUpload"
         case .uploadPart: return "UploadPart"
@@ -66,13 +97,13 @@ public struct AddressingConfig: Sendable {
 /// Bucket subresources that Cairn does not implement: answered with 501 NotImplemented, never
 /// mistaken for a plain GET/PUT of the bucket.
 let unimplementedBucketSubresources: Set<String> = [
-    "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle",
+    "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
     "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
-    "publicAccessBlock", "replication", "requestPayment", "tagging", "versioning", "website", "metadataTable",
+    "publicAccessBlock", "replication", "tagging", "versioning", "website", "metadataTable",
     "session",
 ]
 let unimplementedObjectSubresources: Set<String> = [
-    "acl", "attributes", "legal-hold", "retention", "tagging", "torrent", "restore", "select", "renameObject",
+    "acl", "legal-hold", "retention", "tagging", "torrent", "restore", "select", "renameObject",
 ]
 
 extension S3Endpoint {
@@ -91,6 +122,21 @@ extension S3Endpoint {
 
     static func parseBucket(_ method: String, _ b: String, _ q: [String: String]) throws(S3Error) -> S3Endpoint {
         if let sub = q.keys.first(where: unimplementedBucketSubresources.contains) { return .notImplemented(sub) }
+        if q["lifecycle"] != nil {
+            switch method {
+            case "PUT": return .putBucketLifecycle(b)
+            case "GET": return .getBucketLifecycle(b)
+            case "DELETE": return .deleteBucketLifecycle(b)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "LIFECYCLE")])
+            }
+        }
+        if q["requestPayment"] != nil {
+            switch method {
+            case "PUT": return .putBucketRequestPayment(b)
+            case "GET": return .getBucketRequestPayment(b)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "REQUESTPAYMENT")])
+            }
+        }
         switch method {
         case "GET":
             if q["location"] != nil { return .getBucketLocation(b) }
@@ -116,6 +162,7 @@ extension S3Endpoint {
         switch method {
         case "GET":
             if let u = uploadID { return .listParts(b, k, uploadID: u) }
+            if q["attributes"] != nil { return .getObjectAttributes(b, k) }
             return .getObject(b, k)
         case "HEAD": return .headObject(b, k)
         case "PUT":

@@ -123,8 +123,8 @@ extension S3Responder {
         return true
     }
 
-    func writeOwner(_ w: inout XMLWriter, _ owner: Owner) {
-        w.group("Owner") { w in
+    func writeOwner(_ w: inout XMLWriter, _ owner: Owner, element: String = "Owner") {
+        w.group(element) { w in
             w.element("ID", owner.id)
             w.element("DisplayName", owner.displayName)
         }

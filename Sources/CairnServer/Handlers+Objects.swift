@@ -44,7 +44,25 @@ extension S3Responder {
         var h = objectResponseHeaders(object, call: call)
         var status = HTTPResponse.Status.ok
         var range: ByteRange?
-        if let rangeHeader = call.header("range"), let requested = RangeRequest.parse(rangeHeader) {
+        if let rawPart = call.query["partNumber"] {
+            let n = try Storage.partNumber(rawPart)
+            if call.header("range") != nil {
+                throw S3Error(.invalidRequest, "Cannot specify both Range header and partNumber query parameter")
+            }
+            let (r, part) = try Self.partRange(object, n)
+            range = r
+            if let r {
+                status = .partialContent
+                h[.contentRange] = "bytes \(r.first)-\(r.last)/\(object.size)"
+            }
+            if !object.parts.isEmpty { h["x-amz-mp-parts-count"] = String(object.parts.count) }
+            for a in ChecksumAlgorithm.allCases { h[a.headerName] = nil }
+            h["x-amz-checksum-type"] = nil
+            if call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED", let c = part?.checksum ?? (object.parts.isEmpty ? object.checksum : nil) {
+                h[c.algorithm.headerName] = c.base64
+                h["x-amz-checksum-type"] = object.parts.isEmpty ? (object.checksumType ?? "FULL_OBJECT") : "COMPOSITE"
+            }
+        } else if let rangeHeader = call.header("range"), let requested = RangeRequest.parse(rangeHeader) {
             guard let r = requested.resolve(size: object.size) else {
                 throw S3Error(.invalidRange, fields: [("RangeRequested", rangeHeader), ("ActualObjectSize", String(object.size))])
             }
@@ -61,6 +79,21 @@ extension S3Responder {
         if head { return Response(status: status, headers: h) }
         let body = storage.read(object, range: range)
         return Response(status: status, headers: h, body: ResponseBody(asyncSequence: body))
+    }
+
+    /// The byte range of part `n` (1-based). A single-part object has one part, the whole object, as
+    /// on AWS (206 with Content-Range); a number past the last part is 416 InvalidPartNumber.
+    static func partRange(_ o: ObjectRecord, _ n: Int) throws(S3Error) -> (ByteRange?, ManifestPart?) {
+        if o.parts.isEmpty {
+            guard n == 1 else { throw S3Error(.invalidPartNumber, fields: [("PartNumberRequested", String(n)), ("ActualPartCount", "1")]) }
+            return (o.size > 0 ? ByteRange(first: 0, last: o.size - 1) : nil, nil)
+        }
+        guard n <= o.parts.count else {
+            throw S3Error(.invalidPartNumber, fields: [("PartNumberRequested", String(n)), ("ActualPartCount", String(o.parts.count))])
+        }
+        let offset = o.parts[..<(n - 1)].reduce(Int64(0)) { $0 + $1.size }
+        let part = o.parts[n - 1]
+        return (part.size > 0 ? ByteRange(first: offset, last: offset + part.size - 1) : nil, part)
     }
 
     /// ETag, Last-Modified, the stored representation headers, `x-amz-meta-*`, and the
@@ -81,7 +114,6 @@ extension S3Responder {
         for (k, v) in o.headers.userMetadata.sorted(by: { $0.key < $1.key }) {
             if let name = HTTPField.Name("x-amz-meta-" + k) { h[name] = v }
         }
-        if !o.parts.isEmpty, call.query["partNumber"] == nil { h["x-amz-mp-parts-count"] = nil }
         if call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED", let c = o.checksum {
             h[c.algorithm.headerName] = c.base64
             h["x-amz-checksum-type"] = o.checksumType ?? "FULL_OBJECT"

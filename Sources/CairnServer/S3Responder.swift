@@ -14,6 +14,7 @@ struct S3Responder: HTTPResponder {
     let storage: Storage
     let verifier: SigV4Verifier
     let addressing: AddressingConfig
+    let lifecycleClock: LifecycleClock
     let logger: Logger
 
     func respond(to request: Request, context: S3RequestContext) async throws -> Response {
@@ -33,6 +34,7 @@ struct S3Responder: HTTPResponder {
             let call = S3Call(request: request, context: context, endpoint: endpoint, user: verified.user,
                               payload: verified.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }))
             response = try await dispatch(call)
+            if let charged = await requestChargedHeader(call) { response.headers["x-amz-request-charged"] = charged }
         } catch let error as S3Error {
             response = errorResponse(error, resource: URIDecoding.decode(rawPath), requestID: requestID, head: isHead)
         } catch {
@@ -60,9 +62,21 @@ struct S3Responder: HTTPResponder {
         case .copyObject(let b, let k): return try await copyObject(call, b, k)
         case .getObject(let b, let k): return try await getObject(call, b, k, head: false)
         case .headObject(let b, let k): return try await getObject(call, b, k, head: true)
+        case .getObjectAttributes(let b, let k): return try await getObjectAttributes(call, b, k)
         case .deleteObject(let b, let k): return try await deleteObject(call, b, k)
-        case .listMultipartUploads, .createMultipartUpload, .uploadPart, .uploadPartCopy, .completeMultipartUpload,
-             .abortMultipartUpload, .listParts, .notImplemented:
+        case .listMultipartUploads(let b): return try await listMultipartUploads(call, b)
+        case .putBucketLifecycle(let b): return try await putBucketLifecycle(call, b)
+        case .getBucketLifecycle(let b): return try await getBucketLifecycle(call, b)
+        case .deleteBucketLifecycle(let b): return try await deleteBucketLifecycle(call, b)
+        case .putBucketRequestPayment(let b): return try await putBucketRequestPayment(call, b)
+        case .getBucketRequestPayment(let b): return try await getBucketRequestPayment(call, b)
+        case .createMultipartUpload(let b, let k): return try await createMultipartUpload(call, b, k)
+        case .uploadPart(let b, let k, let n, let u): return try await uploadPart(call, b, k, partNumber: n, uploadID: u)
+        case .uploadPartCopy(let b, let k, let n, let u): return try await uploadPartCopy(call, b, k, partNumber: n, uploadID: u)
+        case .completeMultipartUpload(let b, let k, let u): return try await completeMultipartUpload(call, b, k, uploadID: u)
+        case .abortMultipartUpload(let b, let k, let u): return try await abortMultipartUpload(call, b, k, uploadID: u)
+        case .listParts(let b, let k, let u): return try await listParts(call, b, k, uploadID: u)
+        case .notImplemented:
             throw S3Error(.notImplemented, "\(call.endpoint.operationName) is not implemented by this server yet.")
         }
     }

@@ -12,12 +12,18 @@ public struct S3ServerConfiguration: Sendable {
     public var port: Int
     public var users: UserDirectory
     public var domain: String?
+    /// Lifecycle day length (tests shorten it) and how often the sweeper runs.
+    public var lifecycleClock: LifecycleClock
+    public var lifecycleSweepSeconds: Double
 
-    public init(host: String, port: Int, users: UserDirectory, domain: String? = nil) {
+    public init(host: String, port: Int, users: UserDirectory, domain: String? = nil,
+                lifecycleClock: LifecycleClock = LifecycleClock(), lifecycleSweepSeconds: Double = 3600) {
         self.host = host
         self.port = port
         self.users = users
         self.domain = domain
+        self.lifecycleClock = lifecycleClock
+        self.lifecycleSweepSeconds = lifecycleSweepSeconds
     }
 }
 
@@ -26,7 +32,7 @@ public enum S3Server {
     public static func run(storage: Storage, configuration c: S3ServerConfiguration, logger: Logger) async throws {
         try await storage.recover()
         let responder = S3Responder(storage: storage, verifier: SigV4Verifier(credentials: c.users),
-                                    addressing: AddressingConfig(domain: c.domain), logger: logger)
+                                    addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock, logger: logger)
         let app = Application(
             responder: responder,
             server: .http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()])),
@@ -37,6 +43,18 @@ public enum S3Server {
                 fflushStdout()
             },
             logger: logger)
+        let sweeper = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(Int(c.lifecycleSweepSeconds * 1000)))
+                do {
+                    let n = try await storage.sweepIncompleteUploads(clock: c.lifecycleClock)
+                    if n > 0 { logger.info("lifecycle: aborted \(n) incomplete multipart uploads") }
+                } catch {
+                    logger.error("lifecycle sweep failed: \(error)")
+                }
+            }
+        }
+        defer { sweeper.cancel() }
         try await app.runService()
     }
 }

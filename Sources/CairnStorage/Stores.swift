@@ -27,7 +27,7 @@ public protocol BlobWriter: Sendable {
 
 /// Metadata: buckets, objects (later uploads and parts). Every method is one transaction.
 /// Implementations: SQLite (embedded default), PostgreSQL (several nodes).
-public protocol MetadataStore: Sendable {
+public protocol MetadataStore: MultipartMetadataStore, BucketConfigStore {
     func createBucket(_ bucket: BucketRecord) async throws
     func bucket(_ name: BucketName) async throws -> BucketRecord?
     func buckets(ownedBy ownerID: String) async throws -> [BucketRecord]

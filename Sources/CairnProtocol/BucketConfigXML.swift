@@ -1,0 +1,34 @@
+import CairnModel
+import Foundation
+
+/// `<LifecycleConfiguration>` as S3 accepts it (Filter/Prefix, the legacy Rule/Prefix, And).
+public struct LifecycleConfigurationXML: Decodable, Sendable {
+    public struct Rule: Decodable, Sendable {
+        public struct FilterXML: Decodable, Sendable {
+            public struct AndXML: Decodable, Sendable { public var Prefix: String? }
+            public struct TagXML: Decodable, Sendable { public var Key: String?; public var Value: String? }
+            public var Prefix: String?
+            public var And: AndXML?
+            public var Tag: TagXML?
+        }
+        public struct AbortIncomplete: Decodable, Sendable { public var DaysAfterInitiation: Int? }
+        public struct Empty: Decodable, Sendable {}
+        public var ID: String?
+        public var Prefix: String?
+        public var Filter: FilterXML?
+        public var Status: String
+        public var AbortIncompleteMultipartUpload: AbortIncomplete?
+        public var Expiration: Empty?
+        public var Transition: [Empty]?
+        public var NoncurrentVersionExpiration: Empty?
+        public var NoncurrentVersionTransition: [Empty]?
+
+        public var prefix: String { Filter?.Prefix ?? Filter?.And?.Prefix ?? Prefix ?? "" }
+    }
+    public var Rule: [Rule]
+}
+
+/// `<RequestPaymentConfiguration>`.
+public struct RequestPaymentConfigurationXML: Decodable, Sendable {
+    public var Payer: String
+}

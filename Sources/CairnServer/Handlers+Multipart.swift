@@ -1,0 +1,233 @@
+import CairnHashing
+import CairnModel
+import CairnProtocol
+import CairnSigV4
+import CairnStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension S3Responder {
+    func createMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
+        let objectKey = try ObjectKey(validating: key)
+        let headers = try call.objectHeaders()
+        let (algorithm, type) = try checksumSettings(call)
+        let upload = try await storage.createMultipartUpload(bucket: BucketName(unchecked: bucket), key: objectKey, user: call.owner,
+                                                             headers: headers, checksumAlgorithm: algorithm, checksumType: type)
+        var h = HTTPFields()
+        if let a = algorithm {
+            h["x-amz-checksum-algorithm"] = a.rawValue
+            h["x-amz-checksum-type"] = type
+        }
+        try await addAbortRule(&h, upload)
+        var w = XMLWriter()
+        w.group("InitiateMultipartUploadResult", xmlns: XMLWriter.s3Namespace) { w in
+            w.element("Bucket", bucket)
+            w.element("Key", key)
+            w.element("UploadId", upload.uploadID)
+        }
+        return Responses.xml(w, headers: h)
+    }
+
+    /// `x-amz-checksum-algorithm` and `x-amz-checksum-type` of CreateMultipartUpload.
+    func checksumSettings(_ call: S3Call) throws(S3Error) -> (ChecksumAlgorithm?, String?) {
+        guard let raw = call.header("x-amz-checksum-algorithm") else {
+            if call.header("x-amz-checksum-type") != nil {
+                throw S3Error(.invalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
+            }
+            return (nil, nil)
+        }
+        guard let a = ChecksumAlgorithm(caseInsensitive: raw) else {
+            throw S3Error(.invalidRequest, "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
+        }
+        let type = call.header("x-amz-checksum-type")?.uppercased() ?? (a == .crc64nvme ? "FULL_OBJECT" : "COMPOSITE")
+        guard type == "COMPOSITE" || type == "FULL_OBJECT" else {
+            throw S3Error(.invalidRequest, "Value for x-amz-checksum-type header is invalid.")
+        }
+        if type == "COMPOSITE" && a == .crc64nvme || type == "FULL_OBJECT" && (a == .sha1 || a == .sha256) {
+            throw S3Error(.invalidRequest, "The \(type) checksum type cannot be used with the \(a.rawValue.lowercased()) checksum algorithm.")
+        }
+        return (a, type)
+    }
+
+    func uploadPart(_ call: S3Call, _ bucket: String, _ key: String, partNumber raw: String, uploadID: String) async throws -> Response {
+        let partNumber = try Storage.partNumber(raw)
+        let check = try PayloadVerifier(call: call)
+        let upload = try await storage.upload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        if call.header("content-length") == nil && call.header("x-amz-decoded-content-length") == nil {
+            throw S3Error(.missingContentLength)
+        }
+        call.sendContinue()
+        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: try BodyDecoding.body(call), check: check)
+        var h = HTTPFields()
+        h[.eTag] = part.etag.quoted
+        if let c = part.checksum, check.checksum != nil || upload.checksumAlgorithm != nil { h[c.algorithm.headerName] = c.base64 }
+        return Responses.empty(headers: h)
+    }
+
+    func uploadPartCopy(_ call: S3Call, _ bucket: String, _ key: String, partNumber raw: String, uploadID: String) async throws -> Response {
+        let partNumber = try Storage.partNumber(raw)
+        let upload = try await storage.upload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        let source = try await copySource(call)
+        var range: ByteRange?
+        if let r = call.header("x-amz-copy-source-range") {
+            range = try Self.copySourceRange(r, size: source.size)
+        }
+        let body = storage.read(source, range: range)
+        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body, check: CopyCheck(algorithm: upload.checksumAlgorithm))
+        var h = HTTPFields()
+        h["x-amz-copy-source-version-id"] = nil
+        var w = XMLWriter()
+        w.group("CopyPartResult", xmlns: XMLWriter.s3Namespace) { w in
+            w.element("LastModified", S3Dates.iso8601(part.lastModified))
+            w.element("ETag", part.etag.quoted)
+            if let c = part.checksum { w.element(c.algorithm.xmlName, c.base64) }
+        }
+        return Responses.xml(w, headers: h)
+    }
+
+    /// `bytes=first-last` only (no open or suffix forms), within the source object.
+    static func copySourceRange(_ header: String, size: Int64) throws(S3Error) -> ByteRange {
+        let invalid = S3Error(.invalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+                              fields: [("ArgumentName", "x-amz-copy-source-range"), ("ArgumentValue", header)])
+        guard header.hasPrefix("bytes=") else { throw invalid }
+        let parts = header.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let first = Int64(parts[0]), let last = Int64(parts[1]), first >= 0, last >= first else { throw invalid }
+        guard last < size else {
+            throw S3Error(.invalidRange, "The requested range is not satisfiable",
+                          fields: [("RangeRequested", header), ("ActualObjectSize", String(size))])
+        }
+        return ByteRange(first: first, last: last)
+    }
+
+    func completeMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
+        let objectKey = ObjectKey(unchecked: key)
+        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
+        call.sendContinue()
+        let body = try await collectXMLBody(call, limit: 16 * 1024 * 1024)
+        guard !body.isEmpty else { throw S3Error(.malformedXML) }
+        let request = try RequestXML.decode(CompleteMultipartUploadXML.self, from: body)
+        var objectSize: Int64?
+        if let raw = call.header("x-amz-mp-object-size") {
+            guard let v = Int64(raw), v >= 0 else {
+                throw S3Error(.invalidArgument, "Invalid value for x-amz-mp-object-size", fields: [("ArgumentName", "x-amz-mp-object-size"), ("ArgumentValue", raw)])
+            }
+            objectSize = v
+        }
+        let object = try await storage.completeMultipartUpload(
+            uploadID, bucket: BucketName(unchecked: bucket), key: objectKey, user: call.owner,
+            parts: request.parts.map { CompletedPartRequest(partNumber: $0.partNumber, etag: $0.etag, checksums: $0.checksums) },
+            conditions: CompleteConditions(ifMatch: call.header("if-match"), ifNoneMatch: call.header("if-none-match"), objectSize: objectSize))
+        let h = HTTPFields()
+        var w = XMLWriter()
+        w.group("CompleteMultipartUploadResult", xmlns: XMLWriter.s3Namespace) { w in
+            let host = call.request.head.authority ?? "localhost"
+            w.element("Location", "http://\(host)/\(URIEncoding.encode(bucket))/\(URIEncoding.encode(key, keepSlash: true))")
+            w.element("Bucket", bucket)
+            w.element("Key", key)
+            w.element("ETag", object.etag.quoted)
+            if let c = object.checksum {
+                w.element(c.algorithm.xmlName, c.base64)
+                w.element("ChecksumType", object.checksumType)
+            }
+        }
+        return Responses.xml(w, headers: h)
+    }
+
+    func abortMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
+        try await storage.abortMultipartUpload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        let h = HTTPFields()
+        return Responses.empty(.noContent, headers: h)
+    }
+
+    func listParts(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
+        let upload = try await storage.upload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        let maxParts = try call.intQuery("max-parts", default: 1000, range: 0...1000)
+        let marker = try call.intQuery("part-number-marker", default: 0, range: 0...Storage.maxPartNumber)
+        let (parts, truncated) = try await storage.listParts(upload, marker: marker, maxParts: maxParts)
+        var h = HTTPFields()
+        try await addAbortRule(&h, upload)
+        var w = XMLWriter()
+        w.group("ListPartsResult", xmlns: XMLWriter.s3Namespace) { w in
+            w.element("Bucket", bucket)
+            w.element("Key", key)
+            w.element("UploadId", uploadID)
+            w.element("PartNumberMarker", marker)
+            w.element("NextPartNumberMarker", parts.last?.partNumber ?? 0)
+            w.element("MaxParts", maxParts)
+            w.element("IsTruncated", truncated)
+            for p in parts {
+                w.group("Part") { w in
+                    w.element("PartNumber", p.partNumber)
+                    w.element("LastModified", S3Dates.iso8601(p.lastModified))
+                    w.element("ETag", p.etag.quoted)
+                    w.element("Size", p.size)
+                    if let c = p.checksum, upload.checksumAlgorithm == nil || c.algorithm == upload.checksumAlgorithm {
+                        w.element(c.algorithm.xmlName, c.base64)
+                    }
+                }
+            }
+            writeOwner(&w, upload.owner, element: "Initiator")
+            writeOwner(&w, upload.owner)
+            w.element("StorageClass", upload.headers.storageClass ?? "STANDARD")
+            if let a = upload.checksumAlgorithm {
+                w.element("ChecksumAlgorithm", a.rawValue)
+                w.element("ChecksumType", upload.checksumType)
+            }
+        }
+        return Responses.xml(w, headers: h)
+    }
+
+    func listMultipartUploads(_ call: S3Call, _ bucket: String) async throws -> Response {
+        let prefix = call.query["prefix"] ?? ""
+        let delimiter = call.query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
+        let maxUploads = try call.intQuery("max-uploads", default: 1000, range: 0...1000)
+        let urlEncode = try encodingType(call)
+        let enc: (String) -> String = { urlEncode ? URIEncoding.encode($0, keepSlash: true) : $0 }
+        let keyMarker = call.query["key-marker"].flatMap { $0.isEmpty ? nil : $0 }
+        let uploadIDMarker = keyMarker == nil ? nil : call.query["upload-id-marker"].flatMap { $0.isEmpty ? nil : $0 }
+        let page = try await storage.listMultipartUploads(
+            bucket: BucketName(unchecked: bucket), user: call.owner,
+            query: ListUploadsQuery(prefix: prefix, delimiter: delimiter, keyMarker: keyMarker, uploadIDMarker: uploadIDMarker, maxUploads: maxUploads))
+        let h = HTTPFields()
+        var w = XMLWriter()
+        w.group("ListMultipartUploadsResult", xmlns: XMLWriter.s3Namespace) { w in
+            w.element("Bucket", bucket)
+            w.element("KeyMarker", enc(keyMarker ?? ""))
+            w.element("UploadIdMarker", uploadIDMarker ?? "")
+            w.element("NextKeyMarker", enc(page.isTruncated ? page.nextKeyMarker ?? "" : ""))
+            w.element("NextUploadIdMarker", page.isTruncated ? page.nextUploadIDMarker ?? "" : "")
+            if let d = delimiter { w.element("Delimiter", enc(d)) }
+            w.element("Prefix", enc(prefix))
+            w.element("MaxUploads", maxUploads)
+            w.element("IsTruncated", page.isTruncated)
+            if urlEncode { w.element("EncodingType", "url") }
+            for u in page.uploads {
+                w.group("Upload") { w in
+                    w.element("Key", enc(u.key.rawValue))
+                    w.element("UploadId", u.uploadID)
+                    writeOwner(&w, u.owner, element: "Initiator")
+                    writeOwner(&w, u.owner)
+                    w.element("StorageClass", u.headers.storageClass ?? "STANDARD")
+                    w.element("Initiated", S3Dates.iso8601(u.initiated))
+                    if let a = u.checksumAlgorithm {
+                        w.element("ChecksumAlgorithm", a.rawValue)
+                        w.element("ChecksumType", u.checksumType)
+                    }
+                }
+            }
+            for p in page.commonPrefixes {
+                w.group("CommonPrefixes") { $0.element("Prefix", enc(p)) }
+            }
+        }
+        return Responses.xml(w, headers: h)
+    }
+}
+
+/// UploadPartCopy: recompute the upload's checksum over the copied bytes; nothing to verify.
+struct CopyCheck: PayloadCheck {
+    var algorithm: ChecksumAlgorithm?
+    var needsSHA256: Bool { false }
+    var checksumAlgorithm: ChecksumAlgorithm? { algorithm }
+    func verify(_ digests: CairnHashing.BodyDigests) throws {}
+}

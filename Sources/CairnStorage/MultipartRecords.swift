@@ -1,0 +1,87 @@
+import CairnModel
+import Foundation
+
+/// A multipart upload in progress.
+public struct UploadRecord: Sendable, Equatable {
+    public var uploadID: String
+    public var bucket: BucketName
+    public var key: ObjectKey
+    public var initiated: Date
+    public var owner: Owner
+    /// Headers given at CreateMultipartUpload, applied to the object at completion.
+    public var headers: ObjectHeaders
+    public var checksumAlgorithm: ChecksumAlgorithm?
+    /// `COMPOSITE` or `FULL_OBJECT` when a checksum algorithm is set.
+    public var checksumType: String?
+
+    public init(uploadID: String, bucket: BucketName, key: ObjectKey, initiated: Date, owner: Owner, headers: ObjectHeaders,
+                checksumAlgorithm: ChecksumAlgorithm? = nil, checksumType: String? = nil) {
+        self.uploadID = uploadID
+        self.bucket = bucket
+        self.key = key
+        self.initiated = initiated
+        self.owner = owner
+        self.headers = headers
+        self.checksumAlgorithm = checksumAlgorithm
+        self.checksumType = checksumType
+    }
+
+    /// Long, URL-safe and unguessable, like AWS's upload ids.
+    public static func newID() -> String {
+        var bytes = [UInt8](repeating: 0, count: 48)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: ".").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// One uploaded part: its own blob.
+public struct PartRecord: Sendable, Equatable {
+    public var uploadID: String
+    public var partNumber: Int
+    public var size: Int64
+    public var etag: ETag
+    public var lastModified: Date
+    public var blob: BlobID
+    public var checksum: Checksum?
+
+    public init(uploadID: String, partNumber: Int, size: Int64, etag: ETag, lastModified: Date, blob: BlobID, checksum: Checksum?) {
+        self.uploadID = uploadID
+        self.partNumber = partNumber
+        self.size = size
+        self.etag = etag
+        self.lastModified = lastModified
+        self.blob = blob
+        self.checksum = checksum
+    }
+}
+
+/// What CompleteMultipartUpload produced, kept so that a client's retry with the same part list gets
+/// the same answer instead of NoSuchUpload.
+public struct CompletedUpload: Sendable, Equatable {
+    public var uploadID: String
+    public var bucket: BucketName
+    public var key: ObjectKey
+    public var etag: ETag
+    /// A digest of the requested part list, to recognise a retry.
+    public var requestDigest: String
+    public var checksum: Checksum?
+    public var checksumType: String?
+
+    public init(uploadID: String, bucket: BucketName, key: ObjectKey, etag: ETag, requestDigest: String,
+                checksum: Checksum?, checksumType: String?) {
+        self.uploadID = uploadID
+        self.bucket = bucket
+        self.key = key
+        self.etag = etag
+        self.requestDigest = requestDigest
+        self.checksum = checksum
+        self.checksumType = checksumType
+    }
+}
+
+/// Result of the ListMultipartUploads range scan.
+public struct UploadListing: Sendable {
+    public var uploads: [UploadRecord]
+}

@@ -1,0 +1,174 @@
+import CairnHashing
+import CairnModel
+import Crypto
+import Foundation
+import NIOCore
+
+/// One entry of CompleteMultipartUpload's `<Part>` list.
+public struct CompletedPartRequest: Sendable, Equatable {
+    public var partNumber: Int
+    public var etag: String
+    public var checksums: [Checksum]
+    public init(partNumber: Int, etag: String, checksums: [Checksum] = []) {
+        self.partNumber = partNumber
+        self.etag = etag
+        self.checksums = checksums
+    }
+}
+
+/// Conditions of CompleteMultipartUpload on the key it writes.
+public struct CompleteConditions: Sendable {
+    public var ifMatch: String?
+    public var ifNoneMatch: String?
+    public var objectSize: Int64?
+    public init(ifMatch: String? = nil, ifNoneMatch: String? = nil, objectSize: Int64? = nil) {
+        self.ifMatch = ifMatch
+        self.ifNoneMatch = ifNoneMatch
+        self.objectSize = objectSize
+    }
+}
+
+extension Storage {
+    public static let maxPartNumber = 10_000
+
+    /// Validates a part number from a request: 1 ... 10,000, else InvalidArgument (AWS's wording).
+    public static func partNumber(_ raw: String) throws(S3Error) -> Int {
+        guard let n = Int(raw), n >= 1, n <= maxPartNumber else {
+            throw S3Error(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive",
+                          fields: [("ArgumentName", "partNumber"), ("ArgumentValue", raw)])
+        }
+        return n
+    }
+
+    public func createMultipartUpload(bucket: BucketName, key: ObjectKey, user: Owner, headers: ObjectHeaders,
+                                      checksumAlgorithm: ChecksumAlgorithm?, checksumType: String?) async throws -> UploadRecord {
+        _ = try await self.bucket(bucket, for: user)
+        let upload = UploadRecord(uploadID: UploadRecord.newID(), bucket: bucket, key: key, initiated: Date().truncatedToMilliseconds,
+                                  owner: user, headers: headers, checksumAlgorithm: checksumAlgorithm, checksumType: checksumType)
+        try await metadata.createUpload(upload)
+        return upload
+    }
+
+    /// The upload named by a request, or NoSuchUpload.
+    public func upload(_ id: String, bucket: BucketName, key: ObjectKey, user: Owner) async throws -> UploadRecord {
+        _ = try await self.bucket(bucket, for: user)
+        guard let u = try await metadata.upload(id, bucket: bucket, key: key) else { throw S3Error.noSuchUpload(id) }
+        return u
+    }
+
+    /// UploadPart (and the data half of UploadPartCopy): the body becomes the part's own blob, then
+    /// one transaction replaces any earlier part with that number. Concurrent uploads of one number
+    /// each commit whole; the last transaction wins and the loser's blob is freed.
+    public func uploadPart(_ upload: UploadRecord, partNumber: Int, body: some AsyncSequence<ByteBuffer, any Error>,
+                           check: any PayloadCheck) async throws -> PartRecord {
+        let max = limits.maxSinglePutSize
+        let (blob, digests) = try await ingest.ingest(body, check: check, maxSize: max) { size in
+            S3Error(.entityTooLarge, fields: [("ProposedSize", String(size)), ("MaxSizeAllowed", String(max))])
+        }
+        let part = PartRecord(uploadID: upload.uploadID, partNumber: partNumber, size: digests.size, etag: digests.etag,
+                              lastModified: Date().truncatedToMilliseconds, blob: blob, checksum: digests.checksum)
+        do {
+            await free(try await metadata.putPart(part, bucket: upload.bucket, key: upload.key))
+        } catch {
+            await blobs.delete([blob])
+            throw error
+        }
+        return part
+    }
+
+    public func abortMultipartUpload(_ id: String, bucket: BucketName, key: ObjectKey, user: Owner) async throws {
+        _ = try await self.bucket(bucket, for: user)
+        await free(try await metadata.abortUpload(id, bucket: bucket, key: key))
+    }
+
+    /// CompleteMultipartUpload. Checks in AWS's order (InvalidPartOrder, InvalidPart, EntityTooSmall)
+    /// inside the metadata transaction, then writes a manifest over the part blobs: no byte is copied.
+    public func completeMultipartUpload(_ id: String, bucket: BucketName, key: ObjectKey, user: Owner,
+                                        parts requested: [CompletedPartRequest], conditions: CompleteConditions) async throws -> ObjectRecord {
+        _ = try await self.bucket(bucket, for: user)
+        guard !requested.isEmpty else {
+            throw S3Error(.malformedXML)
+        }
+        for i in 1..<requested.count where requested[i].partNumber <= requested[i - 1].partNumber {
+            throw S3Error(.invalidPartOrder, fields: [("UploadId", id)])
+        }
+        let digest = Self.requestDigest(requested)
+        let minPart = limits.minPartSize
+        let now = Date().truncatedToMilliseconds
+        let (object, freed) = try await metadata.completeUpload(id, bucket: bucket, key: key, build: { upload, stored, current in
+            let byNumber = Dictionary(stored.map { ($0.partNumber, $0) }, uniquingKeysWith: { a, _ in a })
+            var chosen: [PartRecord] = []
+            for r in requested {
+                guard let p = byNumber[r.partNumber], ETag.unquote(r.etag) == p.etag.value else {
+                    throw S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", ETag.unquote(r.etag))])
+                }
+                for c in r.checksums where p.checksum != nil && c.algorithm == p.checksum?.algorithm && c.base64 != p.checksum?.base64 {
+                    throw S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", ETag.unquote(r.etag))])
+                }
+                chosen.append(p)
+            }
+            for p in chosen.dropLast() where p.size < minPart {
+                throw S3Error(.entityTooSmall, fields: [
+                    ("ProposedSize", String(p.size)), ("MinSizeAllowed", String(minPart)),
+                    ("PartNumber", String(p.partNumber)), ("ETag", p.etag.value),
+                ])
+            }
+            let size = chosen.reduce(Int64(0)) { $0 + $1.size }
+            if let expected = conditions.objectSize, expected != size {
+                throw S3Error(.invalidRequest, "The provided 'x-amz-mp-object-size' header value \(expected) does not match what was computed: \(size)")
+            }
+            try Self.checkCompleteConditions(conditions, current: current, key: key)
+            let etag = Self.multipartETag(chosen.map(\.etag))
+            let record = ObjectRecord(bucket: bucket, key: key, size: size, etag: etag, lastModified: now, owner: upload.owner,
+                                      headers: upload.headers, checksum: nil, checksumType: nil,
+                                      segments: chosen.map { BlobSegment(blob: $0.blob, offset: 0, length: $0.size) },
+                                      parts: chosen.map { ManifestPart(partNumber: $0.partNumber, size: $0.size, etag: $0.etag.value, checksum: $0.checksum) })
+            let completion = CompletedUpload(uploadID: id, bucket: bucket, key: key, etag: etag, requestDigest: digest,
+                                             checksum: nil, checksumType: nil)
+            return (record, completion)
+        }, retry: { done in
+            // A retry of a completion that already happened gets the same answer; anything else on a
+            // completed upload is NoSuchUpload, as AWS answers.
+            guard let done, done.requestDigest == digest, done.bucket == bucket, done.key == key else { throw S3Error.noSuchUpload(id) }
+            return ObjectRecord(bucket: bucket, key: key, size: 0, etag: done.etag, lastModified: now, owner: user,
+                                headers: ObjectHeaders(), checksum: done.checksum, checksumType: done.checksumType, segments: [])
+        })
+        await free(freed)
+        return object
+    }
+
+    static func checkCompleteConditions(_ c: CompleteConditions, current: ObjectRecord?, key: ObjectKey) throws {
+        if let m = c.ifMatch {
+            guard let current else { throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)]) }
+            if !Preconditions.matches(m, current.etag) { throw S3Error(.preconditionFailed, fields: [("Condition", "If-Match")]) }
+        }
+        if let n = c.ifNoneMatch, current != nil {
+            if n.trimmingCharacters(in: " ") == "*" || Preconditions.matches(n, current!.etag) {
+                throw S3Error(.preconditionFailed, fields: [("Condition", "If-None-Match")])
+            }
+        }
+    }
+
+    /// hex(MD5(binary MD5 of part 1 ‖ ... ‖ part N)) + "-N".
+    public static func multipartETag(_ parts: [ETag]) -> ETag {
+        var md5 = Insecure.MD5()
+        for p in parts { md5.update(data: Hex.decode(p.value) ?? []) }
+        return ETag("\(Hex.encode(md5.finalize()))-\(parts.count)")
+    }
+
+    static func requestDigest(_ parts: [CompletedPartRequest]) -> String {
+        var sha = SHA256()
+        for p in parts { sha.update(data: Array("\(p.partNumber):\(ETag.unquote(p.etag));".utf8)) }
+        return Hex.encode(sha.finalize())
+    }
+
+    /// ListParts page: parts after `marker`, at most `maxParts`, and whether more follow.
+    public func listParts(_ upload: UploadRecord, marker: Int, maxParts: Int) async throws -> (parts: [PartRecord], truncated: Bool) {
+        let page = try await metadata.parts(upload.uploadID, after: marker, limit: maxParts + 1)
+        return (Array(page.prefix(maxParts)), page.count > maxParts)
+    }
+}
+
+extension S3Error {
+    public static func noSuchUpload(_ id: String) -> S3Error { S3Error(.noSuchUpload, fields: [("UploadId", id)]) }
+}
