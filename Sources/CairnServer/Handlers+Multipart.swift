@@ -54,9 +54,7 @@ extension S3Responder {
         let partNumber = try Storage.partNumber(raw)
         let check = try PayloadVerifier(call: call)
         let upload = try await storage.upload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
-        if call.header("content-length") == nil && call.header("x-amz-decoded-content-length") == nil {
-            throw S3Error(.missingContentLength)
-        }
+        try requireBodyLength(call)
         call.sendContinue()
         let part = try await storage.uploadPart(upload, partNumber: partNumber, body: try BodyDecoding.body(call), check: check)
         var h = HTTPFields()
@@ -94,8 +92,9 @@ extension S3Responder {
         let parts = header.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, let first = Int64(parts[0]), let last = Int64(parts[1]), first >= 0, last >= first else { throw invalid }
         guard last < size else {
-            throw S3Error(.invalidRange, "The requested range is not satisfiable",
-                          fields: [("RangeRequested", header), ("ActualObjectSize", String(size))])
+            // AWS answers a range past the source's end with 400 InvalidArgument, not 416.
+            throw S3Error(.invalidArgument, "Range specified is not valid for source object of size: \(size)",
+                          fields: [("ArgumentName", "x-amz-copy-source-range"), ("ArgumentValue", header)])
         }
         return ByteRange(first: first, last: last)
     }

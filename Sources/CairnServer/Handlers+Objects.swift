@@ -11,9 +11,7 @@ extension S3Responder {
         let objectKey = try ObjectKey(validating: key)
         let headers = try call.objectHeaders()
         let check = try PayloadVerifier(call: call)
-        if call.header("content-length") == nil && call.header("x-amz-decoded-content-length") == nil {
-            throw S3Error(.missingContentLength)
-        }
+        try requireBodyLength(call)
         // Authenticate and check the bucket before asking for the body.
         _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
         call.sendContinue()
@@ -79,6 +77,18 @@ extension S3Responder {
         if head { return Response(status: status, headers: h) }
         let body = storage.read(object, range: range)
         return Response(status: status, headers: h, body: ResponseBody(asyncSequence: body))
+    }
+
+    /// PutObject and UploadPart need a declared length, at most 5 GiB: refused before the body is
+    /// asked for (no 100 Continue), so an oversized upload sends no bytes.
+    func requireBodyLength(_ call: S3Call) throws(S3Error) {
+        guard let raw = call.header("x-amz-decoded-content-length") ?? call.header("content-length") else {
+            throw S3Error(.missingContentLength)
+        }
+        let max = storage.limits.maxSinglePutSize
+        if let n = Int64(raw), n > max {
+            throw S3Error(.entityTooLarge, fields: [("ProposedSize", raw), ("MaxSizeAllowed", String(max))])
+        }
     }
 
     /// The byte range of part `n` (1-based). A single-part object has one part, the whole object, as
