@@ -391,7 +391,8 @@ def test_abort_racing_upload_part_leaves_no_orphaned_blob(server, s3, bucket):
     assert not s3.list_multipart_uploads(Bucket=bucket).get("Uploads")
 
 
-def test_abort_racing_complete_has_exactly_one_winner(server, s3, bucket):
+def test_abort_racing_complete_has_exactly_one_winner(small_server, small_s3, small_bucket):
+    server, s3, bucket = small_server, small_s3, small_bucket
     bodies = [body_of(64 * 1024, 1), body_of(100, 2)]
     completer, aborter = server.client(), server.client()
     for round_number in range(4):
