@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Value types every layer shares: names, ids, ETags, the S3 error table.
@@ -32,6 +33,7 @@ let package = Package(
         .target(name: "CairnSigV4", dependencies: [
             "CairnModel",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // S3 wire protocol: endpoint parsing, XML bodies, error XML, ranges, dates.
         .target(name: "CairnProtocol", dependencies: [
@@ -57,6 +59,8 @@ let package = Package(
             "CairnModel", "CairnProtocol", "CairnSigV4", "CairnStorage", "CairnHashing",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -43,6 +43,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("lifecycle-sweep-seconds"), help: "How often expired incomplete multipart uploads are aborted.")
     var lifecycleSweepSeconds: Double = 3600
 
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (with --tls-key).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -52,6 +58,7 @@ struct ServerCommand: AsyncParsableCommand {
     func validate() throws {
         guard parseAddress() != nil else { throw ValidationError("--address must be HOST:PORT, e.g. 127.0.0.1:9000") }
         if (accessKey == nil) != (secretKey == nil) { throw ValidationError("--access-key and --secret-key go together") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         guard minPartSize >= 0 else { throw ValidationError("--min-part-size must not be negative") }
         guard lifecycleDaySeconds > 0, lifecycleSweepSeconds > 0 else { throw ValidationError("lifecycle times must be positive") }
     }
@@ -76,12 +83,13 @@ struct ServerCommand: AsyncParsableCommand {
         limits.minPartSize = minPartSize
         let storage = Storage(blobs: blobs, metadata: metadata, region: region, limits: limits)
         logger.info("data folder \(root), SQLite metadata")
+        var configuration = S3ServerConfiguration(host: host, port: port, users: directory, domain: domain,
+                                                  lifecycleClock: LifecycleClock(daySeconds: lifecycleDaySeconds),
+                                                  lifecycleSweepSeconds: lifecycleSweepSeconds)
+        configuration.tlsCertificatePath = tlsCert
+        configuration.tlsKeyPath = tlsKey
         do {
-            try await S3Server.run(storage: storage,
-                                   configuration: S3ServerConfiguration(host: host, port: port, users: directory, domain: domain,
-                                                                       lifecycleClock: LifecycleClock(daySeconds: lifecycleDaySeconds),
-                                                                       lifecycleSweepSeconds: lifecycleSweepSeconds),
-                                   logger: logger)
+            try await S3Server.run(storage: storage, configuration: configuration, logger: logger)
         } catch {
             try? await metadata.close()
             throw error

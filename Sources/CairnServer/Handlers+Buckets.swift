@@ -72,11 +72,12 @@ extension S3Responder {
 
     /// Reads a small XML request body (at most 2 MiB, enough for 1,000 DeleteObjects keys), verifying
     /// Content-MD5, the signed SHA-256 and any checksum like any other body.
-    func collectXMLBody(_ call: S3Call, limit: Int = 2 * 1024 * 1024) async throws -> Data {
-        let check = try PayloadVerifier(call: call)
+    func collectXMLBody(_ call: S3Call, limit: Int = 2 * 1024 * 1024, checksumHeaders: Bool = true) async throws -> Data {
+        let (body, trailers) = try BodyDecoding.body(call)
+        let check = try PayloadVerifier(call: call, trailers: trailers, checksumHeaders: checksumHeaders)
         var hasher = BodyHasher(sha256: check.needsSHA256, checksum: check.checksumAlgorithm)
         var data = Data()
-        for try await var buffer in try BodyDecoding.body(call) {
+        for try await var buffer in body {
             buffer.withUnsafeReadableBytes { hasher.update($0) }
             if data.count + buffer.readableBytes > limit { throw S3Error(.malformedXML, "The XML you provided was larger than the maximum allowed.") }
             data.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])

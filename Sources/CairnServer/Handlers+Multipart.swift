@@ -52,14 +52,16 @@ extension S3Responder {
 
     func uploadPart(_ call: S3Call, _ bucket: String, _ key: String, partNumber raw: String, uploadID: String) async throws -> Response {
         let partNumber = try Storage.partNumber(raw)
-        let check = try PayloadVerifier(call: call)
         let upload = try await storage.upload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
         try requireBodyLength(call)
+        let (body, trailers) = try BodyDecoding.body(call)
+        var check = try PayloadVerifier(call: call, trailers: trailers)
+        try check.require(upload.checksumAlgorithm)
         call.sendContinue()
-        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: try BodyDecoding.body(call), check: check)
+        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body, check: check)
         var h = HTTPFields()
         h[.eTag] = part.etag.quoted
-        if let c = part.checksum, check.checksum != nil || upload.checksumAlgorithm != nil { h[c.algorithm.headerName] = c.base64 }
+        if let c = part.checksum { h[c.algorithm.headerName] = c.base64 }
         return Responses.empty(headers: h)
     }
 
@@ -103,7 +105,7 @@ extension S3Responder {
         let objectKey = ObjectKey(unchecked: key)
         _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
         call.sendContinue()
-        let body = try await collectXMLBody(call, limit: 16 * 1024 * 1024)
+        let body = try await collectXMLBody(call, limit: 16 * 1024 * 1024, checksumHeaders: false)
         guard !body.isEmpty else { throw S3Error(.malformedXML) }
         let request = try RequestXML.decode(CompleteMultipartUploadXML.self, from: body)
         var objectSize: Int64?
@@ -116,7 +118,8 @@ extension S3Responder {
         let object = try await storage.completeMultipartUpload(
             uploadID, bucket: BucketName(unchecked: bucket), key: objectKey, user: call.owner,
             parts: request.parts.map { CompletedPartRequest(partNumber: $0.partNumber, etag: $0.etag, checksums: $0.checksums) },
-            conditions: CompleteConditions(ifMatch: call.header("if-match"), ifNoneMatch: call.header("if-none-match"), objectSize: objectSize))
+            conditions: CompleteConditions(ifMatch: call.header("if-match"), ifNoneMatch: call.header("if-none-match"),
+                                           objectSize: objectSize, checksum: wholeObjectChecksum(call)))
         let h = HTTPFields()
         var w = XMLWriter()
         w.group("CompleteMultipartUploadResult", xmlns: XMLWriter.s3Namespace) { w in
@@ -131,6 +134,12 @@ extension S3Responder {
             }
         }
         return Responses.xml(w, headers: h)
+    }
+
+    /// The `x-amz-checksum-*` header of CompleteMultipartUpload: the client's whole-object value.
+    func wholeObjectChecksum(_ call: S3Call) -> Checksum? {
+        for a in ChecksumAlgorithm.allCases { if let v = call.header(a.headerName) { return Checksum(a, base64: v) } }
+        return nil
     }
 
     func abortMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {

@@ -10,13 +10,14 @@ extension S3Responder {
     func putObject(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
         let objectKey = try ObjectKey(validating: key)
         let headers = try call.objectHeaders()
-        let check = try PayloadVerifier(call: call)
         try requireBodyLength(call)
         // Authenticate and check the bucket before asking for the body.
+        let (body, trailers) = try BodyDecoding.body(call)
+        let check = try PayloadVerifier(call: call, trailers: trailers)
         _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
         call.sendContinue()
         let record = try await storage.putObject(bucket: BucketName(unchecked: bucket), key: objectKey, user: call.owner,
-                                                 headers: headers, body: try BodyDecoding.body(call), check: check)
+                                                 headers: headers, body: body, check: check)
         var h = HTTPFields()
         h[.eTag] = record.etag.quoted
         if let c = record.checksum {

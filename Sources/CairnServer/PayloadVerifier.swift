@@ -12,17 +12,24 @@ struct PayloadVerifier: PayloadCheck {
     var checksum: Checksum?
     var requestedAlgorithm: ChecksumAlgorithm?
     var declaredLength: Int64?
+    /// For aws-chunked bodies: the checksum header announced in `x-amz-trailer`, and where the
+    /// decoder leaves the trailer's value.
+    var trailerAlgorithm: ChecksumAlgorithm?
+    var trailers: TrailerBox?
 
     var needsSHA256: Bool { sha256Hex != nil }
-    var checksumAlgorithm: ChecksumAlgorithm? { checksum?.algorithm ?? requestedAlgorithm }
+    var checksumAlgorithm: ChecksumAlgorithm? { checksum?.algorithm ?? trailerAlgorithm ?? requestedAlgorithm }
 
-    init(call: S3Call) throws(S3Error) {
+    /// `checksumHeaders: false` for CompleteMultipartUpload, whose `x-amz-checksum-*` header is the
+    /// object's checksum, not the XML body's.
+    init(call: S3Call, trailers: TrailerBox? = nil, checksumHeaders: Bool = true) throws(S3Error) {
+        self.trailers = trailers
         if let md5 = call.header("content-md5") {
             guard let d = Data(base64Encoded: md5), d.count == 16 else { throw S3Error(.invalidDigest) }
             contentMD5 = Array(d)
         }
         if case .signed(let hex) = call.payload { sha256Hex = hex }
-        for alg in ChecksumAlgorithm.allCases {
+        for alg in ChecksumAlgorithm.allCases where checksumHeaders {
             guard let v = call.header(alg.headerName) else { continue }
             guard checksum == nil else {
                 throw S3Error(.invalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
@@ -38,7 +45,30 @@ struct PayloadVerifier: PayloadCheck {
             }
             requestedAlgorithm = alg
         }
-        declaredLength = call.header("content-length").flatMap { Int64($0) }
+        if case .streaming = call.payload {
+            declaredLength = call.header("x-amz-decoded-content-length").flatMap { Int64($0) }
+            if let t = call.header("x-amz-trailer") {
+                let name = t.trimmingCharacters(in: .whitespaces).lowercased()
+                guard let alg = ChecksumAlgorithm.allCases.first(where: { $0.headerName == name }) else {
+                    throw S3Error(.invalidRequest, "The value specified in the x-amz-trailer header is not supported")
+                }
+                if checksum != nil, checksum?.algorithm != alg {
+                    throw S3Error(.invalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+                }
+                trailerAlgorithm = alg
+            }
+        } else {
+            declaredLength = call.header("content-length").flatMap { Int64($0) }
+        }
+    }
+
+    /// Makes the checksum of an upload's algorithm computed even when the request sent none.
+    mutating func require(_ algorithm: ChecksumAlgorithm?) throws(S3Error) {
+        guard let algorithm else { return }
+        if let sent = checksum?.algorithm ?? trailerAlgorithm, sent != algorithm {
+            throw S3Error(.invalidRequest, "Checksum Type mismatch occurred, expected checksum Type: \(algorithm.rawValue.lowercased()), actual checksum Type: \(sent.rawValue.lowercased())")
+        }
+        if requestedAlgorithm == nil || requestedAlgorithm != algorithm { requestedAlgorithm = algorithm }
     }
 
     static func digestLength(_ a: ChecksumAlgorithm) -> Int {
@@ -61,6 +91,17 @@ struct PayloadVerifier: PayloadCheck {
         }
         if let c = checksum, let got = d.checksum, got.base64 != c.base64 {
             throw S3Error(.badDigest, "The \(c.algorithm.rawValue) you specified did not match the calculated checksum.")
+        }
+        if let alg = trailerAlgorithm, let box = trailers {
+            guard let value = box.trailers?.first(where: { $0.name == alg.headerName })?.value else {
+                throw S3Error(.invalidRequest, "The \(alg.headerName) trailer announced in x-amz-trailer was not sent.")
+            }
+            guard let raw = Data(base64Encoded: value), raw.count == Self.digestLength(alg) else {
+                throw S3Error(.invalidRequest, "Value for \(alg.headerName) trailing header is invalid.")
+            }
+            if d.checksum?.base64 != value {
+                throw S3Error(.badDigest, "The \(alg.rawValue) you specified did not match the calculated checksum.")
+            }
         }
     }
 }

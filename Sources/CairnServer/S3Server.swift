@@ -3,6 +3,8 @@ import CairnSigV4
 import CairnStorage
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import NIOCore
 
@@ -15,6 +17,9 @@ public struct S3ServerConfiguration: Sendable {
     /// Lifecycle day length (tests shorten it) and how often the sweeper runs.
     public var lifecycleClock: LifecycleClock
     public var lifecycleSweepSeconds: Double
+    /// PEM certificate chain and private key: with both, the server speaks HTTPS only.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
 
     public init(host: String, port: Int, users: UserDirectory, domain: String? = nil,
                 lifecycleClock: LifecycleClock = LifecycleClock(), lifecycleSweepSeconds: Double = 3600) {
@@ -33,13 +38,21 @@ public enum S3Server {
         try await storage.recover()
         let responder = S3Responder(storage: storage, verifier: SigV4Verifier(credentials: c.users),
                                     addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock, logger: logger)
+        var server = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()]))
+        if let cert = c.tlsCertificatePath, let key = c.tlsKeyPath {
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            server = try .tls(server, tlsConfiguration: tls)
+        }
+        let scheme = c.tlsCertificatePath != nil && c.tlsKeyPath != nil ? "https" : "http"
         let app = Application(
             responder: responder,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()])),
+            server: server,
             configuration: .init(address: .hostname(c.host, port: c.port), serverName: nil),
             onServerRunning: { channel in
                 // Tests and scripts wait for this line.
-                print("cairn listening on http://\(channel.localAddress?.ipAddress ?? c.host):\(channel.localAddress?.port ?? c.port)")
+                print("cairn listening on \(scheme)://\(channel.localAddress?.ipAddress ?? c.host):\(channel.localAddress?.port ?? c.port)")
                 fflushStdout()
             },
             logger: logger)

@@ -21,10 +21,13 @@ public struct CompleteConditions: Sendable {
     public var ifMatch: String?
     public var ifNoneMatch: String?
     public var objectSize: Int64?
-    public init(ifMatch: String? = nil, ifNoneMatch: String? = nil, objectSize: Int64? = nil) {
+    /// A whole-object checksum the client computed (`x-amz-checksum-*` on Complete).
+    public var checksum: Checksum?
+    public init(ifMatch: String? = nil, ifNoneMatch: String? = nil, objectSize: Int64? = nil, checksum: Checksum? = nil) {
         self.ifMatch = ifMatch
         self.ifNoneMatch = ifNoneMatch
         self.objectSize = objectSize
+        self.checksum = checksum
     }
 }
 
@@ -117,14 +120,15 @@ extension Storage {
             if let expected = conditions.objectSize, expected != size {
                 throw S3Error(.invalidRequest, "The provided 'x-amz-mp-object-size' header value \(expected) does not match what was computed: \(size)")
             }
+            let checksum = try Self.objectChecksum(upload, chosen, expected: conditions.checksum)
             try Self.checkCompleteConditions(conditions, current: current, key: key)
             let etag = Self.multipartETag(chosen.map(\.etag))
             let record = ObjectRecord(bucket: bucket, key: key, size: size, etag: etag, lastModified: now, owner: upload.owner,
-                                      headers: upload.headers, checksum: nil, checksumType: nil,
+                                      headers: upload.headers, checksum: checksum, checksumType: checksum == nil ? nil : upload.checksumType,
                                       segments: chosen.map { BlobSegment(blob: $0.blob, offset: 0, length: $0.size) },
                                       parts: chosen.map { ManifestPart(partNumber: $0.partNumber, size: $0.size, etag: $0.etag.value, checksum: $0.checksum) })
             let completion = CompletedUpload(uploadID: id, bucket: bucket, key: key, etag: etag, requestDigest: digest,
-                                             checksum: nil, checksumType: nil)
+                                             checksum: checksum, checksumType: record.checksumType)
             return (record, completion)
         }, retry: { done in
             // A retry of a completion that already happened gets the same answer; anything else on a
@@ -135,6 +139,39 @@ extension Storage {
         })
         await free(freed)
         return object
+    }
+
+    /// The object's checksum from its parts' (COMPOSITE or FULL_OBJECT, as the upload was created),
+    /// checked against a whole-object value the client sent. O(parts); no data is read.
+    static func objectChecksum(_ upload: UploadRecord, _ parts: [PartRecord], expected: Checksum?) throws -> Checksum? {
+        guard let alg = upload.checksumAlgorithm else {
+            if let expected {
+                throw S3Error(.invalidRequest, "The upload was created without a checksum algorithm; \(expected.algorithm.headerName) cannot be verified.")
+            }
+            return nil
+        }
+        var raw: [[UInt8]] = []
+        for p in parts {
+            guard let c = p.checksum, c.algorithm == alg, let bytes = Data(base64Encoded: c.base64) else {
+                throw S3Error(.invalidPart, "Part \(p.partNumber) has no \(alg.rawValue) checksum.",
+                              fields: [("UploadId", upload.uploadID), ("PartNumber", String(p.partNumber))])
+            }
+            raw.append(Array(bytes))
+        }
+        let value: String
+        if upload.checksumType == "FULL_OBJECT", let full = ChecksumCombine.fullObject(alg, parts: zip(raw, parts).map { ($0, $1.size) }) {
+            value = Data(full).base64EncodedString()
+        } else {
+            value = ChecksumCombine.composite(alg, parts: raw)
+        }
+        if let expected {
+            let sent = expected.base64.split(separator: "-").first.map(String.init) ?? expected.base64
+            let ours = value.split(separator: "-").first.map(String.init) ?? value
+            guard expected.algorithm == alg, sent == ours else {
+                throw S3Error(.badDigest, "The \(expected.algorithm.rawValue) you specified did not match the calculated checksum.")
+            }
+        }
+        return Checksum(alg, base64: value)
     }
 
     static func checkCompleteConditions(_ c: CompleteConditions, current: ObjectRecord?, key: ObjectKey) throws {
