@@ -46,7 +46,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "CairnStorageFS", dependencies: [
-            "CairnStorage", "CairnHashing",
+            "CairnStorage", "CairnHashing", "CairnModel",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "_NIOFileSystem", package: "swift-nio"),
@@ -67,7 +68,8 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "CairnCLI", dependencies: [
-            "CairnServer", "CairnStorageFS", "CairnMetadataSQLite",
+            "CairnServer", "CairnStorageFS", "CairnMetadataSQLite", "CairnHashing",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

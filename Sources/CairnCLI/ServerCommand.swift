@@ -49,6 +49,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
     var tlsKey: String?
 
+    @Flag(name: .customLong("sse-c-insecure-http"), help: "Accept SSE-C keys over plain HTTP (testing only; AWS refuses them).")
+    var sseCInsecureHTTP = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -81,13 +84,16 @@ struct ServerCommand: AsyncParsableCommand {
         let metadata = try await SQLiteMetadataStore.open(path: root + "/metadata.sqlite", logger: logger)
         var limits = StorageLimits()
         limits.minPartSize = minPartSize
-        let storage = Storage(blobs: blobs, metadata: metadata, region: region, limits: limits)
+        let keys = try FileKeyring(dataFolder: root, region: region,
+                                   masterKeyBase64: ProcessInfo.processInfo.environment["CAIRN_MASTER_KEY"])
+        let storage = Storage(blobs: blobs, metadata: metadata, region: region, limits: limits, keys: keys)
         logger.info("data folder \(root), SQLite metadata")
         var configuration = S3ServerConfiguration(host: host, port: port, users: directory, domain: domain,
                                                   lifecycleClock: LifecycleClock(daySeconds: lifecycleDaySeconds),
                                                   lifecycleSweepSeconds: lifecycleSweepSeconds)
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsKeyPath = tlsKey
+        configuration.allowInsecureSSEC = sseCInsecureHTTP
         do {
             try await S3Server.run(storage: storage, configuration: configuration, logger: logger)
         } catch {

@@ -10,6 +10,7 @@ struct ObjectInfoJSON: Codable {
     var checksumType: String?
     var segments: [BlobSegment]
     var parts: [ManifestPart]
+    var encryption: ObjectEncryption?
 
     init(_ r: ObjectRecord) {
         headers = r.headers
@@ -17,6 +18,7 @@ struct ObjectInfoJSON: Codable {
         checksumType = r.checksumType
         segments = r.segments
         parts = r.parts
+        encryption = r.encryption
     }
 
     static func encode(_ r: ObjectRecord) throws -> String {

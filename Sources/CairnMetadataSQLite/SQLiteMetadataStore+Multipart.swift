@@ -8,17 +8,18 @@ struct UploadInfoJSON: Codable {
     var headers: ObjectHeaders
     var checksumAlgorithm: ChecksumAlgorithm?
     var checksumType: String?
+    var encryption: ObjectEncryption?
 }
 
 extension SQLiteMetadataStore {
     static let uploadColumns = "upload_id, bucket, key, initiated_ms, owner_id, owner_name, info"
-    static let partColumns = "upload_id, part_number, size, etag, last_modified_ms, blob, checksum_algorithm, checksum"
+    static let partColumns = "upload_id, part_number, size, etag, last_modified_ms, blob, checksum_algorithm, checksum, encryption"
     /// Completions are remembered this long for retries of CompleteMultipartUpload.
     static let completionMemoryMs: Int64 = 24 * 3600 * 1000
 
     public func createUpload(_ u: UploadRecord) async throws {
         let info = String(decoding: try JSONEncoder().encode(UploadInfoJSON(headers: u.headers, checksumAlgorithm: u.checksumAlgorithm,
-                                                                            checksumType: u.checksumType)), as: UTF8.self)
+                                                                            checksumType: u.checksumType, encryption: u.encryption)), as: UTF8.self)
         try await transaction { db in
             try await Self.requireBucket(db, u.bucket)
             _ = try await db.query("INSERT INTO uploads (\(Self.uploadColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)", [
@@ -42,10 +43,12 @@ extension SQLiteMetadataStore {
             guard try await Self.upload(db, p.uploadID, bucket: bucket, key: key) != nil else { throw S3Error.noSuchUpload(p.uploadID) }
             let old = try await db.query("SELECT blob FROM parts WHERE upload_id = ? AND part_number = ?",
                                          [.text(p.uploadID), .integer(p.partNumber)]).compactMap { $0.column("blob")?.string }
-            _ = try await db.query("INSERT OR REPLACE INTO parts (\(Self.partColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+            let enc = try p.encryption.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+            _ = try await db.query("INSERT OR REPLACE INTO parts (\(Self.partColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
                 .text(p.uploadID), .integer(p.partNumber), .integer(Int(p.size)), .text(p.etag.value),
                 .integer(Int(p.lastModified.millisecondsSince1970)), .text(p.blob.rawValue),
                 p.checksum.map { .text($0.algorithm.rawValue) } ?? .null, p.checksum.map { .text($0.base64) } ?? .null,
+                enc.map { .text($0) } ?? .null,
             ])
             return old.map(BlobID.init)
         }
@@ -148,7 +151,8 @@ extension SQLiteMetadataStore {
                             key: ObjectKey(unchecked: row.column("key")?.string ?? ""),
                             initiated: Date(milliseconds: Int64(row.column("initiated_ms")?.integer ?? 0)),
                             owner: Owner(id: row.column("owner_id")?.string ?? "", displayName: row.column("owner_name")?.string ?? ""),
-                            headers: info.headers, checksumAlgorithm: info.checksumAlgorithm, checksumType: info.checksumType)
+                            headers: info.headers, checksumAlgorithm: info.checksumAlgorithm, checksumType: info.checksumType,
+                            encryption: info.encryption)
     }
 
     static func partRecord(_ row: SQLiteRow) -> PartRecord {
@@ -159,7 +163,8 @@ extension SQLiteMetadataStore {
         return PartRecord(uploadID: row.column("upload_id")?.string ?? "", partNumber: row.column("part_number")?.integer ?? 0,
                           size: Int64(row.column("size")?.integer ?? 0), etag: ETag(row.column("etag")?.string ?? ""),
                           lastModified: Date(milliseconds: Int64(row.column("last_modified_ms")?.integer ?? 0)),
-                          blob: BlobID(row.column("blob")?.string ?? ""), checksum: checksum)
+                          blob: BlobID(row.column("blob")?.string ?? ""), checksum: checksum,
+                          encryption: row.column("encryption")?.string.flatMap { try? JSONDecoder().decode(BlobEncryption.self, from: Data($0.utf8)) })
     }
 
     static func completedUpload(_ row: SQLiteRow) -> CompletedUpload {
@@ -179,5 +184,6 @@ extension UploadInfoJSON {
         self.headers = headers
         self.checksumAlgorithm = nil
         self.checksumType = nil
+        self.encryption = nil
     }
 }

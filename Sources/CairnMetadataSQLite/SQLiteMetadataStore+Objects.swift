@@ -78,7 +78,7 @@ extension SQLiteMetadataStore {
             lastModified: Date(milliseconds: Int64(row.column("last_modified_ms")?.integer ?? 0)),
             owner: Owner(id: row.column("owner_id")?.string ?? "", displayName: row.column("owner_name")?.string ?? ""),
             headers: info.headers, checksum: info.checksum, checksumType: info.checksumType,
-            segments: info.segments, parts: info.parts)
+            segments: info.segments, parts: info.parts, encryption: info.encryption)
     }
 }
 
@@ -89,5 +89,6 @@ extension ObjectInfoJSON {
         self.checksumType = checksumType
         self.segments = segments
         self.parts = parts
+        self.encryption = nil
     }
 }

@@ -49,6 +49,7 @@ enum SQLiteSchema {
             blob TEXT NOT NULL,
             checksum_algorithm TEXT,
             checksum TEXT,
+            encryption TEXT,
             PRIMARY KEY (upload_id, part_number)
         ) WITHOUT ROWID
         """,

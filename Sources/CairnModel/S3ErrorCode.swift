@@ -45,6 +45,8 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case noSuchVersion = "NoSuchVersion"
     case invalidLocationConstraint = "InvalidLocationConstraint"
     case invalidPartNumber = "InvalidPartNumber"
+    case kmsNotFound = "KMS.NotFoundException"
+    case serverSideEncryptionConfigurationNotFound = "ServerSideEncryptionConfigurationNotFoundError"
 
     /// The HTTP status AWS answers with for this code.
     public var httpStatus: Int {
@@ -52,7 +54,8 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .accessDenied, .invalidAccessKeyId, .signatureDoesNotMatch, .requestTimeTooSkewed,
              .invalidObjectState:
             return 403
-        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion:
+        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion,
+             .serverSideEncryptionConfigurationNotFound:
             return 404
         case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty:
             return 409
@@ -119,6 +122,8 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .noSuchVersion: return "The specified version does not exist."
         case .invalidLocationConstraint: return "The specified location constraint is not valid."
         case .invalidPartNumber: return "The requested partnumber is not satisfiable"
+        case .kmsNotFound: return "Invalid keyId"
+        case .serverSideEncryptionConfigurationNotFound: return "The server side encryption configuration was not found"
         }
     }
 }

@@ -32,3 +32,16 @@ public struct LifecycleConfigurationXML: Decodable, Sendable {
 public struct RequestPaymentConfigurationXML: Decodable, Sendable {
     public var Payer: String
 }
+
+/// `<ServerSideEncryptionConfiguration>` of PutBucketEncryption.
+public struct ServerSideEncryptionConfigurationXML: Decodable, Sendable {
+    public struct Rule: Decodable, Sendable {
+        public struct ByDefault: Decodable, Sendable {
+            public var SSEAlgorithm: String
+            public var KMSMasterKeyID: String?
+        }
+        public var ApplyServerSideEncryptionByDefault: ByDefault?
+        public var BucketKeyEnabled: Bool?
+    }
+    public var Rule: [Rule]
+}

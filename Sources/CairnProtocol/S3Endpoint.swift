@@ -18,6 +18,9 @@ public enum S3Endpoint: Sendable, Equatable {
     case deleteBucketLifecycle(String)
     case putBucketRequestPayment(String)
     case getBucketRequestPayment(String)
+    case putBucketEncryption(String)
+    case getBucketEncryption(String)
+    case deleteBucketEncryption(String)
     case putObject(String, String)
     case copyObject(String, String)
     case getObject(String, String)
@@ -40,7 +43,8 @@ public enum S3Endpoint: Sendable, Equatable {
         case .createBucket(let b), .deleteBucket(let b), .headBucket(let b), .getBucketLocation(let b), .listObjectsV1(let b),
              .listObjectsV2(let b), .listObjectVersions(let b), .deleteObjects(let b), .listMultipartUploads(let b),
              .putBucketLifecycle(let b), .getBucketLifecycle(let b), .deleteBucketLifecycle(let b),
-             .putBucketRequestPayment(let b), .getBucketRequestPayment(let b):
+             .putBucketRequestPayment(let b), .getBucketRequestPayment(let b), .putBucketEncryption(let b),
+             .getBucketEncryption(let b), .deleteBucketEncryption(let b):
             return b
         case .putObject(let b, _), .copyObject(let b, _), .getObject(let b, _), .headObject(let b, _), .deleteObject(let b, _),
              .getObjectAttributes(let b, _),
@@ -70,6 +74,9 @@ public enum S3Endpoint: Sendable, Equatable {
         case .deleteBucketLifecycle: return "DeleteBucketLifecycle"
         case .putBucketRequestPayment: return "PutBucketRequestPayment"
         case .getBucketRequestPayment: return "GetBucketRequestPayment"
+        case .putBucketEncryption: return "PutBucketEncryption"
+        case .getBucketEncryption: return "GetBucketEncryption"
+        case .deleteBucketEncryption: return "DeleteBucketEncryption"
         case .putObject: return "PutObject"
         case .copyObject: return "CopyObject"
         case .getObject: return "GetObject"
@@ -97,7 +104,7 @@ public struct AddressingConfig: Sendable {
 /// Bucket subresources that Cairn does not implement: answered with 501 NotImplemented, never
 /// mistaken for a plain GET/PUT of the bucket.
 let unimplementedBucketSubresources: Set<String> = [
-    "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
+    "accelerate", "acl", "analytics", "cors", "intelligent-tiering", "inventory",
     "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
     "publicAccessBlock", "replication", "tagging", "versioning", "website", "metadataTable",
     "session",
@@ -128,6 +135,14 @@ extension S3Endpoint {
             case "GET": return .getBucketLifecycle(b)
             case "DELETE": return .deleteBucketLifecycle(b)
             default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "LIFECYCLE")])
+            }
+        }
+        if q["encryption"] != nil {
+            switch method {
+            case "PUT": return .putBucketEncryption(b)
+            case "GET": return .getBucketEncryption(b)
+            case "DELETE": return .deleteBucketEncryption(b)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "ENCRYPTION")])
             }
         }
         if q["requestPayment"] != nil {

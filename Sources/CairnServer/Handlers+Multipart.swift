@@ -12,9 +12,13 @@ extension S3Responder {
         let objectKey = try ObjectKey(validating: key)
         let headers = try call.objectHeaders()
         let (algorithm, type) = try checksumSettings(call)
+        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
+        let (encryption, _) = try await writeEncryption(call, BucketName(unchecked: bucket))
         let upload = try await storage.createMultipartUpload(bucket: BucketName(unchecked: bucket), key: objectKey, user: call.owner,
-                                                             headers: headers, checksumAlgorithm: algorithm, checksumType: type)
+                                                             headers: headers, checksumAlgorithm: algorithm, checksumType: type,
+                                                             encryption: encryption)
         var h = HTTPFields()
+        encryptionHeaders(upload.encryption, into: &h)
         if let a = algorithm {
             h["x-amz-checksum-algorithm"] = a.rawValue
             h["x-amz-checksum-type"] = type
@@ -57,9 +61,12 @@ extension S3Responder {
         let (body, trailers) = try BodyDecoding.body(call)
         var check = try PayloadVerifier(call: call, trailers: trailers)
         try check.require(upload.checksumAlgorithm)
+        let customerKey = try call.customerKey()
+        try Storage.checkPartKey(upload, customerKey: customerKey)
         call.sendContinue()
-        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body, check: check)
+        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body, check: check, customerKey: customerKey)
         var h = HTTPFields()
+        encryptionHeaders(upload.encryption, into: &h)
         h[.eTag] = part.etag.quoted
         if let c = part.checksum { h[c.algorithm.headerName] = c.base64 }
         return Responses.empty(headers: h)
@@ -69,13 +76,19 @@ extension S3Responder {
         let partNumber = try Storage.partNumber(raw)
         let upload = try await storage.upload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
         let source = try await copySource(call)
+        let sourceKey = try call.customerKey(copySource: true)
+        try Storage.checkReadKey(source, customerKey: sourceKey)
+        let customerKey = try call.customerKey()
+        try Storage.checkPartKey(upload, customerKey: customerKey)
         var range: ByteRange?
         if let r = call.header("x-amz-copy-source-range") {
             range = try Self.copySourceRange(r, size: source.size)
         }
-        let body = storage.read(source, range: range)
-        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body, check: CopyCheck(algorithm: upload.checksumAlgorithm))
+        let body = storage.read(source, range: range, customerKey: sourceKey)
+        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body,
+                                                check: CopyCheck(algorithm: upload.checksumAlgorithm), customerKey: customerKey)
         var h = HTTPFields()
+        encryptionHeaders(upload.encryption, into: &h)
         h["x-amz-copy-source-version-id"] = nil
         var w = XMLWriter()
         w.group("CopyPartResult", xmlns: XMLWriter.s3Namespace) { w in
@@ -120,7 +133,8 @@ extension S3Responder {
             parts: request.parts.map { CompletedPartRequest(partNumber: $0.partNumber, etag: $0.etag, checksums: $0.checksums) },
             conditions: CompleteConditions(ifMatch: call.header("if-match"), ifNoneMatch: call.header("if-none-match"),
                                            objectSize: objectSize, checksum: wholeObjectChecksum(call)))
-        let h = HTTPFields()
+        var h = HTTPFields()
+        encryptionHeaders(object.encryption, into: &h)
         var w = XMLWriter()
         w.group("CompleteMultipartUploadResult", xmlns: XMLWriter.s3Namespace) { w in
             let host = call.request.head.authority ?? "localhost"

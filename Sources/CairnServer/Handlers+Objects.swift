@@ -15,11 +15,13 @@ extension S3Responder {
         let (body, trailers) = try BodyDecoding.body(call)
         let check = try PayloadVerifier(call: call, trailers: trailers)
         _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
+        let (encryption, customerKey) = try await writeEncryption(call, BucketName(unchecked: bucket))
         call.sendContinue()
         let record = try await storage.putObject(bucket: BucketName(unchecked: bucket), key: objectKey, user: call.owner,
-                                                 headers: headers, body: body, check: check)
+                                                 headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey)
         var h = HTTPFields()
         h[.eTag] = record.etag.quoted
+        encryptionHeaders(record.encryption, into: &h)
         if let c = record.checksum {
             h[c.algorithm.headerName] = c.base64
             h["x-amz-checksum-type"] = record.checksumType
@@ -29,6 +31,8 @@ extension S3Responder {
 
     func getObject(_ call: S3Call, _ bucket: String, _ key: String, head: Bool) async throws -> Response {
         let object = try await storage.object(bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        let customerKey = try call.customerKey()
+        try Storage.checkReadKey(object, customerKey: customerKey)
         let conditions = try preconditions(call, prefix: "")
         switch conditions.evaluate(etag: object.etag, lastModified: object.lastModified) {
         case .proceed: break
@@ -76,7 +80,7 @@ extension S3Responder {
         }
         h[.contentLength] = String(range?.count ?? object.size)
         if head { return Response(status: status, headers: h) }
-        let body = storage.read(object, range: range)
+        let body = storage.read(object, range: range, customerKey: customerKey)
         return Response(status: status, headers: h, body: ResponseBody(asyncSequence: body))
     }
 
@@ -114,6 +118,7 @@ extension S3Responder {
         h[.eTag] = o.etag.quoted
         h[.lastModified] = S3Dates.http(o.lastModified)
         h[.acceptRanges] = "bytes"
+        encryptionHeaders(o.encryption, into: &h)
         h[.contentType] = o.headers.contentType ?? "binary/octet-stream"
         if let v = o.headers.contentEncoding { h[.contentEncoding] = v }
         if let v = o.headers.contentDisposition { h[.contentDisposition] = v }
@@ -182,8 +187,13 @@ extension S3Responder {
             throw S3Error(.invalidArgument, "Unknown metadata directive.", fields: [("ArgumentName", "x-amz-metadata-directive"), ("ArgumentValue", directive)])
         }
         let replace: ObjectHeaders? = directive == "REPLACE" ? try call.objectHeaders() : nil
-        let record = try await storage.copyObject(source: source, bucket: BucketName(unchecked: bucket), key: destKey,
-                                                  user: call.owner, replaceHeaders: replace)
+        let sourceKey = try call.customerKey(copySource: true)
+        try Storage.checkReadKey(source, customerKey: sourceKey)
+        let (encryption, customerKey) = try await writeEncryption(call, BucketName(unchecked: bucket))
+        let record = try await storage.copyObject(source: source, sourceKey: sourceKey, bucket: BucketName(unchecked: bucket), key: destKey,
+                                                  user: call.owner, replaceHeaders: replace, encryption: encryption, customerKey: customerKey)
+        var h = HTTPFields()
+        encryptionHeaders(record.encryption, into: &h)
         var w = XMLWriter()
         w.group("CopyObjectResult", xmlns: XMLWriter.s3Namespace) { w in
             w.element("LastModified", S3Dates.iso8601(record.lastModified))
@@ -193,7 +203,7 @@ extension S3Responder {
                 w.element(c.algorithm.xmlName, c.base64)
             }
         }
-        return Responses.xml(w)
+        return Responses.xml(w, headers: h)
     }
 
     /// The object named by `x-amz-copy-source` (`bucket/key` or `/bucket/key`, URL-encoded, with an

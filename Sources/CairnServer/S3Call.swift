@@ -15,6 +15,9 @@ struct S3Call: Sendable {
     let user: UserIdentity
     let payload: PayloadMode
     let query: [String: String]
+    /// Whether the connection is HTTPS (SSE-C requires it unless the server allows otherwise).
+    let secure: Bool
+    let allowInsecureSSEC: Bool
 
     var owner: Owner { user.owner }
 

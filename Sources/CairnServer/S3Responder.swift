@@ -15,6 +15,8 @@ struct S3Responder: HTTPResponder {
     let verifier: SigV4Verifier
     let addressing: AddressingConfig
     let lifecycleClock: LifecycleClock
+    let secure: Bool
+    let allowInsecureSSEC: Bool
     let logger: Logger
 
     func respond(to request: Request, context: S3RequestContext) async throws -> Response {
@@ -32,7 +34,8 @@ struct S3Responder: HTTPResponder {
                                           headers: Self.signableHeaders(request))
             let verified = try verifier.verify(sigRequest)
             let call = S3Call(request: request, context: context, endpoint: endpoint, user: verified.user,
-                              payload: verified.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }))
+                              payload: verified.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }),
+                              secure: secure, allowInsecureSSEC: allowInsecureSSEC)
             response = try await dispatch(call)
             if let charged = await requestChargedHeader(call) { response.headers["x-amz-request-charged"] = charged }
         } catch let error as S3Error {
@@ -70,6 +73,9 @@ struct S3Responder: HTTPResponder {
         case .deleteBucketLifecycle(let b): return try await deleteBucketLifecycle(call, b)
         case .putBucketRequestPayment(let b): return try await putBucketRequestPayment(call, b)
         case .getBucketRequestPayment(let b): return try await getBucketRequestPayment(call, b)
+        case .putBucketEncryption(let b): return try await putBucketEncryption(call, b)
+        case .getBucketEncryption(let b): return try await getBucketEncryption(call, b)
+        case .deleteBucketEncryption(let b): return try await deleteBucketEncryption(call, b)
         case .createMultipartUpload(let b, let k): return try await createMultipartUpload(call, b, k)
         case .uploadPart(let b, let k, let n, let u): return try await uploadPart(call, b, k, partNumber: n, uploadID: u)
         case .uploadPartCopy(let b, let k, let n, let u): return try await uploadPartCopy(call, b, k, partNumber: n, uploadID: u)

@@ -20,6 +20,8 @@ public struct S3ServerConfiguration: Sendable {
     /// PEM certificate chain and private key: with both, the server speaks HTTPS only.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+    /// Accept SSE-C over plain HTTP (tests only; AWS refuses it).
+    public var allowInsecureSSEC = false
 
     public init(host: String, port: Int, users: UserDirectory, domain: String? = nil,
                 lifecycleClock: LifecycleClock = LifecycleClock(), lifecycleSweepSeconds: Double = 3600) {
@@ -37,7 +39,9 @@ public enum S3Server {
     public static func run(storage: Storage, configuration c: S3ServerConfiguration, logger: Logger) async throws {
         try await storage.recover()
         let responder = S3Responder(storage: storage, verifier: SigV4Verifier(credentials: c.users),
-                                    addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock, logger: logger)
+                                    addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock,
+                                    secure: c.tlsCertificatePath != nil && c.tlsKeyPath != nil,
+                                    allowInsecureSSEC: c.allowInsecureSSEC, logger: logger)
         var server = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()]))
         if let cert = c.tlsCertificatePath, let key = c.tlsKeyPath {
             let tls = TLSConfiguration.makeServerConfiguration(

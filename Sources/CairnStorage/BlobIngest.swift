@@ -11,7 +11,15 @@ public struct BlobIngest: Sendable {
 
     public func ingest(_ body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck,
                        maxSize: Int64, tooLarge: @Sendable (Int64) -> S3Error) async throws -> (BlobID, BodyDigests) {
-        let writer = try await blobs.makeWriter()
+        let (id, digests, _) = try await ingest(body, check: check, maxSize: maxSize, keying: nil, tooLarge: tooLarge)
+        return (id, digests)
+    }
+
+    /// The same, encrypting the blob when `keying` is given (hashes are of the plaintext).
+    public func ingest(_ body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck, maxSize: Int64,
+                       keying: BlobKeying?, tooLarge: @Sendable (Int64) -> S3Error) async throws -> (BlobID, BodyDigests, BlobEncryption?) {
+        let plainWriter = try await blobs.makeWriter()
+        let writer: any BlobWriter = keying.map { EncryptingBlobWriter(base: plainWriter, cipher: $0.cipher) } ?? plainWriter
         do {
             var hasher = BodyHasher(sha256: check.needsSHA256, checksum: check.checksumAlgorithm)
             for try await buffer in body {
@@ -22,10 +30,18 @@ public struct BlobIngest: Sendable {
             let digests = hasher.finalize()
             try check.verify(digests)
             let id = try await writer.commit()
-            return (id, digests)
+            var info = keying?.encryption
+            info?.plainSize = digests.size
+            return (id, digests, info)
         } catch {
             await writer.abort()
             throw error
         }
     }
+}
+
+/// The key and the metadata template of one blob about to be encrypted.
+public struct BlobKeying: Sendable {
+    public var cipher: BlobCipher
+    public var encryption: BlobEncryption
 }

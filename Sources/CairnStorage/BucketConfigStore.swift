@@ -12,4 +12,5 @@ public protocol BucketConfigStore: Sendable {
 public enum BucketConfigKind: String, Sendable {
     case lifecycle
     case requestPayment
+    case encryption
 }

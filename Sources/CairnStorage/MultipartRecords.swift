@@ -13,9 +13,12 @@ public struct UploadRecord: Sendable, Equatable {
     public var checksumAlgorithm: ChecksumAlgorithm?
     /// `COMPOSITE` or `FULL_OBJECT` when a checksum algorithm is set.
     public var checksumType: String?
+    /// Server-side encryption every part gets (SSE-C: every part must bring the same key).
+    public var encryption: ObjectEncryption?
 
     public init(uploadID: String, bucket: BucketName, key: ObjectKey, initiated: Date, owner: Owner, headers: ObjectHeaders,
-                checksumAlgorithm: ChecksumAlgorithm? = nil, checksumType: String? = nil) {
+                checksumAlgorithm: ChecksumAlgorithm? = nil, checksumType: String? = nil, encryption: ObjectEncryption? = nil) {
+        self.encryption = encryption
         self.uploadID = uploadID
         self.bucket = bucket
         self.key = key
@@ -45,8 +48,11 @@ public struct PartRecord: Sendable, Equatable {
     public var lastModified: Date
     public var blob: BlobID
     public var checksum: Checksum?
+    public var encryption: BlobEncryption?
 
-    public init(uploadID: String, partNumber: Int, size: Int64, etag: ETag, lastModified: Date, blob: BlobID, checksum: Checksum?) {
+    public init(uploadID: String, partNumber: Int, size: Int64, etag: ETag, lastModified: Date, blob: BlobID, checksum: Checksum?,
+                encryption: BlobEncryption? = nil) {
+        self.encryption = encryption
         self.uploadID = uploadID
         self.partNumber = partNumber
         self.size = size

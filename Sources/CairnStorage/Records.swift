@@ -20,14 +20,17 @@ public struct BucketRecord: Sendable, Equatable {
 }
 
 /// A slice of an immutable blob. An object's data is its segments, concatenated.
+/// For an encrypted blob, `offset` and `length` are in plaintext bytes.
 public struct BlobSegment: Sendable, Codable, Equatable {
     public var blob: BlobID
     public var offset: Int64
     public var length: Int64
-    public init(blob: BlobID, offset: Int64, length: Int64) {
+    public var encryption: BlobEncryption?
+    public init(blob: BlobID, offset: Int64, length: Int64, encryption: BlobEncryption? = nil) {
         self.blob = blob
         self.offset = offset
         self.length = length
+        self.encryption = encryption
     }
 }
 
@@ -102,10 +105,12 @@ public struct ObjectRecord: Sendable, Equatable {
     public var segments: [BlobSegment]
     /// Non-empty for an object made by CompleteMultipartUpload.
     public var parts: [ManifestPart]
+    /// Server-side encryption, nil for plain objects.
+    public var encryption: ObjectEncryption?
 
     public init(bucket: BucketName, key: ObjectKey, size: Int64, etag: ETag, lastModified: Date, owner: Owner,
                 headers: ObjectHeaders, checksum: Checksum?, checksumType: String? = nil,
-                segments: [BlobSegment], parts: [ManifestPart] = []) {
+                segments: [BlobSegment], parts: [ManifestPart] = [], encryption: ObjectEncryption? = nil) {
         self.bucket = bucket
         self.key = key
         self.size = size
@@ -117,6 +122,7 @@ public struct ObjectRecord: Sendable, Equatable {
         self.checksumType = checksumType
         self.segments = segments
         self.parts = parts
+        self.encryption = encryption
     }
 
     /// The blobs this record owns (freed when it is replaced or deleted).

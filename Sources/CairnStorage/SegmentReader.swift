@@ -5,10 +5,14 @@ public struct SegmentReader: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
     let blobs: any BlobStore
     let segments: [BlobSegment]
+    /// The key of an encrypted segment's blob.
+    let cipher: @Sendable (BlobSegment) async throws -> BlobCipher?
 
     /// Slices `segments` to the byte range `range` of their concatenation.
-    public init(blobs: any BlobStore, segments: [BlobSegment], range: ByteRange?) {
+    public init(blobs: any BlobStore, segments: [BlobSegment], range: ByteRange?,
+                cipher: @escaping @Sendable (BlobSegment) async throws -> BlobCipher? = { _ in nil }) {
         self.blobs = blobs
+        self.cipher = cipher
         guard let range else {
             self.segments = segments
             return
@@ -20,13 +24,14 @@ public struct SegmentReader: AsyncSequence, Sendable {
             pos += s.length
             if end < range.first || start > range.last || s.length == 0 { continue }
             let from = Swift.max(range.first, start), to = Swift.min(range.last, end)
-            out.append(BlobSegment(blob: s.blob, offset: s.offset + (from - start), length: to - from + 1))
+            out.append(BlobSegment(blob: s.blob, offset: s.offset + (from - start), length: to - from + 1, encryption: s.encryption))
         }
         self.segments = out
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         let blobs: any BlobStore
+        let cipher: @Sendable (BlobSegment) async throws -> BlobCipher?
         var remaining: ArraySlice<BlobSegment>
         var current: (any AsyncIteratorProtocol<ByteBuffer, any Error>)?
 
@@ -39,12 +44,18 @@ public struct SegmentReader: AsyncSequence, Sendable {
                     current = nil
                 }
                 guard let seg = remaining.popFirst() else { return nil }
-                current = blobs.read(seg).makeAsyncIterator()
+                if let info = seg.encryption {
+                    guard seg.length > 0 else { continue }
+                    guard let c = try await cipher(seg) else { throw EncryptedBlobError.corrupt }
+                    current = DecryptingSegmentSequence(blobs: blobs, segment: seg, info: info, cipher: c).makeAsyncIterator()
+                } else {
+                    current = blobs.read(seg).makeAsyncIterator()
+                }
             }
         }
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(blobs: blobs, remaining: segments[...], current: nil)
+        AsyncIterator(blobs: blobs, cipher: cipher, remaining: segments[...], current: nil)
     }
 }

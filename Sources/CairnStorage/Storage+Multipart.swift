@@ -44,10 +44,12 @@ extension Storage {
     }
 
     public func createMultipartUpload(bucket: BucketName, key: ObjectKey, user: Owner, headers: ObjectHeaders,
-                                      checksumAlgorithm: ChecksumAlgorithm?, checksumType: String?) async throws -> UploadRecord {
+                                      checksumAlgorithm: ChecksumAlgorithm?, checksumType: String?,
+                                      encryption: ObjectEncryption? = nil) async throws -> UploadRecord {
         _ = try await self.bucket(bucket, for: user)
         let upload = UploadRecord(uploadID: UploadRecord.newID(), bucket: bucket, key: key, initiated: Date().truncatedToMilliseconds,
-                                  owner: user, headers: headers, checksumAlgorithm: checksumAlgorithm, checksumType: checksumType)
+                                  owner: user, headers: headers, checksumAlgorithm: checksumAlgorithm, checksumType: checksumType,
+                                  encryption: encryption)
         try await metadata.createUpload(upload)
         return upload
     }
@@ -63,13 +65,16 @@ extension Storage {
     /// one transaction replaces any earlier part with that number. Concurrent uploads of one number
     /// each commit whole; the last transaction wins and the loser's blob is freed.
     public func uploadPart(_ upload: UploadRecord, partNumber: Int, body: some AsyncSequence<ByteBuffer, any Error>,
-                           check: any PayloadCheck) async throws -> PartRecord {
+                           check: any PayloadCheck, customerKey: CustomerKey? = nil) async throws -> PartRecord {
         let max = limits.maxSinglePutSize
-        let (blob, digests) = try await ingest.ingest(body, check: check, maxSize: max) { size in
+        let keying = try await blobKeying(upload.encryption, customerKey: customerKey)
+        let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) { size in
             S3Error(.entityTooLarge, fields: [("ProposedSize", String(size)), ("MaxSizeAllowed", String(max))])
         }
-        let part = PartRecord(uploadID: upload.uploadID, partNumber: partNumber, size: digests.size, etag: digests.etag,
-                              lastModified: Date().truncatedToMilliseconds, blob: blob, checksum: digests.checksum)
+        let part = PartRecord(uploadID: upload.uploadID, partNumber: partNumber, size: digests.size,
+                              etag: Self.etag(digests, upload.encryption, blobEncryption),
+                              lastModified: Date().truncatedToMilliseconds, blob: blob, checksum: digests.checksum,
+                              encryption: blobEncryption)
         do {
             await free(try await metadata.putPart(part, bucket: upload.bucket, key: upload.key))
         } catch {
@@ -77,6 +82,20 @@ extension Storage {
             throw error
         }
         return part
+    }
+
+    /// SSE-C uploads: every part brings the key CreateMultipartUpload was given; other uploads: none.
+    public static func checkPartKey(_ upload: UploadRecord, customerKey: CustomerKey?) throws {
+        if upload.encryption?.mode == .customer {
+            guard let key = customerKey else {
+                throw S3Error(.invalidRequest, "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.")
+            }
+            guard upload.encryption!.matches(key) else {
+                throw S3Error(.invalidRequest, "The provided encryption parameters did not match the ones used originally.")
+            }
+        } else if customerKey != nil {
+            throw S3Error(.invalidRequest, "The multipart upload initiate did not request encryption with a customer-provided key. The encryption parameters are not applicable to its parts.")
+        }
     }
 
     public func abortMultipartUpload(_ id: String, bucket: BucketName, key: ObjectKey, user: Owner) async throws {
@@ -125,8 +144,9 @@ extension Storage {
             let etag = Self.multipartETag(chosen.map(\.etag))
             let record = ObjectRecord(bucket: bucket, key: key, size: size, etag: etag, lastModified: now, owner: upload.owner,
                                       headers: upload.headers, checksum: checksum, checksumType: checksum == nil ? nil : upload.checksumType,
-                                      segments: chosen.map { BlobSegment(blob: $0.blob, offset: 0, length: $0.size) },
-                                      parts: chosen.map { ManifestPart(partNumber: $0.partNumber, size: $0.size, etag: $0.etag.value, checksum: $0.checksum) })
+                                      segments: chosen.map { BlobSegment(blob: $0.blob, offset: 0, length: $0.size, encryption: $0.encryption) },
+                                      parts: chosen.map { ManifestPart(partNumber: $0.partNumber, size: $0.size, etag: $0.etag.value, checksum: $0.checksum) },
+                                      encryption: upload.encryption)
             let completion = CompletedUpload(uploadID: id, bucket: bucket, key: key, etag: etag, requestDigest: digest,
                                              checksum: checksum, checksumType: record.checksumType)
             return (record, completion)

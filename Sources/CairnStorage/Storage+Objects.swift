@@ -7,16 +7,19 @@ extension Storage {
     /// PutObject: data first (temp file, hashed and verified in one pass, fsynced, renamed), then one
     /// metadata transaction makes it visible and hands back the replaced version's blobs to free.
     public func putObject(bucket: BucketName, key: ObjectKey, user: Owner, headers: ObjectHeaders,
-                          body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck) async throws -> ObjectRecord {
+                          body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck,
+                          encryption: ObjectEncryption? = nil, customerKey: CustomerKey? = nil) async throws -> ObjectRecord {
         _ = try await self.bucket(bucket, for: user)
         let max = limits.maxSinglePutSize
-        let (blob, digests) = try await ingest.ingest(body, check: check, maxSize: max) { size in
+        let keying = try await blobKeying(encryption, customerKey: customerKey)
+        let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) { size in
             S3Error(.entityTooLarge, fields: [("ProposedSize", String(size)), ("MaxSizeAllowed", String(max))])
         }
-        let record = ObjectRecord(bucket: bucket, key: key, size: digests.size, etag: digests.etag,
+        let record = ObjectRecord(bucket: bucket, key: key, size: digests.size, etag: Self.etag(digests, encryption, blobEncryption),
                                   lastModified: Date().truncatedToMilliseconds, owner: user, headers: headers,
                                   checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : "FULL_OBJECT",
-                                  segments: [BlobSegment(blob: blob, offset: 0, length: digests.size)])
+                                  segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
+                                  encryption: encryption)
         do {
             await free(try await metadata.putObject(record) { _ in })
         } catch {
@@ -35,9 +38,10 @@ extension Storage {
         return o
     }
 
-    /// The bytes of `object` within `range` (all when nil), streamed.
-    public func read(_ object: ObjectRecord, range: ByteRange?) -> SegmentReader {
-        SegmentReader(blobs: blobs, segments: object.segments, range: range)
+    /// The bytes of `object` within `range` (all when nil), streamed and decrypted as needed
+    /// (after `checkReadKey` accepted `customerKey` for SSE-C objects).
+    public func read(_ object: ObjectRecord, range: ByteRange?, customerKey: CustomerKey? = nil) -> SegmentReader {
+        SegmentReader(blobs: blobs, segments: object.segments, range: range, cipher: cipherResolver(customerKey: customerKey))
     }
 
     /// DeleteObject: succeeds whether or not the key exists (S3 answers 204 either way).
@@ -64,14 +68,17 @@ extension Storage {
 
     /// CopyObject. The bytes are copied into a new blob (blobs are never shared between records, so
     /// freeing stays a per-record decision).
-    public func copyObject(source: ObjectRecord, bucket: BucketName, key: ObjectKey, user: Owner,
-                           replaceHeaders: ObjectHeaders?) async throws -> ObjectRecord {
+    public func copyObject(source: ObjectRecord, sourceKey: CustomerKey? = nil, bucket: BucketName, key: ObjectKey, user: Owner,
+                           replaceHeaders: ObjectHeaders?, encryption: ObjectEncryption? = nil,
+                           customerKey: CustomerKey? = nil) async throws -> ObjectRecord {
         _ = try await self.bucket(bucket, for: user)
-        if source.bucket == bucket, source.key == key, replaceHeaders == nil {
+        if source.bucket == bucket, source.key == key, replaceHeaders == nil, encryption == nil, source.encryption == nil {
             throw S3Error(.invalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
         }
         let check = ChecksumCarry(algorithm: source.checksum?.algorithm)
-        let (blob, digests) = try await ingest.ingest(read(source, range: nil), check: check, maxSize: .max) { _ in S3Error(.internalError) }
+        let keying = try await blobKeying(encryption, customerKey: customerKey)
+        let (blob, digests, blobEncryption) = try await ingest.ingest(read(source, range: nil, customerKey: sourceKey), check: check,
+                                                                      maxSize: .max, keying: keying) { _ in S3Error(.internalError) }
         guard digests.size == source.size else {
             await blobs.delete([blob])
             throw S3Error(.internalError, "Source object changed during copy")
@@ -79,10 +86,11 @@ extension Storage {
         var headers = replaceHeaders ?? source.headers
         if replaceHeaders != nil, headers.storageClass == nil { headers.storageClass = source.headers.storageClass }
         let record = ObjectRecord(bucket: bucket, key: key, size: digests.size,
-                                  etag: source.parts.isEmpty ? digests.etag : source.etag,
+                                  etag: Self.etag(digests, encryption, blobEncryption),
                                   lastModified: Date().truncatedToMilliseconds, owner: user, headers: headers,
                                   checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : "FULL_OBJECT",
-                                  segments: [BlobSegment(blob: blob, offset: 0, length: digests.size)])
+                                  segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
+                                  encryption: encryption)
         do {
             await free(try await metadata.putObject(record) { _ in })
         } catch {

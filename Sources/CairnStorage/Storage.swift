@@ -9,9 +9,12 @@ public final class Storage: Sendable {
     public let ingest: BlobIngest
     public let region: String
     public let limits: StorageLimits
+    /// Master and KMS keys for SSE-S3 / SSE-KMS; nil disables them.
+    public let keys: (any KeyService)?
 
     public init(blobs: any BlobStore, metadata: any MetadataStore, region: String = "us-east-1",
-                limits: StorageLimits = StorageLimits()) {
+                limits: StorageLimits = StorageLimits(), keys: (any KeyService)? = nil) {
+        self.keys = keys
         self.blobs = blobs
         self.metadata = metadata
         self.ingest = BlobIngest(blobs: blobs)

@@ -31,9 +31,9 @@ import re
 import socket
 import ssl
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
-from cairntest import KiB, MiB, REGION, User, key_path, sign_headers, utcnow_naive
+from cairntest import KiB, MiB, REGION, User, key_path, sign_headers  # noqa: F401 (MiB re-exported)
 
 UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
 SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
@@ -247,15 +247,3 @@ def put_aws_chunked(server, bucket: str, key: str, data: bytes, *, mode: str = S
         wire = body
     status, rh, rb = send_raw(server, "PUT", path, send_hdrs, wire, timeout=timeout)
     return Response(status, rh, rb, send_hdrs)
-
-
-def iter_pieces(data: bytes, size: int) -> Iterable[bytes]:
-    for i in range(0, len(data), size):
-        yield data[i:i + size]
-
-
-__all__ = [
-    "UNSIGNED_TRAILER", "SIGNED", "SIGNED_TRAILER", "MODES", "Signing", "signing_key", "encode",
-    "split", "http_chunked", "put_aws_chunked", "send_raw", "connection", "Response", "MiB", "KiB",
-    "utcnow_naive",
-]

@@ -25,10 +25,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cairntest import error_code, http_status
-from test_integrity_helpers import (  # noqa: F401 (fixtures)
+from test_integrity_helpers import (  # noqa: F401 (fixtures and the parametrizing hook)
     ALGORITHMS, assert_nothing_stored, assert_s3_error, bad_digest_message, body_of, checksum,
-    header_name, ibucket, iserver, is3, module_server, response_key, signed, snapshot, tls_cert,
-    wrong_checksum)
+    header_name, http_only, ibucket, is3, iserver, module_client, module_server,
+    pytest_generate_tests, response_key, signed, snapshot, tls_cert, wrong_checksum)
 
 MD5_MISMATCH = "The Content-MD5 you specified did not match what we received."
 MD5_INVALID = "The Content-MD5 you specified is not valid."
@@ -69,25 +69,25 @@ def test_put_with_checksum_algorithm_is_verified_stored_and_returned(iserver, is
     assert attrs["ObjectSize"] == len(data)
 
 
-@pytest.mark.parametrize("algorithm", ALGORITHMS)
-def test_put_with_precomputed_checksum_header(iserver, is3, ibucket, algorithm):
-    data = body_of(5000, 2)
-    resp = is3.put_object(Bucket=ibucket, Key="k", Body=data,
-                          **{response_key(algorithm): checksum(algorithm, data)})
-    assert resp[response_key(algorithm)] == checksum(algorithm, data)
-    assert is3.get_object(Bucket=ibucket, Key="k")["Body"].read() == data
+def test_put_with_precomputed_checksum_header(iserver, is3, ibucket):
+    for algorithm in ALGORITHMS:
+        data = body_of(5000, 2)
+        resp = is3.put_object(Bucket=ibucket, Key=algorithm, Body=data,
+                              **{response_key(algorithm): checksum(algorithm, data)})
+        assert resp[response_key(algorithm)] == checksum(algorithm, data)
+        assert is3.get_object(Bucket=ibucket, Key=algorithm)["Body"].read() == data
 
 
-@pytest.mark.parametrize("algorithm", ALGORITHMS)
-def test_put_checksum_mismatch_is_bad_digest_and_stores_nothing(iserver, is3, ibucket, algorithm):
-    data = body_of(40_000, 3)
-    before = snapshot(iserver)
-    err = client_error(is3.put_object, Bucket=ibucket, Key="k", Body=data,
-                       **{response_key(algorithm): wrong_checksum(algorithm, data)})
-    assert http_status(err) == 400
-    assert error_code(err) == "BadDigest"
-    assert err.response["Error"]["Message"] == bad_digest_message(algorithm)
-    assert_nothing_stored(iserver, is3, ibucket, "k", before)
+def test_put_checksum_mismatch_is_bad_digest_and_stores_nothing(iserver, is3, ibucket):
+    for algorithm in ALGORITHMS:
+        data = body_of(40_000, 3)
+        before = snapshot(iserver)
+        err = client_error(is3.put_object, Bucket=ibucket, Key="k", Body=data,
+                           **{response_key(algorithm): wrong_checksum(algorithm, data)})
+        assert http_status(err) == 400, algorithm
+        assert error_code(err) == "BadDigest", algorithm
+        assert err.response["Error"]["Message"] == bad_digest_message(algorithm)
+        assert_nothing_stored(iserver, is3, ibucket, "k", before)
 
 
 @pytest.mark.parametrize("algorithm", ["CRC32", "SHA256"])
@@ -102,19 +102,21 @@ def test_put_checksum_mismatch_keeps_the_existing_object(iserver, is3, ibucket, 
     assert_nothing_stored(iserver, is3, ibucket, "k", before, previous=old)
 
 
-@pytest.mark.parametrize("algorithm", ALGORITHMS)
-def test_put_malformed_checksum_header_is_invalid_request(iserver, is3, ibucket, algorithm):
+@http_only
+def test_put_malformed_checksum_header_is_invalid_request(iserver, is3, ibucket):
     data = b"some data"
-    raw = base64.b64decode(checksum(algorithm, data))
-    for value in ["not base64!", base64.b64encode(raw[:-1]).decode(),  # one byte short
-                  base64.b64encode(raw + b"\0").decode(), checksum(algorithm, data)[:-2], ""]:
-        before = snapshot(iserver)
-        status, _h, body = signed(iserver, "PUT", ibucket, "k", body=data,
-                                  headers={header_name(algorithm): value})
-        assert_s3_error(status, body, 400, "InvalidRequest")
-        assert_nothing_stored(iserver, is3, ibucket, "k", before)
+    for algorithm in ALGORITHMS:
+        raw = base64.b64decode(checksum(algorithm, data))
+        for value in ["not base64!", base64.b64encode(raw[:-1]).decode(),  # one byte short
+                      base64.b64encode(raw + b"\0").decode(), checksum(algorithm, data)[:-2], ""]:
+            before = snapshot(iserver)
+            status, _h, body = signed(iserver, "PUT", ibucket, "k", body=data,
+                                      headers={header_name(algorithm): value})
+            assert_s3_error(status, body, 400, "InvalidRequest")
+            assert_nothing_stored(iserver, is3, ibucket, "k", before)
 
 
+@http_only
 def test_put_two_checksum_headers_is_invalid_request(iserver, is3, ibucket):
     data = b"two checksums"
     before = snapshot(iserver)
@@ -136,6 +138,7 @@ def test_put_checksum_header_over_raw_signed_request(iserver, is3, ibucket):
     assert headers.get("x-amz-checksum-type") == "FULL_OBJECT"
 
 
+@http_only
 def test_sdk_algorithm_header_alone_makes_the_server_compute_the_checksum(iserver, is3, ibucket):
     data = body_of(3000, 6)
     status, headers, body = signed(iserver, "PUT", ibucket, "k", body=data,
@@ -166,6 +169,8 @@ def test_checksum_only_with_checksum_mode_and_not_on_ranged_get(iserver, is3, ib
 
 
 def test_single_part_object_with_part_number_1(iserver, is3, ibucket):
+    """?partNumber=1 of a PutObject object is the whole object (206); its checksum is the
+    object's. (Inferred from AWS's one-part FULL_OBJECT multipart case, which returns it.)"""
     data = body_of(2000, 8)
     is3.put_object(Bucket=ibucket, Key="k", Body=data, ChecksumAlgorithm="SHA256")
     got = is3.get_object(Bucket=ibucket, Key="k", PartNumber=1, ChecksumMode="ENABLED")
@@ -191,15 +196,16 @@ def test_put_content_md5_mismatch_is_bad_digest(iserver, is3, ibucket):
     assert_nothing_stored(iserver, is3, ibucket, "k", before)
 
 
-@pytest.mark.parametrize("value", ["not-base64!", base64.b64encode(b"\1" * 15).decode(),
-                                   base64.b64encode(b"\1" * 17).decode(), ""])
-def test_put_content_md5_malformed_is_invalid_digest(iserver, is3, ibucket, value):
+@http_only
+def test_put_content_md5_malformed_is_invalid_digest(iserver, is3, ibucket):
     data = b"payload for a malformed Content-MD5"
-    before = snapshot(iserver)
-    status, _h, body = signed(iserver, "PUT", ibucket, "k", body=data,
-                              headers={"Content-MD5": value})
-    assert_s3_error(status, body, 400, "InvalidDigest", MD5_INVALID)
-    assert_nothing_stored(iserver, is3, ibucket, "k", before)
+    for value in ["not-base64!", base64.b64encode(b"\1" * 15).decode(),
+                  base64.b64encode(b"\1" * 17).decode(), ""]:
+        before = snapshot(iserver)
+        status, _h, body = signed(iserver, "PUT", ibucket, "k", body=data,
+                                  headers={"Content-MD5": value})
+        assert_s3_error(status, body, 400, "InvalidDigest", MD5_INVALID)
+        assert_nothing_stored(iserver, is3, ibucket, "k", before)
 
 
 def test_content_md5_right_but_checksum_wrong_is_bad_digest(iserver, is3, ibucket):
@@ -227,36 +233,37 @@ def remaining(s3, bucket: str) -> list[str]:
     return sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
 
 
-@pytest.mark.parametrize("kind", ["md5-mismatch", "md5-malformed", "crc32-mismatch",
-                                  "sha256-mismatch", "crc32-malformed"])
-def test_delete_objects_digest_errors_delete_nothing(iserver, is3, ibucket, kind):
+@http_only
+def test_delete_objects_digest_errors_delete_nothing(iserver, is3, ibucket):
     keys = ["a", "b", "c"]
     put_keys(is3, ibucket, keys)
     xml = delete_xml(keys)
-    headers, expected = {
-        "md5-mismatch": ({"Content-MD5": md5_b64(xml + b" ")}, ("BadDigest", MD5_MISMATCH)),
-        "md5-malformed": ({"Content-MD5": "AAAA"}, ("InvalidDigest", MD5_INVALID)),
-        "crc32-mismatch": ({"x-amz-checksum-crc32": wrong_checksum("CRC32", xml)},
-                           ("BadDigest", bad_digest_message("CRC32"))),
-        "sha256-mismatch": ({"x-amz-checksum-sha256": wrong_checksum("SHA256", xml)},
-                            ("BadDigest", bad_digest_message("SHA256"))),
-        "crc32-malformed": ({"x-amz-checksum-crc32": "!!"}, ("InvalidRequest", None)),
-    }[kind]
-    status, _h, body = signed(iserver, "POST", ibucket, query="delete=", body=xml, headers=headers)
-    assert_s3_error(status, body, 400, *expected)
-    assert remaining(is3, ibucket) == keys
+    cases = [
+        ({"Content-MD5": md5_b64(xml + b" ")}, ("BadDigest", MD5_MISMATCH)),
+        ({"Content-MD5": "AAAA"}, ("InvalidDigest", MD5_INVALID)),
+        ({"x-amz-checksum-crc32": wrong_checksum("CRC32", xml)},
+         ("BadDigest", bad_digest_message("CRC32"))),
+        ({"x-amz-checksum-sha256": wrong_checksum("SHA256", xml)},
+         ("BadDigest", bad_digest_message("SHA256"))),
+        ({"x-amz-checksum-crc32": "!!"}, ("InvalidRequest", None)),
+    ]
+    for headers, expected in cases:
+        status, _h, body = signed(iserver, "POST", ibucket, query="delete=", body=xml,
+                                  headers=headers)
+        assert_s3_error(status, body, 400, *expected)
+        assert remaining(is3, ibucket) == keys
 
 
-@pytest.mark.parametrize("headers", ["md5", "crc32c"])
-def test_delete_objects_with_matching_digest(iserver, is3, ibucket, headers):
-    keys = ["a", "b"]
-    put_keys(is3, ibucket, keys)
-    xml = delete_xml(keys)
-    h = {"Content-MD5": md5_b64(xml)} if headers == "md5" else \
-        {"x-amz-checksum-crc32c": checksum("CRC32C", xml)}
-    status, _h, body = signed(iserver, "POST", ibucket, query="delete=", body=xml, headers=h)
-    assert status == 200, body
-    assert remaining(is3, ibucket) == []
+def test_delete_objects_with_matching_digest(iserver, is3, ibucket):
+    for headers in ("md5", "crc32c"):
+        keys = ["a", "b"]
+        put_keys(is3, ibucket, keys)
+        xml = delete_xml(keys)
+        h = {"Content-MD5": md5_b64(xml)} if headers == "md5" else \
+            {"x-amz-checksum-crc32c": checksum("CRC32C", xml)}
+        status, _h, body = signed(iserver, "POST", ibucket, query="delete=", body=xml, headers=h)
+        assert status == 200, body
+        assert remaining(is3, ibucket) == []
 
 
 def test_delete_objects_boto3_default_checksum(iserver, is3, ibucket):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import random
 import subprocess
 import zlib
 from pathlib import Path
@@ -23,7 +24,7 @@ from botocore.exceptions import ClientError
 from awschunked import send_raw
 from cairntest import (REGION, CairnServer, ServerStartError, key_path, parse_error, sign_headers,
                        unique_name, wait_until)
-from test_multipart_helpers import SMALL_MIN_PART, body_of  # noqa: F401 (re-exported)
+from test_multipart_helpers import SMALL_MIN_PART
 
 try:  # awscrt is what botocore itself uses for CRC32C / CRC64NVME
     from awscrt import checksums as _crt
@@ -33,6 +34,11 @@ except ImportError:  # pragma: no cover - the pure-Python fallback below is used
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 CRC_ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME")
 DIGEST_LENGTH = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
+
+
+def body_of(size: int, seed: int) -> bytes:
+    """Deterministic pseudo-random bytes, distinct per seed (fast enough for megabytes)."""
+    return random.Random(seed).randbytes(size)
 
 
 # -- CRCs, reflected, table-driven (the reference implementation for the fallback) -----------
@@ -277,13 +283,31 @@ def _module_server(request, tmp_path_factory, tls_cert, tls: bool) -> CairnServe
     return srv
 
 
-@pytest.fixture(scope="module", params=["http", "https"])
+def http_only(fn):
+    """Runs a test against the plain-HTTP module server only: for checks of parsing that does
+    not depend on the transport (HTTPS round trips and errors are covered by the other tests)."""
+    fn.http_only = True
+    return fn
+
+
+def pytest_generate_tests(metafunc):
+    """Import this hook into a test module: every test using `module_server` runs over HTTP and
+    HTTPS (one shared server per module and transport), tests marked @http_only over HTTP only."""
+    if "module_server" in metafunc.fixturenames:
+        transports = ["http"] if getattr(metafunc.function, "http_only", False) else ["http", "https"]
+        metafunc.parametrize("module_server", transports, indirect=True, scope="module")
+
+
+@pytest.fixture(scope="module")
 def module_server(request, tmp_path_factory, tls_cert):
     """One server per test module and transport (HTTP, HTTPS), minimum part size lowered; tests
     use their own buckets. Shared to keep the suite fast."""
     srv = _module_server(request, tmp_path_factory, tls_cert, request.param == "https")
     yield srv
-    srv.stop()
+    # A failed test keeps its response objects (and their keep-alive connections) alive in the
+    # report; the TLS server's graceful stop waits ~5 s for such idle connections, so do not
+    # wait that long here (stop() falls back to SIGKILL).
+    srv.stop(timeout=1.0)
 
 
 @pytest.fixture
@@ -293,13 +317,18 @@ def iserver(request, module_server) -> CairnServer:
     return module_server
 
 
-@pytest.fixture
-def is3(iserver):
-    client = iserver.client()
+@pytest.fixture(scope="module")
+def module_client(module_server):
+    client = module_server.client()
     yield client
-    # Idle keep-alive connections (TLS ones especially) would otherwise delay the server's
-    # graceful stop at the end of the module.
+    # Idle keep-alive connections would otherwise delay the TLS server's graceful stop (it waits
+    # about 5 s for them; the plain HTTP server closes them at once).
     client.close()
+
+
+@pytest.fixture
+def is3(iserver, module_client):
+    return module_client
 
 
 @pytest.fixture

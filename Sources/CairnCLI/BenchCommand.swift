@@ -1,0 +1,41 @@
+import ArgumentParser
+import CairnHashing
+import CairnModel
+import Crypto
+import Foundation
+
+/// `cairn bench hashes`: the cost of each hash on this machine, alone and in the one-pass
+/// `BodyHasher` the server runs for a botocore PUT over HTTP (MD5 + SHA-256 + CRC32). The server's
+/// CPU seconds per GB are compared against these figures in BENCHMARKS.md.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-hashes",
+        abstract: "Measure hash throughput on this machine (MB/s and CPU seconds per GB).")
+
+    @Option(help: "MiB hashed per measurement.")
+    var mib: Int = 512
+
+    func run() throws {
+        let chunk = [UInt8]((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let total = Double(mib) * 1_048_576
+        func measure(_ name: String, _ body: (UnsafeRawBufferPointer) -> Void) {
+            let start = clock()
+            chunk.withUnsafeBytes { raw in for _ in 0..<mib { body(raw) } }
+            let cpu = Double(clock() - start) / Double(CLOCKS_PER_SEC)
+            let perGB = cpu / (total / 1e9)
+            let label = name.padding(toLength: 28, withPad: " ", startingAt: 0)
+            print(label + String(format: " %8.0f MB/s  %6.2f CPU-s/GB", total / 1e6 / cpu, perGB))
+        }
+        var md5 = Insecure.MD5()
+        measure("MD5") { md5.update(bufferPointer: $0) }
+        var sha = SHA256()
+        measure("SHA-256") { sha.update(bufferPointer: $0) }
+        for alg in [ChecksumAlgorithm.crc32, .crc32c, .crc64nvme, .sha1] {
+            var s = ChecksumState(alg)
+            measure(alg.rawValue) { s.update($0) }
+        }
+        var one = BodyHasher(sha256: true, checksum: .crc32)
+        measure("one pass MD5+SHA-256+CRC32") { one.update($0) }
+        _ = (md5.finalize(), sha.finalize(), one.finalize())
+    }
+}

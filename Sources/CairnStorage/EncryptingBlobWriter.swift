@@ -1,0 +1,106 @@
+import NIOCore
+
+/// Encrypts a blob as it is written: 64 KiB plaintext chunks, each sealed with AES-256-GCM. Holds at
+/// most one chunk of plaintext. A full chunk is sealed only when more data follows, so the final
+/// chunk (full, partial or empty) is always sealed with the final flag.
+final class EncryptingBlobWriter: BlobWriter, @unchecked Sendable {
+    // Used by one request task at a time, like the writer it wraps.
+    let base: any BlobWriter
+    let cipher: BlobCipher
+    private var pending: [UInt8] = []
+    private var index: UInt64 = 0
+    private(set) var plainSize: Int64 = 0
+
+    init(base: any BlobWriter, cipher: BlobCipher) {
+        self.base = base
+        self.cipher = cipher
+        pending.reserveCapacity(BlobCipher.chunkSize)
+    }
+
+    func write(_ buffer: ByteBuffer) async throws {
+        var input = buffer
+        plainSize += Int64(input.readableBytes)
+        while input.readableBytes > 0 {
+            if pending.count == BlobCipher.chunkSize { try await sealPending(final: false) }
+            let n = min(BlobCipher.chunkSize - pending.count, input.readableBytes)
+            pending += input.readBytes(length: n)!
+        }
+    }
+
+    private func sealPending(final: Bool) async throws {
+        let sealed = try pending.withUnsafeBytes { try cipher.seal($0, index: index, final: final) }
+        try await base.write(ByteBuffer(bytes: sealed))
+        index += 1
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    func commit() async throws -> BlobID {
+        try await sealPending(final: true)
+        return try await base.commit()
+    }
+
+    func abort() async { await base.abort() }
+}
+
+/// Reads a plaintext range of an encrypted blob: only the chunks that cover it are read and
+/// authenticated; a chunk that fails authentication ends the stream with an error, so altered
+/// bytes are never returned.
+struct DecryptingSegmentSequence: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let blobs: any BlobStore
+    let segment: BlobSegment
+    let info: BlobEncryption
+    let cipher: BlobCipher
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let cipher: BlobCipher
+        let info: BlobEncryption
+        var source: any AsyncIteratorProtocol<ByteBuffer, any Error>
+        var chunk: UInt64
+        let lastChunk: UInt64
+        let from: Int64
+        let to: Int64   // inclusive plaintext range wanted
+        var sealed: [UInt8] = []
+        var carry: ByteBuffer?
+
+        func sealedSize(_ i: UInt64) -> Int {
+            let start = Int64(i) * Int64(BlobCipher.chunkSize)
+            return Int(Swift.min(Int64(BlobCipher.chunkSize), info.plainSize - start)) + BlobCipher.tagSize
+        }
+
+        mutating func next() async throws -> ByteBuffer? {
+            while chunk <= lastChunk {
+                let want = sealedSize(chunk)
+                while sealed.count < want {
+                    var b: ByteBuffer
+                    if let c = carry { b = c; carry = nil } else {
+                        guard let n = try await source.next() else { throw EncryptedBlobError.corrupt }
+                        b = n
+                    }
+                    let take = Swift.min(want - sealed.count, b.readableBytes)
+                    sealed += b.readBytes(length: take)!
+                    if b.readableBytes > 0 { carry = b }
+                }
+                let final = Int64(chunk) == BlobCipher.chunkCount(info.plainSize) - 1
+                let plain = try cipher.open(sealed, index: chunk, final: final)
+                sealed.removeAll(keepingCapacity: true)
+                let start = Int64(chunk) * Int64(BlobCipher.chunkSize)
+                chunk += 1
+                let lo = Swift.max(from, start) - start, hi = Swift.min(to, start + Int64(plain.count) - 1) - start
+                if hi >= lo { return ByteBuffer(bytes: plain[Int(lo)...Int(hi)]) }
+            }
+            return nil
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        let c = Int64(BlobCipher.chunkSize)
+        let first = segment.offset / c
+        let last = Swift.max(segment.offset, segment.offset + segment.length - 1) / c
+        let physStart = first * (c + Int64(BlobCipher.tagSize))
+        let physEnd = Swift.min(BlobCipher.physicalSize(info.plainSize), (last + 1) * (c + Int64(BlobCipher.tagSize)))
+        let source = blobs.read(BlobSegment(blob: segment.blob, offset: physStart, length: physEnd - physStart)).makeAsyncIterator()
+        return AsyncIterator(cipher: cipher, info: info, source: source, chunk: UInt64(first), lastChunk: UInt64(last),
+                             from: segment.offset, to: segment.offset + segment.length - 1)
+    }
+}
