@@ -61,9 +61,16 @@ extension S3Responder {
             if !object.parts.isEmpty { h["x-amz-mp-parts-count"] = String(object.parts.count) }
             for a in ChecksumAlgorithm.allCases { h[a.headerName] = nil }
             h["x-amz-checksum-type"] = nil
-            if call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED", let c = part?.checksum ?? (object.parts.isEmpty ? object.checksum : nil) {
-                h[c.algorithm.headerName] = c.base64
-                h["x-amz-checksum-type"] = object.parts.isEmpty ? (object.checksumType ?? "FULL_OBJECT") : "COMPOSITE"
+            // A part read returns that part's checksum: the whole object's for a single-part object,
+            // the part's own for COMPOSITE; a FULL_OBJECT multipart object has none per part (AWS).
+            if call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED" {
+                if object.parts.isEmpty, let c = object.checksum {
+                    h[c.algorithm.headerName] = c.base64
+                    h["x-amz-checksum-type"] = object.checksumType ?? "FULL_OBJECT"
+                } else if object.checksumType != "FULL_OBJECT", let c = part?.checksum {
+                    h[c.algorithm.headerName] = c.base64
+                    h["x-amz-checksum-type"] = "COMPOSITE"
+                }
             }
         } else if let rangeHeader = call.header("range"), let requested = RangeRequest.parse(rangeHeader) {
             guard let r = requested.resolve(size: object.size) else {
@@ -72,8 +79,6 @@ extension S3Responder {
             range = r
             status = .partialContent
             h[.contentRange] = "bytes \(r.first)-\(r.last)/\(object.size)"
-        }
-        if range != nil {
             // A whole-object checksum cannot be verified against a slice: AWS omits it on ranged GETs.
             for a in ChecksumAlgorithm.allCases { h[a.headerName] = nil }
             h["x-amz-checksum-type"] = nil

@@ -1,6 +1,7 @@
 """AWS Signature Version 4: header auth, presigned URLs, payload hashes, clock skew,
 anonymous requests and virtual-hosted-style addressing."""
 
+import contextlib
 import datetime as dt
 import hashlib
 import time
@@ -185,7 +186,18 @@ def test_request_signed_more_than_15_minutes_off_gives_RequestTimeTooSkewed(serv
 def test_boto3_with_skewed_clock_gets_RequestTimeTooSkewed(server):
     client = server.client()
     skewed = utcnow_naive() - dt.timedelta(minutes=20)
-    with mock.patch("botocore.auth.get_current_datetime", return_value=skewed):
+    # With awscrt installed (tests/requirements.txt), botocore signs with its CRT signer, which
+    # reads the clock through botocore.crt.auth (timezone-aware); patch both signers.
+    patches = [mock.patch("botocore.auth.get_current_datetime", return_value=skewed)]
+    try:
+        import botocore.crt.auth  # noqa: F401
+        patches.append(mock.patch("botocore.crt.auth.get_current_datetime",
+                                  return_value=skewed.replace(tzinfo=dt.timezone.utc)))
+    except ImportError:
+        pass
+    with contextlib.ExitStack() as stack:
+        for p in patches:
+            stack.enter_context(p)
         with pytest.raises(ClientError) as e:
             client.list_buckets()
     assert error_code(e.value) == "RequestTimeTooSkewed"

@@ -18,7 +18,6 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.config import Config
-
 from botocore.exceptions import ClientError
 
 from awschunked import send_raw
@@ -32,8 +31,6 @@ except ImportError:  # pragma: no cover - the pure-Python fallback below is used
     _crt = None
 
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
-CRC_ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME")
-DIGEST_LENGTH = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
 
 def body_of(size: int, seed: int) -> bytes:
@@ -238,41 +235,7 @@ def tls_cert(tmp_path_factory) -> tuple[Path, Path]:
     return make_self_signed(tmp_path_factory.mktemp("tls"))
 
 
-@pytest.fixture
-def start_any_server(request, tmp_path, tls_cert):
-    """Factory: start_any_server(tls=False, **CairnServer kwargs) -> a started server (plain or
-    HTTPS), stopped at teardown; its log is attached to failure reports."""
-    servers: list[CairnServer] = []
-    request.node._cairn_servers = servers
-
-    def _start(tls: bool = False, **kwargs) -> CairnServer:
-        base = tmp_path / f"server{len(servers)}"
-        srv = (TLSCairnServer(base, cert=tls_cert[0], key=tls_cert[1], **kwargs) if tls
-               else CairnServer(base, **kwargs))
-        servers.append(srv)
-        try:
-            srv.start()
-        except ServerStartError as e:
-            pytest.fail(str(e), pytrace=False)
-        return srv
-
-    yield _start
-    for srv in servers:
-        srv.stop()
-
-
-@pytest.fixture
-def tls_server(start_any_server) -> TLSCairnServer:
-    return start_any_server(tls=True)
-
-
-@pytest.fixture(params=["http", "https"])
-def any_server(request, start_any_server) -> CairnServer:
-    """The same test over plain HTTP and over HTTPS."""
-    return start_any_server(tls=request.param == "https", min_part_size=SMALL_MIN_PART)
-
-
-def _module_server(request, tmp_path_factory, tls_cert, tls: bool) -> CairnServer:
+def _module_server(tmp_path_factory, tls_cert, tls: bool) -> CairnServer:
     base = tmp_path_factory.mktemp("https-server" if tls else "http-server")
     srv = (TLSCairnServer(base, cert=tls_cert[0], key=tls_cert[1], min_part_size=SMALL_MIN_PART)
            if tls else CairnServer(base, min_part_size=SMALL_MIN_PART))
@@ -302,7 +265,7 @@ def pytest_generate_tests(metafunc):
 def module_server(request, tmp_path_factory, tls_cert):
     """One server per test module and transport (HTTP, HTTPS), minimum part size lowered; tests
     use their own buckets. Shared to keep the suite fast."""
-    srv = _module_server(request, tmp_path_factory, tls_cert, request.param == "https")
+    srv = _module_server(tmp_path_factory, tls_cert, request.param == "https")
     yield srv
     # A failed test keeps its response objects (and their keep-alive connections) alive in the
     # report; the TLS server's graceful stop waits ~5 s for such idle connections, so do not
