@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// Encrypts a blob as it is written: 64 KiB plaintext chunks, each sealed with AES-256-GCM. Holds at
@@ -7,31 +8,34 @@ final class EncryptingBlobWriter: BlobWriter, @unchecked Sendable {
     // Used by one request task at a time, like the writer it wraps.
     let base: any BlobWriter
     let cipher: BlobCipher
-    private var pending: [UInt8] = []
+    private var pending = ByteBufferAllocator().buffer(capacity: BlobCipher.chunkSize)
     private var index: UInt64 = 0
     private(set) var plainSize: Int64 = 0
 
     init(base: any BlobWriter, cipher: BlobCipher) {
         self.base = base
         self.cipher = cipher
-        pending.reserveCapacity(BlobCipher.chunkSize)
     }
 
     func write(_ buffer: ByteBuffer) async throws {
         var input = buffer
         plainSize += Int64(input.readableBytes)
         while input.readableBytes > 0 {
-            if pending.count == BlobCipher.chunkSize { try await sealPending(final: false) }
-            let n = min(BlobCipher.chunkSize - pending.count, input.readableBytes)
-            pending += input.readBytes(length: n)!
+            if pending.readableBytes == BlobCipher.chunkSize { try await sealPending(final: false) }
+            var slice = input.readSlice(length: Swift.min(BlobCipher.chunkSize - pending.readableBytes, input.readableBytes))!
+            pending.writeBuffer(&slice)
         }
     }
 
     private func sealPending(final: Bool) async throws {
-        let sealed = try pending.withUnsafeBytes { try cipher.seal($0, index: index, final: final) }
-        try await base.write(ByteBuffer(bytes: sealed))
-        index += 1
-        pending.removeAll(keepingCapacity: true)
+        let (index, c) = (self.index, cipher)
+        let (ciphertext, tag) = try pending.withUnsafeReadableBytes { try c.seal($0, index: index, final: final) }
+        var out = ByteBufferAllocator().buffer(capacity: ciphertext.count + tag.count)
+        out.writeBytes(ciphertext)
+        out.writeBytes(tag)
+        try await base.write(out)
+        self.index += 1
+        pending.clear()
     }
 
     func commit() async throws -> BlobID {
@@ -60,7 +64,7 @@ struct DecryptingSegmentSequence: AsyncSequence, Sendable {
         let lastChunk: UInt64
         let from: Int64
         let to: Int64   // inclusive plaintext range wanted
-        var sealed: [UInt8] = []
+        var sealed = ByteBufferAllocator().buffer(capacity: BlobCipher.chunkSize + BlobCipher.tagSize)
         var carry: ByteBuffer?
 
         func sealedSize(_ i: UInt64) -> Int {
@@ -71,23 +75,26 @@ struct DecryptingSegmentSequence: AsyncSequence, Sendable {
         mutating func next() async throws -> ByteBuffer? {
             while chunk <= lastChunk {
                 let want = sealedSize(chunk)
-                while sealed.count < want {
+                while sealed.readableBytes < want {
                     var b: ByteBuffer
                     if let c = carry { b = c; carry = nil } else {
                         guard let n = try await source.next() else { throw EncryptedBlobError.corrupt }
                         b = n
                     }
-                    let take = Swift.min(want - sealed.count, b.readableBytes)
-                    sealed += b.readBytes(length: take)!
+                    var slice = b.readSlice(length: Swift.min(want - sealed.readableBytes, b.readableBytes))!
+                    sealed.writeBuffer(&slice)
                     if b.readableBytes > 0 { carry = b }
                 }
                 let final = Int64(chunk) == BlobCipher.chunkCount(info.plainSize) - 1
-                let plain = try cipher.open(sealed, index: chunk, final: final)
-                sealed.removeAll(keepingCapacity: true)
+                let index = chunk, c = cipher
+                let plain = try sealed.withUnsafeReadableBytes { try c.open($0, index: index, final: final) }
+                sealed.clear()
                 let start = Int64(chunk) * Int64(BlobCipher.chunkSize)
                 chunk += 1
                 let lo = Swift.max(from, start) - start, hi = Swift.min(to, start + Int64(plain.count) - 1) - start
-                if hi >= lo { return ByteBuffer(bytes: plain[Int(lo)...Int(hi)]) }
+                if hi >= lo {
+                    return plain.withUnsafeBytes { ByteBuffer(bytes: UnsafeRawBufferPointer(rebasing: $0[Int(lo)...Int(hi)])) }
+                }
             }
             return nil
         }

@@ -113,16 +113,17 @@ public struct BlobCipher: Sendable {
         withUnsafeBytes(of: index.bigEndian) { Array($0) } + [final ? 1 : 0]
     }
 
-    public func seal(_ plain: UnsafeRawBufferPointer, index: UInt64, final: Bool) throws -> [UInt8] {
+    public func seal(_ plain: UnsafeRawBufferPointer, index: UInt64, final: Bool) throws -> (ciphertext: Data, tag: Data) {
         let box = try AES.GCM.seal(plain, using: symmetricKey, nonce: Self.nonce(index), authenticating: Self.aad(index, final: final))
-        return Array(box.ciphertext) + Array(box.tag)
+        return (box.ciphertext, box.tag)
     }
 
-    public func open(_ sealed: [UInt8], index: UInt64, final: Bool) throws -> [UInt8] {
+    public func open(_ sealed: UnsafeRawBufferPointer, index: UInt64, final: Bool) throws -> Data {
         guard sealed.count >= Self.tagSize else { throw EncryptedBlobError.corrupt }
-        let box = try AES.GCM.SealedBox(nonce: Self.nonce(index), ciphertext: sealed.dropLast(Self.tagSize), tag: sealed.suffix(Self.tagSize))
         do {
-            return Array(try AES.GCM.open(box, using: symmetricKey, authenticating: Self.aad(index, final: final)))
+            let box = try AES.GCM.SealedBox(nonce: Self.nonce(index), ciphertext: UnsafeRawBufferPointer(rebasing: sealed.dropLast(Self.tagSize)),
+                                            tag: UnsafeRawBufferPointer(rebasing: sealed.suffix(Self.tagSize)))
+            return try AES.GCM.open(box, using: symmetricKey, authenticating: Self.aad(index, final: final))
         } catch {
             throw EncryptedBlobError.corrupt
         }
