@@ -70,6 +70,9 @@ extension S3Responder {
                 } else if object.checksumType != "FULL_OBJECT", let c = part?.checksum {
                     h[c.algorithm.headerName] = c.base64
                     h["x-amz-checksum-type"] = "COMPOSITE"
+                } else if object.parts.count == 1, let c = object.checksum {
+                    h[c.algorithm.headerName] = c.base64  // the one part's CRC is the object's
+                    h["x-amz-checksum-type"] = "FULL_OBJECT"
                 }
             }
         } else if let rangeHeader = call.header("range"), let requested = RangeRequest.parse(rangeHeader) {
