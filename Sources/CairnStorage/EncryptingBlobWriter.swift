@@ -11,6 +11,7 @@ final class EncryptingBlobWriter: BlobWriter, @unchecked Sendable {
     private var pending = ByteBufferAllocator().buffer(capacity: BlobCipher.chunkSize)
     private var index: UInt64 = 0
     private(set) var plainSize: Int64 = 0
+    private var out = ByteBufferAllocator().buffer(capacity: 4 * (BlobCipher.chunkSize + BlobCipher.tagSize))
 
     init(base: any BlobWriter, cipher: BlobCipher) {
         self.base = base
@@ -30,12 +31,15 @@ final class EncryptingBlobWriter: BlobWriter, @unchecked Sendable {
     private func sealPending(final: Bool) async throws {
         let (index, c) = (self.index, cipher)
         let (ciphertext, tag) = try pending.withUnsafeReadableBytes { try c.seal($0, index: index, final: final) }
-        var out = ByteBufferAllocator().buffer(capacity: ciphertext.count + tag.count)
         out.writeBytes(ciphertext)
         out.writeBytes(tag)
-        try await base.write(out)
         self.index += 1
         pending.clear()
+        // Sealed chunks go to the file 4 at a time: fewer, larger writes.
+        if final || out.readableBytes >= 4 * (BlobCipher.chunkSize + BlobCipher.tagSize) {
+            try await base.write(out)
+            out.clear()
+        }
     }
 
     func commit() async throws -> BlobID {
@@ -66,6 +70,13 @@ struct DecryptingSegmentSequence: AsyncSequence, Sendable {
         let to: Int64   // inclusive plaintext range wanted
         var sealed = ByteBufferAllocator().buffer(capacity: BlobCipher.chunkSize + BlobCipher.tagSize)
         var carry: ByteBuffer?
+        var output = ByteBufferAllocator().buffer(capacity: 4 * BlobCipher.chunkSize)
+
+        mutating func takeOutput() -> ByteBuffer {
+            let b = output
+            output = ByteBufferAllocator().buffer(capacity: 4 * BlobCipher.chunkSize)
+            return b
+        }
 
         func sealedSize(_ i: UInt64) -> Int {
             let start = Int64(i) * Int64(BlobCipher.chunkSize)
@@ -93,10 +104,12 @@ struct DecryptingSegmentSequence: AsyncSequence, Sendable {
                 chunk += 1
                 let lo = Swift.max(from, start) - start, hi = Swift.min(to, start + Int64(plain.count) - 1) - start
                 if hi >= lo {
-                    return plain.withUnsafeBytes { ByteBuffer(bytes: UnsafeRawBufferPointer(rebasing: $0[Int(lo)...Int(hi)])) }
+                    plain.withUnsafeBytes { _ = output.writeBytes(UnsafeRawBufferPointer(rebasing: $0[Int(lo)...Int(hi)])) }
                 }
+                // Hand out 256 KiB at a time, like plain reads: fewer, larger channel writes.
+                if output.readableBytes >= 4 * BlobCipher.chunkSize { return takeOutput() }
             }
-            return nil
+            return output.readableBytes > 0 ? takeOutput() : nil
         }
     }
 

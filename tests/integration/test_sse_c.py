@@ -30,85 +30,94 @@ from test_sse_helpers import (  # noqa: F401 (fixtures)
     sse_server, sse_tls_cert, ssec, ssec_headers, start, start_tls_server)
 
 CHUNK = 64 * 1024
-INVALID_ALGORITHM_MESSAGE = "The Encryption request you specified is not valid. Supported value: AES256."
 
 # -- header validation --------------------------------------------------------------------------
 
-# (case id, header overrides, expected status, expected code)
+# (case id, header overrides, expected status, expected code, AWS's message where known)
+# Messages are those real S3 answers, as quoted in client bug reports:
+#   InvalidEncryptionAlgorithmError: github.com/aws/aws-cli/issues/1349, aws/aws-sdk-js/issues/1789
+#   bad key: github.com/sapcc/helm-charts/pull/7422; MD5 mismatch: andrewrk/node-s3-client/issues/137
+#   algorithm without key: github.com/wolfeidau/coffer/issues/4
+BAD_ALGORITHM = "The Encryption request you specified is not valid. Supported value: AES256."
+BAD_KEY = "The secret key was invalid for the specified algorithm."
+BAD_MD5 = "The calculated MD5 hash of the key did not match the hash that was provided."
+NO_KEY = ("Requests specifying Server Side Encryption with Customer provided keys must provide an "
+          "appropriate secret key.")
 BAD_HEADERS = [
-    # AWS: an algorithm other than AES256 -> InvalidEncryptionAlgorithmError.
-    ("algorithm-AES128", dict(algorithm="AES128"), 400, "InvalidEncryptionAlgorithmError"),
-    ("algorithm-aws-kms", dict(algorithm="aws:kms"), 400, "InvalidEncryptionAlgorithmError"),
-    # AWS: "The secret key was invalid for the specified algorithm." (InvalidArgument)
+    ("algorithm-AES128", dict(algorithm="AES128"), 400, "InvalidEncryptionAlgorithmError",
+     BAD_ALGORITHM),
+    ("algorithm-aws-kms", dict(algorithm="aws:kms"), 400, "InvalidEncryptionAlgorithmError",
+     BAD_ALGORITHM),
     ("key-16-bytes", dict(key_b64=b64(bytes(16)), md5=key_md5_b64(bytes(16))), 400,
-     "InvalidArgument"),
+     "InvalidArgument", BAD_KEY),
     ("key-33-bytes", dict(key_b64=b64(bytes(33)), md5=key_md5_b64(bytes(33))), 400,
-     "InvalidArgument"),
+     "InvalidArgument", BAD_KEY),
     ("key-not-base64", dict(key_b64="not base64 at all!!", md5=key_md5_b64(KEY_A)), 400,
-     "InvalidArgument"),
-    # AWS: "The calculated MD5 hash of the key did not match the hash that was provided."
-    ("md5-mismatch", dict(md5=key_md5_b64(KEY_B)), 400, "InvalidArgument"),
-    ("md5-not-base64", dict(md5="%%%"), 400, "InvalidArgument"),
+     "InvalidArgument", None),
+    ("md5-mismatch", dict(md5=key_md5_b64(KEY_B)), 400, "InvalidArgument", BAD_MD5),
+    ("md5-not-base64", dict(md5="%%%"), 400, "InvalidArgument", None),
     # Only some of the three headers -> InvalidArgument.
-    ("algorithm-only", dict(omit=("key", "key-MD5")), 400, "InvalidArgument"),
-    ("no-md5", dict(omit=("key-MD5",)), 400, "InvalidArgument"),
-    ("no-algorithm", dict(omit=("algorithm",)), 400, "InvalidArgument"),
-    ("key-only", dict(omit=("algorithm", "key-MD5")), 400, "InvalidArgument"),
+    ("algorithm-only", dict(omit=("key", "key-MD5")), 400, "InvalidArgument", NO_KEY),
+    ("no-md5", dict(omit=("key-MD5",)), 400, "InvalidArgument", None),
+    ("no-algorithm", dict(omit=("algorithm",)), 400, "InvalidArgument", None),
+    ("key-only", dict(omit=("algorithm", "key-MD5")), 400, "InvalidArgument", None),
 ]
+IDS = [c[0] for c in BAD_HEADERS]
 
 
 def _bad(overrides: dict, prefix: str = "x-amz-server-side-encryption-customer-") -> dict:
     return ssec_headers(KEY_A, prefix=prefix, **overrides)
 
 
-@pytest.mark.parametrize("case,overrides,status,code", BAD_HEADERS, ids=[c[0] for c in BAD_HEADERS])
-def test_put_object_rejects_bad_sse_c_headers(srv, s3e, bkt, case, overrides, status, code):
+@pytest.mark.parametrize("case,overrides,status,code,message", BAD_HEADERS, ids=IDS)
+def test_put_object_rejects_bad_sse_c_headers(srv, s3e, bkt, case, overrides, status, code,
+                                                  message):
     st, _h, body = request(srv, "PUT", bkt, "obj", headers=_bad(overrides), body=b"secret data")
-    # AWS's exact message for a wrong algorithm, as real S3 answers it (github.com/aws/aws-cli
-    # issues/1349, github.com/aws/aws-sdk-js/issues/1789)
-    message = (INVALID_ALGORITHM_MESSAGE if code == "InvalidEncryptionAlgorithmError" else None)
     assert_error(st, body, status, code, message)
     with pytest.raises(ClientError) as e:
         s3e.head_object(Bucket=bkt, Key="obj")
     assert client_error(e.value)[0] == 404, "a rejected PutObject stored something"
 
 
-@pytest.mark.parametrize("case,overrides,status,code", BAD_HEADERS, ids=[c[0] for c in BAD_HEADERS])
+@pytest.mark.parametrize("case,overrides,status,code,message", BAD_HEADERS, ids=IDS)
 def test_create_multipart_upload_rejects_bad_sse_c_headers(srv, s3e, bkt, case, overrides,
-                                                           status, code):
+                                                           status, code, message):
     st, _h, body = request(srv, "POST", bkt, "obj", query="uploads", headers=_bad(overrides))
-    assert_error(st, body, status, code)
+    assert_error(st, body, status, code, message)
     assert s3e.list_multipart_uploads(Bucket=bkt).get("Uploads", []) == []
 
 
-@pytest.mark.parametrize("case,overrides,status,code", BAD_HEADERS, ids=[c[0] for c in BAD_HEADERS])
-def test_upload_part_rejects_bad_sse_c_headers(srv, s3e, bkt, case, overrides, status, code):
+@pytest.mark.parametrize("case,overrides,status,code,message", BAD_HEADERS, ids=IDS)
+def test_upload_part_rejects_bad_sse_c_headers(srv, s3e, bkt, case, overrides, status, code,
+                                                  message):
     upload_id = create_upload(s3e, bkt, "obj", **ssec(KEY_A))
     st, _h, body = request(srv, "PUT", bkt, "obj", query=f"partNumber=1&uploadId={upload_id}",
                            headers=_bad(overrides), body=body_of(2000, 1))
-    assert_error(st, body, status, code)
+    assert_error(st, body, status, code, message)
     assert s3e.list_parts(Bucket=bkt, Key="obj", UploadId=upload_id).get("Parts", []) == []
 
 
-@pytest.mark.parametrize("case,overrides,status,code", BAD_HEADERS, ids=[c[0] for c in BAD_HEADERS])
-def test_get_and_head_reject_bad_sse_c_headers(srv, s3e, bkt, case, overrides, status, code):
+@pytest.mark.parametrize("case,overrides,status,code,message", BAD_HEADERS, ids=IDS)
+def test_get_and_head_reject_bad_sse_c_headers(srv, s3e, bkt, case, overrides, status, code,
+                                                  message):
     s3e.put_object(Bucket=bkt, Key="obj", Body=b"secret data", **ssec(KEY_A))
     st, _h, body = request(srv, "GET", bkt, "obj", headers=_bad(overrides))
-    assert_error(st, body, status, code)
+    assert_error(st, body, status, code, message)
     st, _h, body = request(srv, "HEAD", bkt, "obj", headers=_bad(overrides))
     assert st == status and body == b""
 
 
-@pytest.mark.parametrize("case,overrides,status,code", BAD_HEADERS, ids=[c[0] for c in BAD_HEADERS])
-def test_copy_source_sse_c_headers_are_validated(srv, s3e, bkt, case, overrides, status, code):
+@pytest.mark.parametrize("case,overrides,status,code,message", BAD_HEADERS, ids=IDS)
+def test_copy_source_sse_c_headers_are_validated(srv, s3e, bkt, case, overrides, status, code,
+                                                  message):
     s3e.put_object(Bucket=bkt, Key="src", Body=b"secret data", **ssec(KEY_A))
     hdrs = {"x-amz-copy-source": f"/{bkt}/src", **_bad(overrides, prefix=COPY_SSEC_PREFIX)}
     st, _h, body = request(srv, "PUT", bkt, "dst", headers=hdrs)
-    assert_error(st, body, status, code)
+    assert_error(st, body, status, code, message)
     upload_id = create_upload(s3e, bkt, "mpu")
     st, _h, body = request(srv, "PUT", bkt, "mpu", query=f"partNumber=1&uploadId={upload_id}",
                            headers=hdrs)
-    assert_error(st, body, status, code)
+    assert_error(st, body, status, code, message)
 
 
 def test_key_given_as_raw_string_by_boto3(srv, s3e, bkt):

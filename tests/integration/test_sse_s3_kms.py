@@ -112,9 +112,12 @@ def test_sse_c_and_sse_s3_together_are_rejected(srv, bkt):
     st, _h, body = request(srv, "PUT", bkt, "obj", body=b"x",
                            headers={"x-amz-server-side-encryption": "AES256",
                                     **ssec_headers(KEY_A)})
-    # AWS: "Server Side Encryption with Customer provided key is incompatible with the
-    # encryption method specified" (400 InvalidArgument)
-    assert st == 400, body
+    # AWS: 400 InvalidArgument "Server Side Encryption with Customer provided key is incompatible
+    # with the encryption method specified" (real S3 answer quoted in
+    # github.com/aws/aws-sdk-ruby/issues/1302 and confluentinc/kafka-connect-storage-cloud#389)
+    err = assert_error(st, body, 400, "InvalidArgument")
+    assert err["Message"].rstrip(".") == ("Server Side Encryption with Customer provided key is "
+                                          "incompatible with the encryption method specified")
 
 
 # -- SSE-KMS ------------------------------------------------------------------------------------
@@ -216,7 +219,12 @@ def test_kms_multipart(s3e, bkt):
 def test_kms_key_created_while_the_server_runs(srv, s3e, bkt):
     name = "made-while-running-" + unique_name("k")[-6:]
     create_kms_key(srv, name)
-    assert (Path(srv.data_dir) / "keys" / "kms").is_dir()
+    keyring = Path(srv.data_dir) / "keys" / "kms"
+    assert keyring.is_dir()
+    files = [f for f in keyring.iterdir() if f.is_file()]
+    assert files, "no key file in the keyring"
+    for f in files:  # key material readable by the owner only, like the master key
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, (f, oct(f.stat().st_mode))
     put = s3e.put_object(Bucket=bkt, Key="obj", Body=b"data", ServerSideEncryption="aws:kms",
                          SSEKMSKeyId=name)
     assert put["SSEKMSKeyId"] == kms_arn(name)
@@ -332,8 +340,9 @@ def test_put_bucket_encryption_rejects_unknown_algorithm(srv, bkt):
     st, _h, body = request(srv, "PUT", bkt, query="encryption", body=xml,
                            headers={"Content-MD5": base64.b64encode(hashlib.md5(xml).digest())
                                     .decode()})
-    # AWS: 400 MalformedXML for an SSEAlgorithm outside AES256 | aws:kms | aws:kms:dsse
-    assert st == 400, body
+    # AWS: 400 MalformedXML for an SSEAlgorithm outside AES256 | aws:kms | aws:kms:dsse (the
+    # value is an enum of the request schema)
+    assert_error(st, body, 400, "MalformedXML")
 
 
 def test_sse_s3_etag_is_plain_md5_and_list_agrees(s3e, bkt):
