@@ -76,6 +76,8 @@ let package = Package(
         .executableTarget(name: "cairn", dependencies: ["CairnCLI"]),
         .testTarget(name: "CairnTests", dependencies: [
             "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnStorage",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
     ]
 )

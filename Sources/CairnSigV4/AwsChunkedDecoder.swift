@@ -16,6 +16,10 @@ public struct AwsChunkedDecoder: @unchecked Sendable {  // SHA256 state is a pla
     public struct Trailer: Sendable, Equatable {
         public var name: String
         public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
     enum State: Sendable {

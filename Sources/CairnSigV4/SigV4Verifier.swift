@@ -27,6 +27,14 @@ public struct StreamingPayload: Sendable, Equatable {
     /// The raw key bytes (SymmetricKey is not Sendable).
     public var signingKeyBytes: [UInt8]
 
+    public init(kind: Kind, seedSignature: String, amzDate: String, scope: CredentialScope, signingKeyBytes: [UInt8]) {
+        self.kind = kind
+        self.seedSignature = seedSignature
+        self.amzDate = amzDate
+        self.scope = scope
+        self.signingKeyBytes = signingKeyBytes
+    }
+
     public static func == (a: StreamingPayload, b: StreamingPayload) -> Bool {
         a.kind == b.kind && a.seedSignature == b.seedSignature
     }

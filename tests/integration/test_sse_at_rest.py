@@ -281,3 +281,25 @@ def test_multipart_etags_consistent(s3e, bkt, mode_name):
     again = complete(s3e, bkt, "mpu", upload_id,
                      [{"PartNumber": n, "ETag": e} for n, e in enumerate(etags, 1)])
     assert again["ETag"] == done["ETag"]
+
+
+# -- chunk-boundary sizes -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK])
+@pytest.mark.parametrize("mode_name", ENCRYPTED_MODES)
+def test_round_trip_at_chunk_boundaries(s3e, bkt, mode_name, size):
+    mode = all_modes()[mode_name]
+    data = body_of(size, 70 + size % 7)
+    s3e.put_object(Bucket=bkt, Key="obj", Body=data, **mode.write)
+    got = s3e.get_object(Bucket=bkt, Key="obj", **mode.read)
+    assert got["Body"].read() == data
+    assert got["ContentLength"] == size
+    mode.check(got)
+    head = s3e.head_object(Bucket=bkt, Key="obj", **mode.read)
+    assert head["ContentLength"] == size
+    if size:
+        n = min(size, 3)
+        r = s3e.get_object(Bucket=bkt, Key="obj", Range=f"bytes=-{n}", **mode.read)
+        assert r["Body"].read() == data[-n:]
+        r = s3e.get_object(Bucket=bkt, Key="obj", Range=f"bytes={size - 1}-", **mode.read)
+        assert r["Body"].read() == data[-1:]

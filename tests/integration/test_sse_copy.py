@@ -158,3 +158,38 @@ def test_copy_uses_destination_bucket_default(s3e, bkt):
     got = s3e.get_object(Bucket=dst_bucket, Key="dst")
     assert got["Body"].read() == data
     mode_kms(KMS_KEY).check(got)
+
+
+@pytest.mark.parametrize("src_name", ["sse-c", "sse-s3", "sse-kms"])
+def test_copy_from_multipart_encrypted_source(s3e, bkt, src_name):
+    """The source is itself a multipart object (each part its own encrypted blob): a copy range
+    spanning its part boundaries, and a whole copy, come out right."""
+    src = SOURCES[src_name]
+    parts = [body_of(CHUNK + 500, 91), body_of(3000, 92), body_of(CHUNK, 93)]
+    upload_id = s3e.create_multipart_upload(Bucket=bkt, Key="src", **src.write)["UploadId"]
+    listed = []
+    for n, p in enumerate(parts, 1):
+        r = s3e.upload_part(Bucket=bkt, Key="src", UploadId=upload_id, PartNumber=n, Body=p,
+                            **src.part)
+        listed.append({"PartNumber": n, "ETag": r["ETag"]})
+    complete(s3e, bkt, "src", upload_id, listed)
+    whole = b"".join(parts)
+    copy_src = {"Bucket": bkt, "Key": "src"}
+    # CopyObject to SSE-S3
+    s3e.copy_object(Bucket=bkt, Key="whole", CopySource=copy_src, ServerSideEncryption="AES256",
+                    **src.copy_source)
+    got = s3e.get_object(Bucket=bkt, Key="whole")
+    assert got["Body"].read() == whole
+    assert got["ServerSideEncryption"] == "AES256"
+    # UploadPartCopy of a range across both part boundaries into an SSE-C upload (KEY_B)
+    lo, hi = len(parts[0]) - 100, len(parts[0]) + len(parts[1]) + 100
+    dst = DESTINATIONS["sse-c"]
+    upload_id = s3e.create_multipart_upload(Bucket=bkt, Key="ranged", **dst.write)["UploadId"]
+    r = s3e.upload_part_copy(Bucket=bkt, Key="ranged", UploadId=upload_id, PartNumber=1,
+                             CopySource=copy_src, CopySourceRange=f"bytes={lo}-{hi}",
+                             **src.copy_source, **dst.part)
+    complete(s3e, bkt, "ranged", upload_id,
+             [{"PartNumber": 1, "ETag": r["CopyPartResult"]["ETag"]}])
+    got = s3e.get_object(Bucket=bkt, Key="ranged", **dst.read)
+    assert got["Body"].read() == whole[lo:hi + 1]
+    dst.check(got)
