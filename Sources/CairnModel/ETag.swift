@@ -22,7 +22,8 @@ public struct ETag: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension String {
-    func trimmingCharacters(in char: Character) -> String {
+    /// Strips a character from both ends (Foundation's version takes a CharacterSet).
+    public func trimmingCharacters(in char: Character) -> String {
         var s = Substring(self)
         while s.first == char { s = s.dropFirst() }
         while s.last == char { s = s.dropLast() }

@@ -205,46 +205,19 @@ extension S3Endpoint {
         if let domain = addressing.domain, let host = host.map(stripPort), host.hasSuffix("." + domain) {
             let bucket = String(host.dropLast(domain.count + 1))
             let key = path.hasPrefix("/") ? path.dropFirst() : path
-            return (bucket, key.isEmpty ? nil : URIDecoding.decode(key))
+            return (bucket, key.isEmpty ? nil : URIEncoding.decode(key))
         }
         let trimmed = path.hasPrefix("/") ? path.dropFirst() : path
         guard !trimmed.isEmpty else { return (nil, nil) }
-        guard let slash = trimmed.firstIndex(of: "/") else { return (URIDecoding.decode(trimmed), nil) }
-        let bucket = URIDecoding.decode(trimmed[..<slash])
+        guard let slash = trimmed.firstIndex(of: "/") else { return (URIEncoding.decode(trimmed), nil) }
+        let bucket = URIEncoding.decode(trimmed[..<slash])
         let key = trimmed[trimmed.index(after: slash)...]
-        return (bucket, key.isEmpty ? nil : URIDecoding.decode(key))
+        return (bucket, key.isEmpty ? nil : URIEncoding.decode(key))
     }
 
     static func stripPort(_ host: String) -> String {
         if host.hasPrefix("[") { return host }
         if let c = host.lastIndex(of: ":") { return String(host[..<c]) }
         return host
-    }
-}
-
-/// Percent-decoding for paths (no `+` to space).
-public enum URIDecoding {
-    public static func decode(_ s: some StringProtocol) -> String {
-        let u = Array(s.utf8)
-        guard u.contains(0x25) else { return String(s) }
-        var out = [UInt8]()
-        out.reserveCapacity(u.count)
-        var i = 0
-        func hv(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x41...0x46: return c - 0x41 + 10
-            case 0x61...0x66: return c - 0x61 + 10
-            default: return nil
-            }
-        }
-        while i < u.count {
-            if u[i] == 0x25, i + 2 < u.count, let h = hv(u[i + 1]), let l = hv(u[i + 2]) {
-                out.append(h << 4 | l); i += 3
-            } else {
-                out.append(u[i]); i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

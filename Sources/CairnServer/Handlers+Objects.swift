@@ -223,7 +223,7 @@ extension S3Responder {
             for (k, v) in URIEncoding.parseQuery(raw[raw.index(after: q)...]) where k == "versionId" { versionID = v }
             raw = String(raw[..<q])
         }
-        let path = URIDecoding.decode(raw.hasPrefix("/") ? String(raw.dropFirst()) : raw)
+        let path = URIEncoding.decode(raw.hasPrefix("/") ? String(raw.dropFirst()) : raw)
         guard let slash = path.firstIndex(of: "/"), slash != path.startIndex, path.index(after: slash) != path.endIndex else {
             throw S3Error(.invalidArgument, "Invalid copy source object key", fields: [("ArgumentName", "x-amz-copy-source"), ("ArgumentValue", raw)])
         }

@@ -39,10 +39,10 @@ struct S3Responder: HTTPResponder {
             response = try await dispatch(call)
             if let charged = await requestChargedHeader(call) { response.headers["x-amz-request-charged"] = charged }
         } catch let error as S3Error {
-            response = errorResponse(error, resource: URIDecoding.decode(rawPath), requestID: requestID, head: isHead)
+            response = errorResponse(error, resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
         } catch {
             logger.error("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
-            response = errorResponse(S3Error(.internalError), resource: URIDecoding.decode(rawPath), requestID: requestID, head: isHead)
+            response = errorResponse(S3Error(.internalError), resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
         }
         response.headers[HTTPField.Name("x-amz-request-id")!] = requestID
         response.headers[HTTPField.Name("x-amz-id-2")!] = RequestID.hostID

@@ -45,15 +45,6 @@ public enum RangeRequest: Sendable, Equatable {
     }
 }
 
-extension String {
-    func trimmingCharacters(in char: Character) -> String {
-        var s = Substring(self)
-        while s.first == char { s = s.dropFirst() }
-        while s.last == char { s = s.dropLast() }
-        return String(s)
-    }
-}
-
 extension Substring {
     func trimmingCharacters(in char: Character) -> String { String(self).trimmingCharacters(in: char) }
 }

@@ -20,13 +20,18 @@ extension Storage {
                                   checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : "FULL_OBJECT",
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption)
+        try await commit(record, newBlob: blob)
+        return record
+    }
+
+    /// Makes a record visible and frees the version it replaced; on failure the new blob is removed.
+    func commit(_ record: ObjectRecord, newBlob: BlobID) async throws {
         do {
             await free(try await metadata.putObject(record) { _ in })
         } catch {
-            await blobs.delete([blob])
+            await blobs.delete([newBlob])
             throw error
         }
-        return record
     }
 
     /// The object's record for GET/HEAD, after the bucket check. NoSuchKey when absent.
@@ -91,12 +96,7 @@ extension Storage {
                                   checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : "FULL_OBJECT",
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption)
-        do {
-            await free(try await metadata.putObject(record) { _ in })
-        } catch {
-            await blobs.delete([blob])
-            throw error
-        }
+        try await commit(record, newBlob: blob)
         return record
     }
 }
