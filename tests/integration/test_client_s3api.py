@@ -294,8 +294,10 @@ def test_multipart_family_end_to_end_matches_aws(server, s3, bucket, cairn, work
 
 
 def test_basics_match_aws(server, s3, cairn, work):
-    name = unique_name("basics")
-    assert_same_output(cairn, server, work, "create-bucket", "--bucket", name)
+    name, other = unique_name("basics"), unique_name("basics")
+    mine = cairn.s3api("create-bucket", "--bucket", name).stdout.decode()
+    theirs = aws_raw(server, work, "create-bucket", "--bucket", other).stdout.decode()
+    assert mine.replace(name, "B") == theirs.replace(other, "B")
     strip = lambda s: re.sub(r'"(CreationDate|LastModified|ID)": "[^"]+"', r'"\1": "X"', s)
     strip_dates = lambda s: re.sub(r"\w{3}, \d\d \w{3} \d{4} [\d:]+ GMT", "D", strip(s))
     assert_same_output(cairn, server, work, "list-buckets", normalise=strip)

@@ -255,6 +255,15 @@ enum Shorthand {
         }
         var o = JSONObject()
         let members = shape.members ?? []
+        if shape.type == "map" {
+            for pair in raw.split(separator: ",") {
+                guard let eq = pair.firstIndex(of: "=") else {
+                    throw UsageError("Error parsing parameter '\(argName)': Expected: '=', received: 'EOF' for input:\n\(raw)")
+                }
+                o[String(pair[..<eq]).trimmingCharacters(in: .whitespaces)] = .string(String(pair[pair.index(after: eq)...]))
+            }
+            return .object(o)
+        }
         for pair in raw.split(separator: ",") {
             guard let eq = pair.firstIndex(of: "=") else {
                 throw UsageError("Error parsing parameter '\(argName)': Expected: '=', received: 'EOF' for input:\n\(raw)")

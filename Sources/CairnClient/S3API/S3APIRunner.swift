@@ -147,6 +147,11 @@ public enum S3APIRunner {
         if cmd.operationName == "PutObject" || cmd.operationName == "UploadPart" {
             body = try prepareUploadBody(cmd, params: &params, bodyFromInput: bodyFromInput, env: env)
         }
+        // botocore asks for the object's checksums (response_checksum_validation=when_supported).
+        if cmd.operationName == "GetObject" && params["ChecksumMode"] == nil
+            && env["AWS_RESPONSE_CHECKSUM_VALIDATION"]?.lowercased() != "when_required" {
+            params["ChecksumMode"] = .string("ENABLED")
+        }
         var autoEncoding = false
         if cmd.operationName == "ListObjectsV2" && params["EncodingType"] == nil {
             params["EncodingType"] = .string("url")
