@@ -119,7 +119,7 @@ struct ClientSkeletonTests {
     @Test("yaml-input skeleton marks required members")
     func yaml() {
         let y = Skeleton.yaml(shapeName: "UploadPartRequest")
-        #expect(y.contains("Bucket: '' # [REQUIRED] Name of the bucket to which the multipart upload was initiated."))
+        #expect(y.contains("Bucket: '' # [REQUIRED] The name of the bucket to which the multipart upload was initiated."))
         #expect(y.contains("PartNumber: 0 # [REQUIRED]"))
         #expect(y.contains("RequestPayer: requester # "))
     }
