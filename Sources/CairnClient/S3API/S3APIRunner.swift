@@ -258,7 +258,11 @@ public enum S3APIRunner {
             params["ContentLength"] = nil
         }
         if params["ContentMD5"] == nil, let digest { params["ContentMD5"] = .string(digest.md5Base64) }
-        if let c = digest?.checksum { params[c.algorithm.xmlName] = .string(c.base64) }
+        if let c = digest?.checksum {
+            params[c.algorithm.xmlName] = .string(c.base64)
+            // botocore names the algorithm too (x-amz-sdk-checksum-algorithm); some servers key on it.
+            params["ChecksumAlgorithm"] = .string(c.algorithm.rawValue)
+        }
         return body
     }
 
