@@ -62,7 +62,35 @@ class Cairn:
 
 
 def aws_raw(server: CairnServer, workdir: Path, *args, check=True):
-    return run_aws(server, ["s3api", *[str(a) for a in args]], workdir=workdir, check=check)
+    """`aws s3api ...` run in this process (awscli's own driver, same configuration as run_aws):
+    ~0.1 s a call instead of ~1 s for a new interpreter."""
+    import contextlib
+    import io
+    from unittest import mock
+
+    from awscli.clidriver import create_clidriver
+
+    u = server.default_user
+    env = client_env(workdir, u.access_key, u.secret_key)
+    import awscli  # noqa: F401 - sets AWS_DATA_PATH (the CLI's own data) at import
+    env["AWS_DATA_PATH"] = os.environ.get("AWS_DATA_PATH", "")
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    argv = ["--endpoint-url", server.endpoint, "s3api", *[str(a) for a in args]]
+    try:
+        os.chdir(workdir)
+        with mock.patch.dict(os.environ, env, clear=True), contextlib.redirect_stdout(out), \
+                contextlib.redirect_stderr(err):
+            try:
+                rc = create_clidriver().main(argv)
+            except SystemExit as e:  # argparse usage errors
+                rc = e.code if isinstance(e.code, int) else 2
+    finally:
+        os.chdir(old)
+    proc = subprocess.CompletedProcess(["aws", *argv], rc, out.getvalue().encode(), err.getvalue().encode())
+    if check and rc != 0:
+        raise AssertionError(f"aws {' '.join(argv)} exited {rc}\nstdout:\n{out.getvalue()}\nstderr:\n{err.getvalue()}")
+    return proc
 
 
 def assert_same_output(cairn: Cairn, server: CairnServer, workdir: Path, *args, normalise=None):

@@ -216,10 +216,12 @@ def test_query_and_output_formats_match_aws(server, s3, upload, cairn, work):
     for n in (1, 2, 3):
         s3.upload_part(Bucket=bucket, Key=key, UploadId=uid, PartNumber=n, Body=b"x" * (n * 100))
     base = ["list-parts", "--bucket", bucket, "--key", key, "--upload-id", uid]
-    for q in ["Parts[*].PartNumber", "Parts[0].ETag", "Parts[-1].Size", "Parts[*].[PartNumber, Size]",
-              "{first: Parts[0].PartNumber, owner: Owner.DisplayName}", "Parts[?Size > `150`].PartNumber",
-              "Parts[?PartNumber == `2`] | [0].Size", "length(Parts)", "Owner"]:
-        for fmt in ("json", "text", "table"):
+    queries = ["Parts[*].PartNumber", "Parts[0].ETag", "Parts[-1].Size", "Parts[*].[PartNumber, Size]",
+               "{first: Parts[0].PartNumber, owner: Owner.DisplayName}", "Parts[?Size > `150`].PartNumber",
+               "Parts[?PartNumber == `2`] | [0].Size", "length(Parts)", "Owner"]
+    for i, q in enumerate(queries):
+        # json for every query; text and table for a few shapes (list of lists, hash, scalar).
+        for fmt in ("json", "text", "table") if i in (3, 4, 7) else ("json",):
             assert_same_output(cairn, server, work, *base, "--query", q, "--output", fmt)
     for fmt in ("json", "text", "table"):
         assert_same_output(cairn, server, work, *base, "--output", fmt,

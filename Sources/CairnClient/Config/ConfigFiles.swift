@@ -61,6 +61,11 @@ public struct ClientConfig: Sendable {
     public var debug: Bool
     public var maxAttempts: Int
     public var output: OutputFormat
+    /// Seconds to wait for a TCP connection (`--cli-connect-timeout`); async-http-client keeps
+    /// retrying a refused connection until then, so this bounds how long a dead endpoint takes.
+    public var connectTimeout: Double = 3
+    /// Seconds without a byte read (`--cli-read-timeout`, 0 = none).
+    public var readTimeout: Double = 60
 
     public init(endpoint: URL, region: String, accessKey: String, secretKey: String, sessionToken: String? = nil,
                 verifySSL: Bool = true, debug: Bool = false, maxAttempts: Int = 5, output: OutputFormat = .json) {
@@ -87,6 +92,8 @@ public struct GlobalOptions: Sendable {
     public var debug = false
     public var noPaginate = false
     public var noSignRequest = false
+    public var connectTimeout: Double?
+    public var readTimeout: Double?
     public init() {}
 }
 
@@ -149,7 +156,10 @@ public enum ConfigResolver {
         }
         let attempts = Int(env["AWS_MAX_ATTEMPTS"] ?? profile?["max_attempts"] ?? "") ?? 5
         let verify = !g.noVerifySSL
-        return ClientConfig(endpoint: url, region: region, accessKey: accessKey, secretKey: secretKey, sessionToken: token,
-                            verifySSL: verify, debug: g.debug, maxAttempts: max(1, attempts), output: output)
+        var c = ClientConfig(endpoint: url, region: region, accessKey: accessKey, secretKey: secretKey, sessionToken: token,
+                             verifySSL: verify, debug: g.debug, maxAttempts: max(1, attempts), output: output)
+        if let t = g.connectTimeout, t > 0 { c.connectTimeout = t }
+        if let t = g.readTimeout { c.readTimeout = t }
+        return c
     }
 }

@@ -74,7 +74,8 @@ public final class S3Client: Sendable {
     public init(config: ClientConfig, connectionsPerHost: Int = 8) {
         self.config = config
         var c = HTTPClient.Configuration(certificateVerification: config.verifySSL ? .fullVerification : .none,
-                                         timeout: .init(connect: .seconds(10), read: .seconds(120)))
+                                         timeout: .init(connect: .milliseconds(Int64(config.connectTimeout * 1000)),
+                                                                        read: config.readTimeout > 0 ? .milliseconds(Int64(config.readTimeout * 1000)) : nil))
         c.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
         c.httpVersion = .http1Only
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: c)
@@ -126,7 +127,8 @@ public final class S3Client: Sendable {
                 throw e
             } catch {
                 guard attempt < config.maxAttempts else {
-                    throw ClientFailure("Could not connect to the endpoint URL: \"\(url(for: request))\" (\(error))")
+                    debugLog("giving up after \(attempt) attempts: \(error)")
+                    throw ClientFailure("Could not connect to the endpoint URL: \"\(url(for: request))\"")
                 }
                 debugLog("retrying after connection error \(error) (attempt \(attempt) of \(config.maxAttempts))")
             }

@@ -56,6 +56,9 @@ public enum CommandLineParser {
                     }
                     globals.output = v
                 case "--query": globals.query = v
+                case "--cli-connect-timeout", "--cli-read-timeout":
+                    guard let t = Double(v) else { throw UsageError("argument \(name): invalid int value: '\(v)'") }
+                    if name == "--cli-connect-timeout" { globals.connectTimeout = t } else { globals.readTimeout = t }
                 default: break
                 }
             } else if globalFlags.contains(a) {
