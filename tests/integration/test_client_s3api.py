@@ -117,6 +117,8 @@ def test_upload_part_usage_errors(server, cairn, work):
     assert "error: the following arguments are required: --upload-id" in p.stderr.decode()
     p = cairn.s3api("upload-part", "--bucket", "b", check=False)
     assert "required: --key, --part-number, --upload-id" in p.stderr.decode()
+    help_text = cairn.s3api("upload-part", "--help").stdout.decode()
+    assert "--upload-id <value>\n" in help_text and "[--sse-customer-key <value>]" in help_text
     p = cairn.s3api("upload-part", "--bucket", "b", "--key", "k", "--part-number", "x", "--upload-id", "u", check=False)
     assert p.returncode == 252
     p = cairn.s3api("upload-part", "--bucket", "b", "--key", "k", "--part-number", "1", "--upload-id", "u",
@@ -251,6 +253,11 @@ def test_list_multipart_uploads_matches_aws(server, s3, bucket, cairn, work):
     out = assert_same_output(cairn, server, work, "list-multipart-uploads", "--bucket", bucket, "--max-items", "2",
                              "--page-size", "1", normalise=strip)
     assert len(json.loads(out)["Uploads"]) == 2
+    # The text format prints a paginated response page by page, NextToken last, as the aws CLI does.
+    strip_text = lambda s: re.sub(r"\S{40,}", "X", re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+Z", "T", s))
+    for extra in (["--page-size", "2"], ["--max-items", "3", "--page-size", "2"]):
+        assert_same_output(cairn, server, work, "list-multipart-uploads", "--bucket", bucket, "--output", "text",
+                           *extra, normalise=strip_text)
     full = cairn.json("list-multipart-uploads", "--bucket", bucket, "--max-items", "2")
     rest = cairn.json("list-multipart-uploads", "--bucket", bucket, "--starting-token", full["NextToken"])
     assert len(full["Uploads"]) + len(rest["Uploads"]) == 5

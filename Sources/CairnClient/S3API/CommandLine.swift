@@ -21,6 +21,11 @@ public struct ParsedCommand: Sendable {
     public var pageSize: Int?
 }
 
+/// `--help` on an operation: the synopsis goes to stdout, exit 0.
+public struct HelpRequest: Error, Sendable {
+    public var text: String
+}
+
 public enum CommandLineParser {
     static let globalValueOptions: Set<String> = ["--endpoint-url", "--region", "--profile", "--output", "--query", "--color",
                                                   "--ca-bundle", "--cli-read-timeout", "--cli-connect-timeout", "--cli-binary-format"]
@@ -80,6 +85,9 @@ public enum CommandLineParser {
         }
         guard let (opName, op) = S3Model.shared.operation(cli: opCLI) else {
             throw UsageError("argument operation: Invalid choice, valid choices are:\n\n" + S3Model.shared.cliNames.joined(separator: "\n"))
+        }
+        if args.contains("--help") || args.contains("-h") || args.dropFirst().first == "help" {
+            throw HelpRequest(text: synopsis(opName, op))
         }
         var cmd = ParsedCommand(operationName: opName, operation: op, globals: globals)
         let members = op.input.map { S3Model.shared.shape($0).members ?? [] } ?? []
@@ -153,6 +161,24 @@ public enum CommandLineParser {
             throw UsageError("Unknown options: " + (unknown + positionals).joined(separator: ", "))
         }
         return cmd
+    }
+
+    /// The operation's synopsis, laid out as the aws CLI's help page lays it out.
+    static func synopsis(_ opName: String, _ op: S3Model.Operation) -> String {
+        var lines = ["\(op.cli)", ""]
+        let members = op.input.map { S3Model.shared.shape($0).members ?? [] } ?? []
+        for m in members {
+            let v = S3Model.shared.shape(m.shape).type == "boolean" ? "| --no-\(m.cli)" : "<value>"
+            let item = "--\(m.cli) \(v)"
+            lines.append(m.isRequired ? item : "[\(item)]")
+        }
+        if opName == "GetObject" { lines.append("<outfile>") }
+        if op.paginator != nil { lines += ["[--max-items <value>]", "[--starting-token <value>]", "[--page-size <value>]"] }
+        lines += ["[--cli-input-json <value> | --cli-input-yaml <value>]", "[--generate-cli-skeleton <value>]", "[--cli-auto-prompt]", "",
+                  "Global options: --endpoint-url, --region, --profile, --output json|text|table, --query, --no-verify-ssl,",
+                  "--debug, --no-paginate, --cli-connect-timeout, --cli-read-timeout", ""]
+        for m in members where !(m.doc ?? "").isEmpty { lines.append("--\(m.cli) (\(S3Model.shared.shape(m.shape).type))\n    \(m.doc!)") }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     static func split(_ a: String) -> (String, String?) {

@@ -11,6 +11,9 @@ struct Paginator {
     let maxItems: Int?
     let startingToken: String?
     let pageSize: Int?
+    /// What the aws CLI's text format prints, page by page: the first page carries the
+    /// non-aggregate keys, every page its result keys, and a final `{"NextToken": {"NextToken": t}}`.
+    private(set) var textPages: [JSONObject] = []
 
     init(op: S3Model.Operation, paginator: S3Model.Paginator, params: JSONObject, maxItems: Int?, startingToken: String?, pageSize: Int?) {
         self.op = op
@@ -97,6 +100,9 @@ struct Paginator {
                 resumeToken = t
                 stop = true
             }
+            var textPage = textPages.isEmpty ? nonAggregate : JSONObject()
+            for k in paginator.result_key { textPage[k] = page[k] ?? .null }
+            textPages.append(textPage)
             for k in paginator.result_key {
                 guard let v = page[k], v != .null else { continue }
                 if case .array(let existing) = full[k] ?? .null, case .array(let more) = v {
@@ -117,7 +123,10 @@ struct Paginator {
             previous = nextTok
         }
         for e in nonAggregate.entries where full[e.key] == nil { full[e.key] = e.value }
-        if let resumeToken { full["NextToken"] = .string(Self.encodeToken(resumeToken)) }
+        if let resumeToken {
+            full["NextToken"] = .string(Self.encodeToken(resumeToken))
+            textPages.append(JSONObject([("NextToken", .object(JSONObject([("NextToken", .string(Self.encodeToken(resumeToken)))])))]))
+        }
         return full
     }
 }

@@ -10,6 +10,9 @@ public enum S3APIRunner {
         do {
             var cmd = try CommandLineParser.parse(argv)
             return try await execute(&cmd, env: env)
+        } catch let h as HelpRequest {
+            writeOut(h.text)
+            return 0
         } catch let e as UsageError {
             let msg = e.description
             if msg.hasPrefix("Parameter validation failed") || msg.hasPrefix("Error parsing parameter") {
@@ -90,8 +93,13 @@ public enum S3APIRunner {
         let config = try ConfigResolver.resolve(cmd.globals, env: env)
         let client = S3Client(config: config)
         do {
-            let result = try await call(cmd, params: params, bodyFromInput: bodyFromInput, client: client, env: env)
+            let (result, textPages) = try await call(cmd, params: params, bodyFromInput: bodyFromInput, client: client, env: env)
             await client.shutdown()
+            if config.output == .text, let textPages {
+                // The aws CLI's text format prints a paginated response page by page.
+                for page in textPages { _ = try emit(.object(page), cmd: cmd, config: config) }
+                return 0
+            }
             return try emit(result, cmd: cmd, config: config)
         } catch var e as S3ServiceError {
             await client.shutdown()
@@ -122,8 +130,9 @@ public enum S3APIRunner {
 
     // MARK: the call
 
+    /// The response as the aws CLI shows it, and for paginated calls the pages its text format prints.
     static func call(_ cmd: ParsedCommand, params input: JSONObject, bodyFromInput: [UInt8]?, client: S3Client,
-                     env: [String: String]) async throws -> JSONValue {
+                     env: [String: String]) async throws -> (JSONValue, [JSONObject]?) {
         var params = input
         var body = RequestBody.empty
         let op = cmd.operation
@@ -159,22 +168,23 @@ public enum S3APIRunner {
         }
 
         if cmd.operationName == "GetObject" {
-            return try await getObject(cmd, params: params, client: client)
+            return (try await getObject(cmd, params: params, client: client), nil)
         }
         // The aws CLI paginates unless told not to or given a page marker / limit of its own.
         if let pag = op.paginator, !cmd.globals.noPaginate, params[pag.limit_key ?? "-"] == nil,
            !pag.input_token.contains(where: { params[$0] != nil }) {
             var pager = Paginator(op: op, paginator: pag, params: params, maxItems: cmd.maxItems,
                                   startingToken: cmd.startingToken, pageSize: cmd.pageSize)
-            return .object(try await pager.run { p in
+            let full = try await pager.run { p in
                 var page = try await single(op, params: p, body: .empty, client: client)
                 if autoEncoding { decodeListing(&page) }
                 return page
-            })
+            }
+            return (.object(full), pager.textPages)
         }
         var out = try await single(op, params: params, body: body, client: client)
         if autoEncoding { decodeListing(&out) }
-        return .object(out)
+        return (.object(out), nil)
     }
 
     static func single(_ op: S3Model.Operation, params: JSONObject, body: RequestBody, client: S3Client) async throws -> JSONObject {
