@@ -41,6 +41,14 @@ public final class Transfer: Sendable {
         self.options = options
     }
 
+    /// Sends a request, naming the S3 operation in a service error as the aws CLI does.
+    static func send(_ client: S3Client, _ operation: String, _ req: S3Request) async throws -> S3Response {
+        do { return try await client.send(req) } catch var e as S3ServiceError {
+            e.operation = operation
+            throw e
+        }
+    }
+
     // MARK: upload
 
     /// Uploads `path` to `bucket/key`: one PUT up to the part size, parallel multipart above it.
@@ -59,7 +67,7 @@ public final class Transfer: Sendable {
             let req = S3Request(method: "PUT", bucket: bucket, key: key,
                                 headers: [("Content-MD5", digest.md5Base64)],
                                 body: .file(path: path, offset: 0, length: size, progress: { await progress.add($0) }))
-            let resp = try await client.send(req)
+            let resp = try await Self.send(client, "PutObject", req)
             try checkETag(resp.header("ETag"), expected: digest.md5Hex, what: "object")
             progress.finish()
             return
@@ -91,7 +99,7 @@ public final class Transfer: Sendable {
             }
         }
         if uploadID == nil {
-            let resp = try await client.send(S3Request(method: "POST", bucket: bucket, key: key, query: [("uploads", "")]))
+            let resp = try await Self.send(client, "CreateMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploads", "")]))
             guard let root = XMLElement.parse(Data(resp.body)), let id = root.child("UploadId")?.text else {
                 throw ClientFailure("CreateMultipartUpload returned no UploadId")
             }
@@ -135,7 +143,7 @@ public final class Transfer: Sendable {
                                         query: [("partNumber", String(n)), ("uploadId", id)],
                                         headers: [("Content-MD5", Data(md5).base64EncodedString())],
                                         body: .file(path: path, offset: off, length: len, progress: { await progress.add($0) }))
-                    let resp = try await client.send(req)
+                    let resp = try await Transfer.send(client, "UploadPart", req)
                     let etag = (resp.header("ETag") ?? "").replacingOccurrences(of: "\"", with: "")
                     guard etag == Hex.encode(md5) else {
                         throw ClientFailure("part \(n): the server's ETag \(etag) is not the MD5 of the bytes sent (\(Hex.encode(md5)))")
@@ -152,7 +160,7 @@ public final class Transfer: Sendable {
         var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
         for n in 1...partCount { xml += "<Part><PartNumber>\(n)</PartNumber><ETag>\"\(etags[n])\"</ETag></Part>" }
         xml += "</CompleteMultipartUpload>"
-        let resp = try await client.send(S3Request(method: "POST", bucket: bucket, key: key, query: [("uploadId", id)], body: .bytes(Array(xml.utf8))))
+        let resp = try await Self.send(client, "CompleteMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploadId", id)], body: .bytes(Array(xml.utf8))))
         guard let root = XMLElement.parse(Data(resp.body)) else { throw ClientFailure("CompleteMultipartUpload: unreadable response") }
         if root.name == "Error" {
             throw S3ServiceError(code: root.child("Code")?.text ?? "InternalError", message: root.child("Message")?.text ?? "", status: resp.status)
@@ -189,7 +197,7 @@ public final class Transfer: Sendable {
             var q: [(String, String)] = [("uploads", ""), ("prefix", key)]
             if let keyMarker { q.append(("key-marker", keyMarker)) }
             if let idMarker { q.append(("upload-id-marker", idMarker)) }
-            let resp = try await client.send(S3Request(method: "GET", bucket: bucket, query: q))
+            let resp = try await Self.send(client, "ListMultipartUploads", S3Request(method: "GET", bucket: bucket, query: q))
             guard let root = XMLElement.parse(Data(resp.body)) else { return best?.1 }
             for u in root.children("Upload") where u.child("Key")?.text == key {
                 let initiated = u.child("Initiated")?.text ?? ""
@@ -209,7 +217,7 @@ public final class Transfer: Sendable {
         while true {
             var q: [(String, String)] = [("uploadId", uploadID)]
             if let marker { q.append(("part-number-marker", marker)) }
-            let resp = try await client.send(S3Request(method: "GET", bucket: bucket, key: key, query: q))
+            let resp = try await Self.send(client, "ListParts", S3Request(method: "GET", bucket: bucket, key: key, query: q))
             guard let root = XMLElement.parse(Data(resp.body)) else { break }
             for p in root.children("Part") {
                 if let n = Int(p.child("PartNumber")?.text ?? ""), let size = Int64(p.child("Size")?.text ?? "") {
@@ -228,14 +236,14 @@ public final class Transfer: Sendable {
     /// temporary file, checks the ETag (single part: MD5 of the file; multipart: the MD5 of the
     /// per-part MD5s, the part size taken from `HEAD ?partNumber=1`), then renames it into place.
     public func download(bucket: String, key: String, path: String) async throws {
-        let head = try await client.send(S3Request(method: "HEAD", bucket: bucket, key: key))
+        let head = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key))
         guard let size = Int64(head.header("Content-Length") ?? "") else { throw ClientFailure("HeadObject: no Content-Length") }
         let etag = (head.header("ETag") ?? "").replacingOccurrences(of: "\"", with: "")
         var partSize = options.partSize
         var multipartCount: Int?
         if let dash = etag.firstIndex(of: "-"), let n = Int(etag[etag.index(after: dash)...]) {
             multipartCount = n
-            let h1 = try await client.send(S3Request(method: "HEAD", bucket: bucket, key: key, query: [("partNumber", "1")]))
+            let h1 = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key, query: [("partNumber", "1")]))
             if let p = Int64(h1.header("Content-Length") ?? ""), p > 0 { partSize = p }
         }
         let tmp = path + ".cairn-download"
