@@ -387,3 +387,78 @@ def test_cli_auto_prompt_through_a_pty(server, upload, cairn, work):
     p = cairn.s3api("upload-part", "--bucket", bucket, "--body", "p", "--cli-auto-prompt", check=False,
                     input=b"")
     assert p.returncode == 252
+
+
+def test_region_session_token_and_debug(server, bucket, cairn, work):
+    """--region goes into the signature scope (the server answers as it answers the aws CLI);
+    AWS_SESSION_TOKEN is sent as x-amz-security-token; --debug shows requests and responses."""
+    p = cairn.s3api("list-objects-v2", "--bucket", bucket, "--region", "eu-west-1", "--debug", check=False)
+    t = aws_raw(server, work, "list-objects-v2", "--bucket", bucket, "--region", "eu-west-1", check=False)
+    assert (p.returncode == 0) == (t.returncode == 0)
+    assert "/eu-west-1/s3/aws4_request" in p.stderr.decode()
+    if p.returncode != 0:
+        assert p.stderr.decode().strip().splitlines()[-1] == t.stderr.decode().strip().splitlines()[-1]
+    p = cairn.s3api("list-buckets", "--debug", env=cairn.env(AWS_SESSION_TOKEN="tok123"), check=False)
+    err = p.stderr.decode()
+    assert "x-amz-security-token: tok123" in err
+    assert "> GET " in err and "< HTTP " in err
+
+
+@pytest.fixture
+def tls_proxy(server, tmp_path):
+    """A TLS endpoint with a self-signed certificate, relaying bytes to the (plain HTTP) server."""
+    import shutil
+    import socket
+    import ssl
+    import threading
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+                    "-keyout", str(key), "-out", str(cert), "-days", "1"], check=True, capture_output=True)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    port = listener.getsockname()[1]
+
+    def pipe(a, b):
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def serve():
+        while True:
+            try:
+                raw, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                conn = ctx.wrap_socket(raw, server_side=True)
+            except (OSError, ssl.SSLError):
+                raw.close()
+                continue
+            up = socket.create_connection(("127.0.0.1", server.port))
+            threading.Thread(target=pipe, args=(conn, up), daemon=True).start()
+            threading.Thread(target=pipe, args=(up, conn), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"https://127.0.0.1:{port}"
+    listener.close()
+
+
+def test_https_endpoint_and_no_verify_ssl(server, bucket, cairn, tls_proxy):
+    p = cairn.s3api("list-buckets", "--endpoint-url", tls_proxy, "--cli-connect-timeout", "2", endpoint=False,
+                    env=cairn.env(AWS_MAX_ATTEMPTS="1"), check=False)
+    assert p.returncode == 255  # the self-signed certificate is refused
+    out = cairn.json("list-buckets", "--endpoint-url", tls_proxy, "--no-verify-ssl", endpoint=False)
+    assert bucket in [b["Name"] for b in out["Buckets"]]
