@@ -462,3 +462,50 @@ def test_https_endpoint_and_no_verify_ssl(server, bucket, cairn, tls_proxy):
     assert p.returncode == 255  # the self-signed certificate is refused
     out = cairn.json("list-buckets", "--endpoint-url", tls_proxy, "--no-verify-ssl", endpoint=False)
     assert bucket in [b["Name"] for b in out["Buckets"]]
+
+
+@pytest.fixture
+def flaky_endpoint():
+    """An S3 stand-in that answers `fail` requests with 503 SlowDown, then a ListBuckets result."""
+    import http.server
+    import threading
+    state = {"seen": 0, "fail": 2}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            state["seen"] += 1
+            if state["seen"] <= state["fail"]:
+                body = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
+                        b'<Message>Please reduce your request rate.</Message></Error>')
+                self.send_response(503)
+            else:
+                body = (b'<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult>'
+                        b'<Owner><ID>o</ID><DisplayName>d</DisplayName></Owner><Buckets><Bucket><Name>flaky</Name>'
+                        b'<CreationDate>2026-01-01T00:00:00.000Z</CreationDate></Bucket></Buckets>'
+                        b'</ListAllMyBucketsResult>')
+                self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}", state
+    srv.shutdown()
+
+
+def test_retries_5xx_with_backoff(cairn, flaky_endpoint):
+    url, state = flaky_endpoint
+    env = cairn.env(AWS_MAX_ATTEMPTS="5")
+    out = json.loads(cairn.s3api("list-buckets", "--endpoint-url", url, endpoint=False, env=env).stdout)
+    assert out["Buckets"][0]["Name"] == "flaky" and state["seen"] == 3
+    # Out of attempts: the last error, in the aws CLI's words, exit 254.
+    state.update(seen=0, fail=10)
+    p = cairn.s3api("list-buckets", "--endpoint-url", url, endpoint=False, env=cairn.env(AWS_MAX_ATTEMPTS="2"),
+                    check=False)
+    assert p.returncode == 254 and state["seen"] == 2
+    assert p.stderr.decode().strip() == ("An error occurred (SlowDown) when calling the ListBuckets operation "
+                                         "(reached max retries: 1): Please reduce your request rate.")

@@ -8,6 +8,8 @@ public struct S3ServiceError: Error, CustomStringConvertible, Sendable {
     public var status: Int
     public var requestID: String?
     public var operation: String = ""
+    /// Set when the error is the last of several retried attempts (botocore says so in the message).
+    public var retries: Int?
 
     public init(code: String, message: String, status: Int, requestID: String? = nil) {
         self.code = code
@@ -18,7 +20,8 @@ public struct S3ServiceError: Error, CustomStringConvertible, Sendable {
 
     /// The aws CLI's wording.
     public var description: String {
-        "An error occurred (\(code)) when calling the \(operation) operation: \(message)"
+        let r = retries.map { " (reached max retries: \($0))" } ?? ""
+        return "An error occurred (\(code)) when calling the \(operation) operation\(r): \(message)"
     }
 
     static func from(status: Int, body: [UInt8], headers: [(String, String)]) -> S3ServiceError {

@@ -118,8 +118,12 @@ public final class S3Client: Sendable {
                 }
                 debugLog("< HTTP \(status)\n" + response.headers.map { "< \($0.name): \($0.value)" }.joined(separator: "\n"))
                 return try await handle(response)
-            } catch let e as S3ServiceError {
-                guard Self.retryable(e), attempt < config.maxAttempts else { throw e }
+            } catch var e as S3ServiceError {
+                guard Self.retryable(e) else { throw e }
+                guard attempt < config.maxAttempts else {
+                    if attempt > 1 { e.retries = attempt - 1 }
+                    throw e
+                }
                 debugLog("retrying after \(e.code) (attempt \(attempt) of \(config.maxAttempts))")
             } catch is CancellationError {
                 throw CancellationError()
