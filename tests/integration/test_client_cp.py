@@ -174,7 +174,7 @@ def test_cp_resume_with_state_file_and_a_corrupt_part(small_parts_server, cairn,
 
 
 def test_cp_progress_bar_on_a_terminal(small_parts_server, cairn, s3c, work):
-    import pexpect
+    pexpect = pytest.importorskip("pexpect")
     s3c.create_bucket(Bucket="bkt")
     make_file(work / "f.bin", 2 * MiB)
     child = pexpect.spawn(CAIRN_BIN, ["cp", "f.bin", "s3://bkt/f", "--part-size", "256KiB", "--max-bandwidth", "2MiB",
