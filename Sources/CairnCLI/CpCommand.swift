@@ -58,7 +58,7 @@ struct CpCommand: AsyncParsableCommand {
         }
         var options = TransferOptions(stateDirectory: TransferOptions.defaultStateDirectory(env: env))
         options.partSize = try Self.parseSize(partSize)
-        guard options.partSize >= 5 << 20 || options.partSize > 0 else { throw ValidationError("--part-size must be positive") }
+        guard options.partSize > 0 else { throw ValidationError("--part-size must be positive") }
         options.concurrency = max(1, concurrency)
         options.resume = resume
         options.progress = !noProgress && !quiet && isatty(STDOUT_FILENO) != 0

@@ -69,6 +69,11 @@ def test_cp_small_file_single_put_and_back(cairn, s3c, work):
     assert head["ETag"] == f'"{hashlib.md5((work / "small.bin").read_bytes()).hexdigest()}"'
     p = cairn.run("cp", "s3://bkt/small.bin", "copy.bin")
     assert (work / "copy.bin").read_bytes() == (work / "small.bin").read_bytes()
+    # An empty file both ways.
+    (work / "empty").write_bytes(b"")
+    cairn.run("cp", "empty", "s3://bkt/empty")
+    cairn.run("cp", "s3://bkt/empty", "empty.back")
+    assert (work / "empty.back").read_bytes() == b""
     # Key from the file name when the destination ends with '/'; not a TTY -> no progress bar.
     p = cairn.run("cp", "small.bin", "s3://bkt/dir/")
     assert "\r" not in p.stdout.decode()
