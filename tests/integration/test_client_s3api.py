@@ -296,6 +296,13 @@ def test_multipart_family_end_to_end_matches_aws(server, s3, bucket, cairn, work
     out = cairn.json("complete-multipart-upload", "--bucket", bucket, "--key", "c", "--upload-id", uid,
                      "--multipart-upload", json.dumps({"Parts": [{"ETag": e, "PartNumber": 1}]}))
     assert out["Key"] == "c" and s3.get_object(Bucket=bucket, Key="c")["Body"].read() == b"only"
+    # The aws CLI's shorthand syntax for the parts list.
+    uid = s3.create_multipart_upload(Bucket=bucket, Key="e")["UploadId"]
+    e1 = s3.upload_part(Bucket=bucket, Key="e", UploadId=uid, PartNumber=1, Body=b"a" * (5 * MiB))["ETag"]
+    e2 = s3.upload_part(Bucket=bucket, Key="e", UploadId=uid, PartNumber=2, Body=b"b")["ETag"]
+    cairn.json("complete-multipart-upload", "--bucket", bucket, "--key", "e", "--upload-id", uid,
+               "--multipart-upload", f"Parts=[{{ETag='{e1}',PartNumber=1}},{{ETag='{e2}',PartNumber=2}}]")
+    assert s3.head_object(Bucket=bucket, Key="e")["ContentLength"] == 5 * MiB + 1
     uid = s3.create_multipart_upload(Bucket=bucket, Key="d")["UploadId"]
     assert cairn.s3api("abort-multipart-upload", "--bucket", bucket, "--key", "d", "--upload-id", uid).stdout == b""
     p = cairn.s3api("abort-multipart-upload", "--bucket", bucket, "--key", "d", "--upload-id", uid, check=False)

@@ -269,41 +269,106 @@ public enum CommandLineParser {
     }
 }
 
-/// The aws CLI's shorthand syntax for structures and lists of structures:
-/// `Key=value,Other=value` and `Parts=[{ETag=x,PartNumber=1}]` is not supported, JSON is.
+/// The aws CLI's shorthand syntax: `Key=value,Other=value` for structures and maps,
+/// `Parts=[{ETag=x,PartNumber=1},{ETag=y,PartNumber=2}]` for nested lists and structures, `a,b,c`
+/// for lists of scalars; values may be quoted ('...' or "..."). Values are typed by the model.
 enum Shorthand {
+    indirect enum Raw { case scalar(String), list([Raw]), pairs([(String, Raw)]) }
+
+    struct Parser {
+        let c: [Character]
+        var i = 0
+        let raw: String, arg: String
+
+        func fail(_ m: String) -> UsageError {
+            UsageError("Error parsing parameter '\(arg)': \(m): \(raw)")
+        }
+
+        mutating func pairs(closing: Character?) throws -> Raw {
+            var out: [(String, Raw)] = []
+            while i < c.count && c[i] != closing {
+                var key = ""
+                while i < c.count && c[i] != "=" { key.append(c[i]); i += 1 }
+                guard i < c.count else { throw fail("Expected: '=', received: 'EOF' for input") }
+                i += 1
+                out.append((key.trimmingCharacters(in: .whitespaces), try value(stops: closing.map { [",", $0] } ?? [","])))
+                if i < c.count && c[i] == "," { i += 1 }
+            }
+            return .pairs(out)
+        }
+
+        mutating func value(stops: Set<Character>) throws -> Raw {
+            if i < c.count && c[i] == "[" {
+                i += 1
+                var items: [Raw] = []
+                while i < c.count && c[i] != "]" {
+                    items.append(try value(stops: [",", "]"]))
+                    if i < c.count && c[i] == "," { i += 1 }
+                }
+                guard i < c.count else { throw fail("Expected: ']'") }
+                i += 1
+                return .list(items)
+            }
+            if i < c.count && c[i] == "{" {
+                i += 1
+                let p = try pairs(closing: "}")
+                guard i < c.count else { throw fail("Expected: '}'") }
+                i += 1
+                return p
+            }
+            var v = ""
+            if i < c.count && (c[i] == "'" || c[i] == "\"") {
+                let q = c[i]
+                i += 1
+                while i < c.count && c[i] != q { v.append(c[i]); i += 1 }
+                guard i < c.count else { throw fail("Unterminated quote") }
+                i += 1
+                return .scalar(v)
+            }
+            while i < c.count && !stops.contains(c[i]) { v.append(c[i]); i += 1 }
+            return .scalar(v.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
     static func parse(_ raw: String, shapeName: String, argName: String) throws -> JSONValue {
+        var p = Parser(c: Array(raw), raw: raw, arg: argName)
         let shape = S3Model.shared.shape(shapeName)
+        let tree: Raw
         if shape.type == "list" {
             let member = S3Model.shared.shape(shape.member!)
-            if member.type == "structure" {
-                // `a=1,b=2 a=3,b=4` is given as separate words by the shell; here one word = one item.
-                return .array([try parse(raw, shapeName: shape.member!, argName: argName)])
-            }
-            return .array(raw.split(separator: ",").map { .string(String($0)) })
+            tree = member.type == "structure" ? .list([try p.pairs(closing: nil)]) : try p.value(stops: [])
+            if case .scalar(let s) = tree { return .array(s.split(separator: ",").map { .string(String($0)) }) }
+        } else {
+            tree = try p.pairs(closing: nil)
         }
-        var o = JSONObject()
-        let members = shape.members ?? []
-        if shape.type == "map" {
-            for pair in raw.split(separator: ",") {
-                guard let eq = pair.firstIndex(of: "=") else {
-                    throw UsageError("Error parsing parameter '\(argName)': Expected: '=', received: 'EOF' for input:\n\(raw)")
+        return try typed(tree, shapeName: shapeName, argName: argName)
+    }
+
+    static func typed(_ r: Raw, shapeName: String, argName: String) throws -> JSONValue {
+        let shape = S3Model.shared.shape(shapeName)
+        switch (shape.type, r) {
+        case ("structure", .pairs(let kv)):
+            var o = JSONObject()
+            let members = shape.members ?? []
+            for (k, v) in kv {
+                guard let m = members.first(where: { $0.name == k }) else {
+                    throw UsageError("Parameter validation failed:\nUnknown parameter in \(argName.dropFirst(2)): \"\(k)\", must be one of: \(members.map(\.name).joined(separator: ", "))")
                 }
-                o[String(pair[..<eq]).trimmingCharacters(in: .whitespaces)] = .string(String(pair[pair.index(after: eq)...]))
+                o[k] = try typed(v, shapeName: m.shape, argName: argName)
             }
             return .object(o)
+        case ("map", .pairs(let kv)):
+            var o = JSONObject()
+            for (k, v) in kv { o[k] = try typed(v, shapeName: shape.value!, argName: argName) }
+            return .object(o)
+        case ("list", .list(let items)):
+            return .array(try items.map { try typed($0, shapeName: shape.member!, argName: argName) })
+        case ("list", let single):
+            return .array([try typed(single, shapeName: shape.member!, argName: argName)])
+        case (_, .scalar(let s)):
+            return try CommandLineParser.convert(s, shapeName: shapeName, argName: argName)
+        default:
+            throw UsageError("Error parsing parameter '\(argName)': invalid shorthand for a \(shape.type): \(shapeName)")
         }
-        for pair in raw.split(separator: ",") {
-            guard let eq = pair.firstIndex(of: "=") else {
-                throw UsageError("Error parsing parameter '\(argName)': Expected: '=', received: 'EOF' for input:\n\(raw)")
-            }
-            let k = String(pair[..<eq]).trimmingCharacters(in: .whitespaces)
-            let v = String(pair[pair.index(after: eq)...])
-            guard let m = members.first(where: { $0.name == k }) else {
-                throw UsageError("Parameter validation failed:\nUnknown parameter in \(argName.dropFirst(2)): \"\(k)\", must be one of: \(members.map(\.name).joined(separator: ", "))")
-            }
-            o[k] = try CommandLineParser.convert(v, shapeName: m.shape, argName: argName)
-        }
-        return .object(o)
     }
 }
