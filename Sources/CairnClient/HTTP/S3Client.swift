@@ -1,0 +1,251 @@
+import AsyncHTTPClient
+import CairnModel
+import CairnSigV4
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One S3 request before signing: path-style addressing (`/bucket/key`).
+public struct S3Request: Sendable {
+    public var method: String
+    public var bucket: String?
+    public var key: String?
+    /// Decoded query parameters; an empty value is sent as a bare name (`?uploads`).
+    public var query: [(String, String)]
+    public var headers: [(String, String)]
+    public var body: RequestBody
+
+    public init(method: String, bucket: String? = nil, key: String? = nil, query: [(String, String)] = [],
+                headers: [(String, String)] = [], body: RequestBody = .empty) {
+        self.method = method
+        self.bucket = bucket
+        self.key = key
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The encoded path: `/bucket/key` with the key's `/` kept.
+    public var rawPath: String {
+        var p = "/"
+        if let bucket { p += URIEncoding.encode(bucket) }
+        if let key { p += "/" + URIEncoding.encode(key, keepSlash: true) }
+        return p
+    }
+}
+
+/// A request body the client can send again on a retry: bytes in memory, or a byte range of a
+/// file read in bounded buffers.
+public enum RequestBody: Sendable {
+    case empty
+    case bytes([UInt8])
+    case file(path: String, offset: Int64, length: Int64, progress: (@Sendable (Int) async -> Void)?)
+
+    var length: Int64 {
+        switch self {
+        case .empty: return 0
+        case .bytes(let b): return Int64(b.count)
+        case .file(_, _, let n, _): return n
+        }
+    }
+}
+
+/// A response with its (small) body collected.
+public struct S3Response: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public func header(_ name: String) -> String? {
+        let l = name.lowercased()
+        return headers.first { $0.0.lowercased() == l }?.1
+    }
+}
+
+/// The async S3 client: signs with SigV4 (CairnSigV4), streams file bodies, turns S3 error XML into
+/// `S3ServiceError`, and retries 5xx, throttling and connection errors with exponential backoff
+/// and jitter (botocore's "legacy" mode: `maxAttempts` attempts in all).
+public final class S3Client: Sendable {
+    public let config: ClientConfig
+    let http: HTTPClient
+    /// Bytes per read when streaming a file body.
+    static let fileChunk = 256 * 1024
+
+    public init(config: ClientConfig, connectionsPerHost: Int = 8) {
+        self.config = config
+        var c = HTTPClient.Configuration(certificateVerification: config.verifySSL ? .fullVerification : .none,
+                                         timeout: .init(connect: .milliseconds(Int64(config.connectTimeout * 1000)),
+                                                                        read: config.readTimeout > 0 ? .milliseconds(Int64(config.readTimeout * 1000)) : nil))
+        c.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+        c.httpVersion = .http1Only
+        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: c)
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// Sends a request and collects the response body (S3 XML; bounded to 64 MiB). Non-2xx
+    /// statuses throw `S3ServiceError`.
+    public func send(_ request: S3Request) async throws -> S3Response {
+        try await perform(request) { response in
+            var collected = [UInt8]()
+            for try await buf in response.body {
+                collected.append(contentsOf: buf.readableBytesView)
+                if collected.count > 64 << 20 { throw ClientFailure("response body too large") }
+            }
+            return S3Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: collected)
+        }
+    }
+
+    /// Sends a request and hands a 2xx response (headers and streaming body) to `handle`.
+    /// A failure inside `handle` (e.g. a connection reset mid-body) is retried like any other.
+    public func perform<T: Sendable>(_ request: S3Request, handle: @Sendable (HTTPClientResponse) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let response = try await http.execute(try build(request), timeout: .hours(24))
+                let status = Int(response.status.code)
+                if status >= 300 && status != 304 {
+                    var body = [UInt8]()
+                    for try await buf in response.body {
+                        if body.count < 1 << 20 { body.append(contentsOf: buf.readableBytesView) }
+                    }
+                    let headers = response.headers.map { ($0.name, $0.value) }
+                    debugLog("< HTTP \(status)\n" + headers.map { "< \($0.0): \($0.1)" }.joined(separator: "\n") + "\n< " + String(decoding: body, as: UTF8.self))
+                    throw S3ServiceError.from(status: status, body: body, headers: headers)
+                }
+                debugLog("< HTTP \(status)\n" + response.headers.map { "< \($0.name): \($0.value)" }.joined(separator: "\n"))
+                return try await handle(response)
+            } catch var e as S3ServiceError {
+                guard Self.retryable(e) else { throw e }
+                guard attempt < config.maxAttempts else {
+                    if attempt > 1 { e.retries = attempt - 1 }
+                    throw e
+                }
+                debugLog("retrying after \(e.code) (attempt \(attempt) of \(config.maxAttempts))")
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch let e as ClientFailure {
+                throw e
+            } catch {
+                guard attempt < config.maxAttempts else {
+                    debugLog("giving up after \(attempt) attempts: \(error)")
+                    throw ClientFailure("Could not connect to the endpoint URL: \"\(url(for: request))\"")
+                }
+                debugLog("retrying after connection error \(error) (attempt \(attempt) of \(config.maxAttempts))")
+            }
+            let backoff = min(20.0, 0.1 * pow(2.0, Double(attempt - 1))) * Double.random(in: 0.5...1.0)
+            try await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
+        }
+    }
+
+    static func retryable(_ e: S3ServiceError) -> Bool {
+        [500, 502, 503, 504, 429].contains(e.status)
+            || ["SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "InternalError", "ServiceUnavailable"].contains(e.code)
+    }
+
+    func url(for r: S3Request) -> String {
+        var base = config.endpoint.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        // Path-style: a path on the endpoint URL itself is kept as a prefix.
+        let q = r.query.map { $0.1.isEmpty ? URIEncoding.encode($0.0) : "\(URIEncoding.encode($0.0))=\(URIEncoding.encode($0.1))" }
+        return base + r.rawPath + (q.isEmpty ? "" : "?" + q.joined(separator: "&"))
+    }
+
+    var hostHeader: String {
+        let host = config.endpoint.host ?? ""
+        let h = host.contains(":") ? "[\(host)]" : host
+        if let port = config.endpoint.port,
+           !(config.endpoint.scheme == "http" && port == 80) && !(config.endpoint.scheme == "https" && port == 443) {
+            return "\(h):\(port)"
+        }
+        return h
+    }
+
+    func build(_ r: S3Request) throws -> HTTPClientRequest {
+        let urlString = url(for: r)
+        var req = HTTPClientRequest(url: urlString)
+        req.method = HTTPMethod(rawValue: r.method)
+        var headers = r.headers
+        headers.append(("host", hostHeader))
+        let amzDate = SigV4.amzDate(Date())
+        headers.append(("x-amz-date", amzDate))
+        let payloadHash: String
+        switch r.body {
+        case .empty: payloadHash = SigV4.emptySHA256
+        case .bytes(let b): payloadHash = Hex.sha256(b)
+        case .file: payloadHash = "UNSIGNED-PAYLOAD"  // integrity comes from Content-MD5 / the checksum header
+        }
+        headers.append(("x-amz-content-sha256", payloadHash))
+        if let token = config.sessionToken { headers.append(("x-amz-security-token", token)) }
+        if !config.accessKey.isEmpty {
+            var prefix = config.endpoint.path
+            while prefix.hasSuffix("/") { prefix.removeLast() }
+            let sreq = SigV4Request(method: r.method, rawPath: prefix + r.rawPath, query: r.query, headers: headers)
+            let scope = CredentialScope(date: String(amzDate.prefix(8)), region: config.region, service: "s3")
+            let auth = SigV4.authorizationHeader(for: sreq, credentials: SigningCredentials(accessKey: config.accessKey, secretKey: config.secretKey),
+                                                 scope: scope, amzDate: amzDate, payloadHash: payloadHash)
+            headers.append(("Authorization", auth))
+        }
+        headers.append(("User-Agent", ClientVersion.userAgent))
+        for (k, v) in headers { req.headers.add(name: k, value: v) }
+        switch r.body {
+        case .empty:
+            if r.method == "PUT" || r.method == "POST" { req.body = .bytes(ByteBuffer()) }
+        case .bytes(let b): req.body = .bytes(ByteBuffer(bytes: b))
+        case .file(let path, let offset, let length, let progress):
+            req.body = .stream(FileChunks(path: path, offset: offset, length: length, progress: progress), length: .known(length))
+        }
+        debugLog("> \(r.method) \(urlString)\n" + headers.map { "> \($0.0): \($0.1)" }.joined(separator: "\n"))
+        return req
+    }
+
+    func debugLog(_ s: @autoclosure () -> String) {
+        guard config.debug else { return }
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        FileHandle.standardError.write(Data("\(stamp) - cairn.client - DEBUG - \(s())\n".utf8))
+    }
+}
+
+/// A byte range of a file as an async sequence of bounded buffers (pread; the file is opened
+/// when iteration starts and closed when it ends or is abandoned).
+struct FileChunks: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let path: String
+    let offset: Int64
+    let length: Int64
+    let progress: (@Sendable (Int) async -> Void)?
+
+    final class FD: @unchecked Sendable {
+        let fd: Int32
+        init(_ fd: Int32) { self.fd = fd }
+        deinit { if fd >= 0 { close(fd) } }
+    }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let fd: FD
+        var position: Int64
+        let end: Int64
+        let progress: (@Sendable (Int) async -> Void)?
+
+        mutating func next() async throws -> ByteBuffer? {
+            guard position < end else { return nil }
+            guard fd.fd >= 0 else { throw ClientFailure("cannot open file") }
+            let n = Int(Swift.min(Int64(S3Client.fileChunk), end - position))
+            var buf = ByteBufferAllocator().buffer(capacity: n)
+            let got = buf.writeWithUnsafeMutableBytes(minimumWritableBytes: n) { ptr in
+                pread(fd.fd, ptr.baseAddress, n, off_t(position))
+            }
+            guard got > 0 else { throw ClientFailure("unexpected end of file or read error") }
+            position += Int64(got)
+            await progress?(got)
+            return buf
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(fd: FD(open(path, O_RDONLY)), position: offset, end: offset + length, progress: progress)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A parsed XML element: enough for S3's response and error documents.
+public final class XMLElement: @unchecked Sendable {
+    public let name: String
+    public var children: [XMLElement] = []
+    public var text = ""
+
+    init(name: String) { self.name = name }
+
+    public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
+    public func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
+
+    /// Parses a document; nil when it is not well-formed XML.
+    public static func parse(_ data: Data) -> XMLElement? {
+        let delegate = TreeBuilder()
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        parser.shouldProcessNamespaces = true
+        guard parser.parse() else { return nil }
+        return delegate.root
+    }
+}
+
+private final class TreeBuilder: NSObject, XMLParserDelegate {
+    var stack: [XMLElement] = []
+    var root: XMLElement?
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        let e = XMLElement(name: elementName)
+        stack.last?.children.append(e)
+        if root == nil { root = e }
+        stack.append(e)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        _ = stack.popLast()
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        stack.last?.text += string
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        stack.last?.text += String(decoding: CDATABlock, as: UTF8.self)
+    }
+}
+
+/// Escapes text for an XML element body.
+func xmlEscape(_ s: String) -> String {
+    var o = ""
+    for c in s {
+        switch c {
+        case "&": o += "&amp;"
+        case "<": o += "&lt;"
+        case ">": o += "&gt;"
+        case "\"": o += "&quot;"
+        case "'": o += "&apos;"
+        case "\r": o += "&#xD;"
+        default: o.append(c)
+        }
+    }
+    return o
+}

@@ -1,0 +1,312 @@
+import CairnHashing
+import CairnModel
+import Crypto
+import Foundation
+
+/// Runs one `cairn s3api` command line end to end and returns the aws CLI's exit code:
+/// 0, 252 (usage), 254 (service error), 255 (anything else).
+public enum S3APIRunner {
+    public static func run(_ argv: [String], env: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
+        do {
+            var cmd = try CommandLineParser.parse(argv)
+            return try await execute(&cmd, env: env)
+        } catch let h as HelpRequest {
+            writeOut(h.text)
+            return 0
+        } catch let e as UsageError {
+            let msg = e.description
+            if msg.hasPrefix("Parameter validation failed") || msg.hasPrefix("Error parsing parameter") {
+                writeErr("\n\(msg)\n")
+            } else {
+                writeErr(usage + "cairn: error: \(msg)\n")
+            }
+            return 252
+        } catch let e as S3ServiceError {
+            writeErr("\n\(e.description)\n")
+            return 254
+        } catch {
+            writeErr("\n\(error)\n")
+            return 255
+        }
+    }
+
+    static let usage = """
+        usage: cairn s3api [options] <operation> [parameters]
+        To see help text, you can run:
+
+          cairn s3api <operation> --help
+
+        """
+
+    static func writeErr(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+    static func writeOut(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
+
+    static func members(_ cmd: ParsedCommand) -> [S3Model.Member] {
+        cmd.operation.input.map { S3Model.shared.shape($0).members ?? [] } ?? []
+    }
+
+    static func execute(_ cmd: inout ParsedCommand, env: [String: String]) async throws -> Int32 {
+        if let sk = cmd.skeleton, sk != "output" {
+            guard let input = cmd.operation.input else { writeOut("{}\n"); return 0 }
+            if sk == "yaml-input" {
+                writeOut(Skeleton.yaml(shapeName: input))
+            } else {
+                writeOut(ModelCodec.skeleton(shapeName: input, forOutput: false).serialized(indent: 4) + "\n")
+            }
+            return 0
+        }
+        // --cli-input-json / -yaml first, then the command line wins.
+        var params = try CommandLineParser.loadInput(json: cmd.cliInputJSON, yaml: cmd.cliInputYAML) ?? JSONObject()
+        let fromInputFile = cmd.cliInputJSON != nil || cmd.cliInputYAML != nil
+        var bodyFromInput: [UInt8]?
+        if fromInputFile, let b = params["Body"] {
+            params["Body"] = nil
+            if case .string(let s) = b { bodyFromInput = Array(s.utf8) }
+        }
+        for e in cmd.params.entries { params[e.key] = e.value }
+        let memberList = members(cmd)
+        if fromInputFile {
+            let known = Set(memberList.map(\.name))
+            if let bad = params.keys.first(where: { !known.contains($0) }) {
+                throw UsageError("Parameter validation failed:\nUnknown parameter in input: \"\(bad)\", must be one of: \(memberList.map(\.name).joined(separator: ", "))")
+            }
+        }
+        if cmd.autoPrompt || (env["AWS_CLI_AUTO_PROMPT"] == "on" && cmd.skeleton == nil) {
+            try Prompter.promptMissing(memberList, operationName: cmd.operationName, params: &params, bodyPath: &cmd.bodyPath,
+                                       outfile: &cmd.outfile)
+        }
+        // Required arguments, named as argparse names them.
+        var missing = memberList.filter { $0.isRequired && params[$0.name] == nil && !(CommandLineParser.isBodyFile(cmd.operationName, $0) && cmd.bodyPath != nil) }
+            .map { "--" + $0.cli }
+        if cmd.operationName == "GetObject" && cmd.outfile == nil { missing.append("outfile") }
+        if !missing.isEmpty {
+            if fromInputFile, let first = memberList.first(where: { "--" + $0.cli == missing[0] }) {
+                throw UsageError("Parameter validation failed:\nMissing required parameter in input: \"\(first.name)\"")
+            }
+            throw UsageError("the following arguments are required: " + missing.joined(separator: ", "))
+        }
+        if cmd.skeleton == "output" {
+            guard let output = cmd.operation.output else { return 0 }
+            let config = try ConfigResolver.resolve(cmd.globals, env: env)
+            return try emit(.object(ModelCodec.skeleton(shapeName: output, forOutput: true).objectValue ?? JSONObject()), cmd: cmd, config: config)
+        }
+        let config = try ConfigResolver.resolve(cmd.globals, env: env)
+        let client = S3Client(config: config)
+        do {
+            let (result, textPages) = try await call(cmd, params: params, bodyFromInput: bodyFromInput, client: client, env: env)
+            await client.shutdown()
+            if config.output == .text, let textPages {
+                // The aws CLI's text format prints a paginated response page by page.
+                for page in textPages { _ = try emit(.object(page), cmd: cmd, config: config) }
+                return 0
+            }
+            return try emit(result, cmd: cmd, config: config)
+        } catch var e as S3ServiceError {
+            await client.shutdown()
+            e.operation = cmd.operationName
+            throw e
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    static func emit(_ result: JSONValue, cmd: ParsedCommand, config: ClientConfig) throws -> Int32 {
+        var value = result
+        if let q = cmd.globals.query {
+            let expr: JMESPath
+            do { expr = try JMESPath(q) } catch { throw UsageError("argument --query: \(error)") }
+            value = try expr.search(value)
+        }
+        writeOut(OutputFormatter.format(value, as: config.output, title: cmd.operationName, terminalWidth: terminalWidth()))
+        return 0
+    }
+
+    static func terminalWidth() -> Int {
+        var w = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
+        return 80
+    }
+
+    // MARK: the call
+
+    /// The response as the aws CLI shows it, and for paginated calls the pages its text format prints.
+    static func call(_ cmd: ParsedCommand, params input: JSONObject, bodyFromInput: [UInt8]?, client: S3Client,
+                     env: [String: String]) async throws -> (JSONValue, [JSONObject]?) {
+        var params = input
+        var body = RequestBody.empty
+        let op = cmd.operation
+        // SSE-C keys: the aws CLI takes the raw key, base64-encodes it and adds its MD5.
+        for (keyName, md5Name) in [("SSECustomerKey", "SSECustomerKeyMD5"), ("CopySourceSSECustomerKey", "CopySourceSSECustomerKeyMD5")] {
+            if case .string(let k) = params[keyName] ?? .null {
+                let raw = Array(k.utf8)
+                params[keyName] = .string(Data(raw).base64EncodedString())
+                if params[md5Name] == nil {
+                    params[md5Name] = .string(Data(Insecure.MD5.hash(data: raw)).base64EncodedString())
+                }
+            }
+        }
+        if cmd.operationName == "UploadPartCopy", case .string(let src) = params["CopySource"] ?? .null {
+            params["CopySource"] = .string(quoteCopySource(src))
+        } else if cmd.operationName == "UploadPartCopy", case .object(let o) = params["CopySource"] ?? .null {
+            var s = "\(o["Bucket"]?.stringValue ?? "")/\(o["Key"]?.stringValue ?? "")"
+            if let v = o["VersionId"]?.stringValue { s += "?versionId=\(v)" }
+            params["CopySource"] = .string(quoteCopySource(s))
+        }
+        if cmd.operationName == "PutObject" || cmd.operationName == "UploadPart" {
+            body = try prepareUploadBody(cmd, params: &params, bodyFromInput: bodyFromInput, env: env)
+        }
+        // botocore asks for the object's checksums (response_checksum_validation=when_supported).
+        if cmd.operationName == "GetObject" && params["ChecksumMode"] == nil
+            && env["AWS_RESPONSE_CHECKSUM_VALIDATION"]?.lowercased() != "when_required" {
+            params["ChecksumMode"] = .string("ENABLED")
+        }
+        var autoEncoding = false
+        if cmd.operationName == "ListObjectsV2" && params["EncodingType"] == nil {
+            params["EncodingType"] = .string("url")
+            autoEncoding = true
+        }
+
+        if cmd.operationName == "GetObject" {
+            return (try await getObject(cmd, params: params, client: client), nil)
+        }
+        // The aws CLI paginates unless told not to or given a page marker / limit of its own.
+        if let pag = op.paginator, !cmd.globals.noPaginate, params[pag.limit_key ?? "-"] == nil,
+           !pag.input_token.contains(where: { params[$0] != nil }) {
+            var pager = Paginator(op: op, paginator: pag, params: params, maxItems: cmd.maxItems,
+                                  startingToken: cmd.startingToken, pageSize: cmd.pageSize)
+            let full = try await pager.run { p in
+                var page = try await single(op, params: p, body: .empty, client: client)
+                if autoEncoding { decodeListing(&page) }
+                return page
+            }
+            return (.object(full), pager.textPages)
+        }
+        var out = try await single(op, params: params, body: body, client: client)
+        if autoEncoding { decodeListing(&out) }
+        return (.object(out), nil)
+    }
+
+    static func single(_ op: S3Model.Operation, params: JSONObject, body: RequestBody, client: S3Client) async throws -> JSONObject {
+        let req = try ModelCodec.request(op, params: params, body: body)
+        let resp = try await client.send(req)
+        // CompleteMultipartUpload and UploadPartCopy can fail after a 200: the body is an <Error>.
+        if !resp.body.isEmpty, let root = XMLElement.parse(Data(resp.body)), root.name == "Error" {
+            throw S3ServiceError(code: root.child("Code")?.text ?? "InternalError", message: root.child("Message")?.text ?? "",
+                                 status: resp.status, requestID: resp.header("x-amz-request-id"))
+        }
+        return ModelCodec.parse(op, response: resp)
+    }
+
+    /// botocore's handle_copy_source_param: encode the key part, keep `?versionId=`.
+    static func quoteCopySource(_ s: String) -> String {
+        if let r = s.range(of: "?versionId=") {
+            return URIEncodingBridge.encode(String(s[..<r.lowerBound])) + "?versionId=" + s[r.upperBound...]
+        }
+        return URIEncodingBridge.encode(s)
+    }
+
+    /// With EncodingType=url chosen by the CLI itself, keys come back URL-encoded: decode them.
+    static func decodeListing(_ o: inout JSONObject) {
+        guard o["EncodingType"]?.stringValue == "url" else { return }
+        func dec(_ v: JSONValue?) -> JSONValue? {
+            guard case .string(let s) = v ?? .null else { return v }
+            return .string(URIEncodingBridge.decodeForm(s))
+        }
+        for k in ["Delimiter", "Prefix", "StartAfter"] where o[k] != nil { o[k] = dec(o[k]) }
+        for (top, child) in [("Contents", "Key"), ("CommonPrefixes", "Prefix")] {
+            guard case .array(let a) = o[top] ?? .null else { continue }
+            o[top] = .array(a.map { el in
+                guard case .object(var e) = el else { return el }
+                e[child] = dec(e[child])
+                return .object(e)
+            })
+        }
+    }
+
+    /// Body from a file path (or a literal from --cli-input-json), Content-Length, Content-MD5
+    /// (computed unless given) and, as botocore does by default, a CRC32 checksum header (or the
+    /// algorithm asked for with --checksum-algorithm) unless a checksum value was given.
+    static func prepareUploadBody(_ cmd: ParsedCommand, params: inout JSONObject, bodyFromInput: [UInt8]?,
+                                  env: [String: String]) throws -> RequestBody {
+        var body = RequestBody.empty
+        var digest: FileDigest?
+        let checksumGiven = ChecksumAlgorithm.allCases.contains { params[$0.xmlName] != nil }
+            || ["ChecksumSHA512", "ChecksumMD5", "ChecksumXXHASH64", "ChecksumXXHASH3", "ChecksumXXHASH128"].contains { params[$0] != nil }
+        var algorithm: ChecksumAlgorithm?
+        if !checksumGiven {
+            if let a = params["ChecksumAlgorithm"]?.stringValue {
+                guard let alg = ChecksumAlgorithm(caseInsensitive: a) else {
+                    throw ClientFailure("Unsupported checksum algorithm: \(a)")
+                }
+                algorithm = alg
+            } else if env["AWS_REQUEST_CHECKSUM_CALCULATION"]?.lowercased() != "when_required" {
+                algorithm = .crc32
+            }
+        }
+        if let path = cmd.bodyPath {
+            let expanded = ConfigResolver.expand(path, env: env)
+            var st = stat()
+            guard stat(expanded, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+                throw ClientFailure("Error parsing parameter '--body': Blob values must be a path to a file.")
+            }
+            var length = Int64(st.st_size)
+            if case .int(let n) = params["ContentLength"] ?? .null {
+                guard n <= length else { throw ClientFailure("--content-length \(n) is larger than the file (\(length) bytes)") }
+                length = n
+            }
+            digest = try FileDigest.compute(path: expanded, length: length, checksum: algorithm)
+            body = .file(path: expanded, offset: 0, length: length, progress: nil)
+            params["ContentLength"] = .int(length)
+        } else {
+            let bytes = bodyFromInput ?? []
+            var hasher = BodyHasher(sha256: false, checksum: algorithm)
+            bytes.withUnsafeBytes { hasher.update($0) }
+            let d = hasher.finalize()
+            digest = FileDigest(md5: d.md5, checksum: d.checksum)
+            body = .bytes(bytes)
+            params["ContentLength"] = nil
+        }
+        if params["ContentMD5"] == nil, let digest { params["ContentMD5"] = .string(digest.md5Base64) }
+        if let c = digest?.checksum {
+            params[c.algorithm.xmlName] = .string(c.base64)
+            // botocore names the algorithm too (x-amz-sdk-checksum-algorithm); some servers key on it.
+            params["ChecksumAlgorithm"] = .string(c.algorithm.rawValue)
+        }
+        return body
+    }
+
+    // MARK: get-object
+
+    static func getObject(_ cmd: ParsedCommand, params: JSONObject, client: S3Client) async throws -> JSONValue {
+        let req = try ModelCodec.request(cmd.operation, params: params)
+        let path = cmd.outfile!
+        let result: S3Response = try await client.perform(req) { response in
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw ClientFailure("cannot open \(path): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            for try await buf in response.body {
+                try buf.withUnsafeReadableBytes { p in
+                    var off = 0
+                    while off < p.count {
+                        let n = write(fd, p.baseAddress! + off, p.count - off)
+                        guard n > 0 else { throw ClientFailure("write error on \(path)") }
+                        off += n
+                    }
+                }
+            }
+            return S3Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: [])
+        }
+        var o = ModelCodec.parse(cmd.operation, response: result)
+        o["Body"] = nil
+        return .object(o)
+    }
+}
+
+import CairnSigV4
+
+enum URIEncodingBridge {
+    static func encode(_ s: String) -> String { URIEncoding.encode(s, keepSlash: true) }
+    /// urllib's unquote (S3's url encoding-type uses %XX; `+` is left alone).
+    static func decodeForm(_ s: String) -> String { URIEncoding.decode(s) }
+}

@@ -1,0 +1,320 @@
+import CairnModel
+import Crypto
+import Foundation
+
+/// `cairn cp` options.
+public struct TransferOptions: Sendable {
+    public var partSize: Int64 = 8 << 20
+    public var concurrency = 4
+    public var resume = false
+    public var progress = true
+    public var maxBandwidth: Int64?
+    /// Where upload state files live (default: $XDG_CACHE_HOME/cairn or ~/.cache/cairn).
+    public var stateDirectory: String
+    public init(stateDirectory: String) { self.stateDirectory = stateDirectory }
+
+    public static func defaultStateDirectory(env: [String: String]) -> String {
+        if let x = env["XDG_CACHE_HOME"], !x.isEmpty { return x + "/cairn" }
+        return (env["HOME"] ?? NSHomeDirectory()) + "/.cache/cairn"
+    }
+}
+
+/// What an upload left behind for `--resume`: enough to find the upload again and to know it
+/// belongs to the same file.
+struct UploadState: Codable {
+    var endpoint: String
+    var bucket: String
+    var key: String
+    var uploadId: String
+    var partSize: Int64
+    var size: Int64
+    var mtime: Double
+}
+
+/// Parallel multipart transfers between a local file and S3, with verification and resume.
+public final class Transfer: Sendable {
+    let client: S3Client
+    let options: TransferOptions
+
+    public init(client: S3Client, options: TransferOptions) {
+        self.client = client
+        self.options = options
+    }
+
+    /// Sends a request, naming the S3 operation in a service error as the aws CLI does.
+    static func send(_ client: S3Client, _ operation: String, _ req: S3Request) async throws -> S3Response {
+        do { return try await client.send(req) } catch var e as S3ServiceError {
+            e.operation = operation
+            throw e
+        }
+    }
+
+    // MARK: upload
+
+    /// Uploads `path` to `bucket/key`: one PUT up to the part size, parallel multipart above it.
+    /// Every part carries Content-MD5 and its returned ETag is checked against the local MD5;
+    /// the final multipart ETag is checked too.
+    public func upload(path: String, bucket: String, key: String) async throws {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            throw ClientFailure("The user-provided path \(path) does not exist.")
+        }
+        let size = Int64(st.st_size)
+        let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+        let progress = TransferProgress(total: size, label: "upload", draw: options.progress, maxBandwidth: options.maxBandwidth)
+        if size <= options.partSize && !options.resume {
+            let digest = try FileDigest.compute(path: path, length: size)
+            let req = S3Request(method: "PUT", bucket: bucket, key: key,
+                                headers: [("Content-MD5", digest.md5Base64)],
+                                body: .file(path: path, offset: 0, length: size, progress: { await progress.add($0) }))
+            let resp = try await Self.send(client, "PutObject", req)
+            try checkETag(resp.header("ETag"), expected: digest.md5Hex, what: "object")
+            progress.finish()
+            return
+        }
+        var partSize = options.partSize
+        var uploadID: String?
+        var existing: [Int: (etag: String, size: Int64)] = [:]
+        let statePath = stateFile(path: path, bucket: bucket, key: key)
+        if options.resume {
+            var fromState = false
+            if let data = FileManager.default.contents(atPath: statePath),
+               let s = try? JSONDecoder().decode(UploadState.self, from: data),
+               s.size == size, s.mtime == mtime, s.bucket == bucket, s.key == key {
+                uploadID = s.uploadId
+                partSize = s.partSize
+                fromState = true
+            } else if let found = try await newestUpload(bucket: bucket, key: key) {
+                uploadID = found
+            }
+            if let id = uploadID {
+                do {
+                    existing = try await listParts(bucket: bucket, key: key, uploadID: id)
+                    // Without our state file, part 1 (always a full part) tells the part size used.
+                    if !fromState, let p1 = existing[1], p1.size > 0 { partSize = p1.size }
+                } catch let e as S3ServiceError where e.code == "NoSuchUpload" {
+                    uploadID = nil
+                    existing = [:]
+                }
+            }
+        }
+        if uploadID == nil {
+            let resp = try await Self.send(client, "CreateMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploads", "")]))
+            guard let root = XMLElement.parse(Data(resp.body)), let id = root.child("UploadId")?.text else {
+                throw ClientFailure("CreateMultipartUpload returned no UploadId")
+            }
+            uploadID = id
+        }
+        let id = uploadID!
+        let state = UploadState(endpoint: client.config.endpoint.absoluteString, bucket: bucket, key: key, uploadId: id,
+                                partSize: partSize, size: size, mtime: mtime)
+        try? FileManager.default.createDirectory(atPath: (statePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? JSONEncoder().encode(state).write(to: URL(fileURLWithPath: statePath))
+
+        let partCount = Int((size + partSize - 1) / partSize)
+        guard partCount <= 10_000 else { throw ClientFailure("\(partCount) parts: raise --part-size (S3 allows 10,000)") }
+        // Parts already uploaded are kept only if their size and ETag match the local bytes.
+        var etags = [String](repeating: "", count: partCount + 1)
+        var md5s = [[UInt8]](repeating: [], count: partCount + 1)
+        var todo: [Int] = []
+        for n in 1...max(1, partCount) {
+            let (off, len) = range(n, partSize: partSize, size: size)
+            let digest = try FileDigest.compute(path: path, offset: off, length: len)
+            md5s[n] = digest.md5
+            if let e = existing[n], e.size == len, e.etag == digest.md5Hex {
+                etags[n] = e.etag
+                progress.skip(len)
+            } else {
+                todo.append(n)
+            }
+        }
+        let client = self.client
+        let concurrency = max(1, options.concurrency)
+        try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            var next = 0
+            func add() {
+                guard next < todo.count else { return }
+                let n = todo[next]
+                next += 1
+                let (off, len) = range(n, partSize: partSize, size: size)
+                let md5 = md5s[n]
+                group.addTask {
+                    let req = S3Request(method: "PUT", bucket: bucket, key: key,
+                                        query: [("partNumber", String(n)), ("uploadId", id)],
+                                        headers: [("Content-MD5", Data(md5).base64EncodedString())],
+                                        body: .file(path: path, offset: off, length: len, progress: { await progress.add($0) }))
+                    let resp = try await Transfer.send(client, "UploadPart", req)
+                    let etag = (resp.header("ETag") ?? "").replacingOccurrences(of: "\"", with: "")
+                    guard etag == Hex.encode(md5) else {
+                        throw ClientFailure("part \(n): the server's ETag \(etag) is not the MD5 of the bytes sent (\(Hex.encode(md5)))")
+                    }
+                    return (n, etag)
+                }
+            }
+            for _ in 0..<concurrency { add() }
+            while let (n, etag) = try await group.next() {
+                etags[n] = etag
+                add()
+            }
+        }
+        var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        for n in 1...partCount { xml += "<Part><PartNumber>\(n)</PartNumber><ETag>\"\(etags[n])\"</ETag></Part>" }
+        xml += "</CompleteMultipartUpload>"
+        let resp = try await Self.send(client, "CompleteMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploadId", id)], body: .bytes(Array(xml.utf8))))
+        guard let root = XMLElement.parse(Data(resp.body)) else { throw ClientFailure("CompleteMultipartUpload: unreadable response") }
+        if root.name == "Error" {
+            throw S3ServiceError(code: root.child("Code")?.text ?? "InternalError", message: root.child("Message")?.text ?? "", status: resp.status)
+        }
+        var all = [UInt8]()
+        for n in 1...partCount { all += md5s[n] }
+        let expected = Hex.encode(Insecure.MD5.hash(data: all)) + "-\(partCount)"
+        try checkETag(root.child("ETag")?.text, expected: expected, what: "multipart object")
+        try? FileManager.default.removeItem(atPath: statePath)
+        progress.finish()
+    }
+
+    func range(_ n: Int, partSize: Int64, size: Int64) -> (Int64, Int64) {
+        let off = Int64(n - 1) * partSize
+        return (off, min(partSize, size - off))
+    }
+
+    func checkETag(_ got: String?, expected: String, what: String) throws {
+        let g = (got ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "&quot;", with: "")
+        guard g == expected else { throw ClientFailure("\(what): ETag \(g) does not match the local data (\(expected))") }
+    }
+
+    func stateFile(path: String, bucket: String, key: String) -> String {
+        let abs = URL(fileURLWithPath: path).standardizedFileURL.path
+        let id = Hex.encode(SHA256.hash(data: Data("\(client.config.endpoint.absoluteString)\n\(bucket)\n\(key)\n\(abs)".utf8)).prefix(16))
+        return options.stateDirectory + "/uploads/\(id).json"
+    }
+
+    /// The newest in-progress upload of exactly `key` (ListMultipartUploads, all pages).
+    func newestUpload(bucket: String, key: String) async throws -> String? {
+        var best: (String, String)?
+        var keyMarker: String?, idMarker: String?
+        while true {
+            var q: [(String, String)] = [("uploads", ""), ("prefix", key)]
+            if let keyMarker { q.append(("key-marker", keyMarker)) }
+            if let idMarker { q.append(("upload-id-marker", idMarker)) }
+            let resp = try await Self.send(client, "ListMultipartUploads", S3Request(method: "GET", bucket: bucket, query: q))
+            guard let root = XMLElement.parse(Data(resp.body)) else { return best?.1 }
+            for u in root.children("Upload") where u.child("Key")?.text == key {
+                let initiated = u.child("Initiated")?.text ?? ""
+                if let id = u.child("UploadId")?.text, best == nil || initiated > best!.0 { best = (initiated, id) }
+            }
+            guard root.child("IsTruncated")?.text == "true" else { break }
+            keyMarker = root.child("NextKeyMarker")?.text
+            idMarker = root.child("NextUploadIdMarker")?.text
+            if keyMarker == nil && idMarker == nil { break }
+        }
+        return best?.1
+    }
+
+    func listParts(bucket: String, key: String, uploadID: String) async throws -> [Int: (etag: String, size: Int64)] {
+        var out: [Int: (etag: String, size: Int64)] = [:]
+        var marker: String?
+        while true {
+            var q: [(String, String)] = [("uploadId", uploadID)]
+            if let marker { q.append(("part-number-marker", marker)) }
+            let resp = try await Self.send(client, "ListParts", S3Request(method: "GET", bucket: bucket, key: key, query: q))
+            guard let root = XMLElement.parse(Data(resp.body)) else { break }
+            for p in root.children("Part") {
+                if let n = Int(p.child("PartNumber")?.text ?? ""), let size = Int64(p.child("Size")?.text ?? "") {
+                    out[n] = ((p.child("ETag")?.text ?? "").replacingOccurrences(of: "\"", with: ""), size)
+                }
+            }
+            guard root.child("IsTruncated")?.text == "true", let next = root.child("NextPartNumberMarker")?.text else { break }
+            marker = next
+        }
+        return out
+    }
+
+    // MARK: download
+
+    /// Downloads `bucket/key` into `path` with parallel ranged GETs (If-Match on the ETag) into a
+    /// temporary file, checks the ETag (single part: MD5 of the file; multipart: the MD5 of the
+    /// per-part MD5s, the part size taken from `HEAD ?partNumber=1`), then renames it into place.
+    public func download(bucket: String, key: String, path: String) async throws {
+        let head = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key))
+        guard let size = Int64(head.header("Content-Length") ?? "") else { throw ClientFailure("HeadObject: no Content-Length") }
+        let etag = (head.header("ETag") ?? "").replacingOccurrences(of: "\"", with: "")
+        var partSize = options.partSize
+        var multipartCount: Int?
+        if let dash = etag.firstIndex(of: "-"), let n = Int(etag[etag.index(after: dash)...]) {
+            multipartCount = n
+            let h1 = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key, query: [("partNumber", "1")]))
+            if let p = Int64(h1.header("Content-Length") ?? ""), p > 0 { partSize = p }
+        }
+        let tmp = path + ".cairn-download"
+        let fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw ClientFailure("cannot open \(tmp): \(String(cString: strerror(errno)))") }
+        final class FDBox: @unchecked Sendable { let fd: Int32; init(_ f: Int32) { fd = f } }
+        let box = FDBox(fd)
+        defer { close(fd) }
+        ftruncate(fd, off_t(size))
+        let progress = TransferProgress(total: size, label: "download", draw: options.progress, maxBandwidth: options.maxBandwidth)
+        let chunk = multipartCount != nil ? partSize : max(options.partSize, 1)
+        let count = size == 0 ? 0 : Int((size + chunk - 1) / chunk)
+        let client = self.client
+        let quotedETag = head.header("ETag") ?? ""
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var next = 0
+                func add() {
+                    guard next < count else { return }
+                    let i = next
+                    next += 1
+                    let off = Int64(i) * chunk
+                    let end = min(size, off + chunk) - 1
+                    group.addTask {
+                        var headers = [("Range", "bytes=\(off)-\(end)")]
+                        if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
+                        try await client.perform(S3Request(method: "GET", bucket: bucket, key: key, headers: headers)) { response in
+                            var pos = off
+                            for try await buf in response.body {
+                                try buf.withUnsafeReadableBytes { p in
+                                    var o = 0
+                                    while o < p.count {
+                                        let n = pwrite(box.fd, p.baseAddress! + o, p.count - o, off_t(pos) + off_t(o))
+                                        guard n > 0 else { throw ClientFailure("write error on \(tmp)") }
+                                        o += n
+                                    }
+                                }
+                                pos += Int64(buf.readableBytes)
+                                await progress.add(buf.readableBytes)
+                            }
+                            guard pos == end + 1 else { throw ClientFailure("short read: bytes \(off)-\(end) ended at \(pos)") }
+                        }
+                    }
+                }
+                for _ in 0..<max(1, options.concurrency) { add() }
+                while try await group.next() != nil { add() }
+            }
+            // Verify.
+            if let n = multipartCount {
+                var all = [UInt8]()
+                var off: Int64 = 0
+                while off < size {
+                    let len = min(partSize, size - off)
+                    all += try FileDigest.compute(path: tmp, offset: off, length: len).md5
+                    off += len
+                }
+                let got = Hex.encode(Insecure.MD5.hash(data: all)) + "-\(Int((size + partSize - 1) / partSize))"
+                guard got == etag || "\(got)" == etag, etag.hasSuffix("-\(n)") else {
+                    throw ClientFailure("download of s3://\(bucket)/\(key): ETag \(etag) does not match the data received (\(got))")
+                }
+            } else if !etag.isEmpty && etag.count == 32 {
+                let got = try FileDigest.compute(path: tmp, length: size).md5Hex
+                guard got == etag else {
+                    throw ClientFailure("download of s3://\(bucket)/\(key): MD5 \(got) does not match the ETag \(etag)")
+                }
+            }
+            guard rename(tmp, path) == 0 else { throw ClientFailure("cannot rename \(tmp) to \(path): \(String(cString: strerror(errno)))") }
+        } catch {
+            unlink(tmp)
+            throw error
+        }
+        progress.finish()
+    }
+}
