@@ -39,10 +39,11 @@ struct FileSegmentSequence: AsyncSequence, Sendable {
                 file.fd = fd
             }
             let want = Int(Swift.min(Int64(FileBlobStore.readChunk), remaining))
-            let fd = file.fd, pos = position, path = self.path
-            var buffer = allocator.buffer(capacity: want)
-            buffer = try await pool.runIfActive { [buffer] in
-                var b = buffer
+            let fd = file.fd, pos = position, path = self.path, allocator = self.allocator
+            // The buffer is made inside the closure: one captured from outside would be shared, and
+            // writing into it would copy it (copy-on-write) on every read.
+            let buffer = try await pool.runIfActive {
+                var b = allocator.buffer(capacity: want)
                 let n = try b.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { ptr -> Int in
                     var done = 0
                     while done < want {
