@@ -88,7 +88,7 @@ extension S3Responder {
         }
         h[.contentLength] = String(range?.count ?? object.size)
         if head { return Response(status: status, headers: h) }
-        let body = storage.read(object, range: range, customerKey: customerKey)
+        let body = try await PrefetchedBody.start(storage.read(object, range: range, customerKey: customerKey))
         return Response(status: status, headers: h, body: ResponseBody(asyncSequence: body))
     }
 
