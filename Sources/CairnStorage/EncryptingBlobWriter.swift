@@ -70,11 +70,11 @@ struct DecryptingSegmentSequence: AsyncSequence, Sendable {
         let to: Int64   // inclusive plaintext range wanted
         var sealed = ByteBufferAllocator().buffer(capacity: BlobCipher.chunkSize + BlobCipher.tagSize)
         var carry: ByteBuffer?
-        var output = ByteBufferAllocator().buffer(capacity: 4 * BlobCipher.chunkSize)
+        var output = ByteBufferAllocator().buffer(capacity: BlobCipher.chunkSize)
 
         mutating func takeOutput() -> ByteBuffer {
             let b = output
-            output = ByteBufferAllocator().buffer(capacity: 4 * BlobCipher.chunkSize)
+            output = ByteBufferAllocator().buffer(capacity: BlobCipher.chunkSize)
             return b
         }
 
@@ -106,8 +106,10 @@ struct DecryptingSegmentSequence: AsyncSequence, Sendable {
                 if hi >= lo {
                     plain.withUnsafeBytes { _ = output.writeBytes(UnsafeRawBufferPointer(rebasing: $0[Int(lo)...Int(hi)])) }
                 }
-                // Hand out 256 KiB at a time, like plain reads: fewer, larger channel writes.
-                if output.readableBytes >= 4 * BlobCipher.chunkSize { return takeOutput() }
+                // One chunk per response buffer: 64 KiB blocks come from (and return to) the malloc heap,
+                // while 256 KiB ones are fresh mmaps whose page faults measured as the largest cost of
+                // an encrypted GET (1.9x slower than plain with 256 KiB, 1.3-1.4x with 64 KiB).
+                if output.readableBytes >= BlobCipher.chunkSize { return takeOutput() }
             }
             return output.readableBytes > 0 ? takeOutput() : nil
         }
