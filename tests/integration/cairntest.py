@@ -249,7 +249,8 @@ class CairnServer:
         return boto3.client("s3", endpoint_url=self.endpoint,
                             aws_access_key_id=access_key or user.access_key,
                             aws_secret_access_key=secret_key or user.secret_key,
-                            region_name=REGION, config=cfg)
+                            region_name=REGION, config=cfg,
+                            verify=str(self.cafile) if getattr(self, "cafile", None) else None)
 
     def signed_request(self, method: str, path: str, *, query: str = "",
                        user: User | None = None, headers: dict | None = None,

@@ -217,18 +217,6 @@ class TLSCairnServer(CairnServer):
     def endpoint(self) -> str:
         return f"https://127.0.0.1:{self.port}"
 
-    def client(self, user=None, *, access_key=None, secret_key=None, addressing_style="path",
-               **config):
-        user = user or self.default_user
-        cfg = Config(region_name=REGION, signature_version="s3v4",
-                     s3={"addressing_style": addressing_style},
-                     retries={"total_max_attempts": 1},
-                     connect_timeout=5, read_timeout=120, **config)
-        return boto3.client("s3", endpoint_url=self.endpoint,
-                            aws_access_key_id=access_key or user.access_key,
-                            aws_secret_access_key=secret_key or user.secret_key,
-                            region_name=REGION, config=cfg, verify=str(self.cafile))
-
 
 @pytest.fixture(scope="session")
 def tls_cert(tmp_path_factory) -> tuple[Path, Path]:

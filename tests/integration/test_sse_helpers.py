@@ -32,43 +32,8 @@ from cairntest import (CAIRN_BIN, REGION, CairnServer, MiB, ServerStartError, ke
                        parse_error, sign_headers, unique_name)
 from test_multipart_helpers import SMALL_MIN_PART, body_of, multipart_etag  # noqa: F401
 
-try:  # the integrity tests' HTTPS support (self-signed certificate, TLS server class)
-    from test_integrity_helpers import TLSCairnServer, make_self_signed
-except Exception:  # pragma: no cover - fallback if that module is unavailable or broken
-    import boto3
-    from botocore.config import Config
-
-    def make_self_signed(directory: Path) -> tuple[Path, Path]:
-        cert, key = directory / "cert.pem", directory / "key.pem"
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-             "-keyout", str(key), "-out", str(cert)],
-            check=True, capture_output=True, timeout=60)
-        return cert, key
-
-    class TLSCairnServer(CairnServer):  # type: ignore[no-redef]
-        def __init__(self, base_dir: Path, *, cert: Path, key: Path, **kwargs):
-            extra = list(kwargs.pop("extra_args", ())) + ["--tls-cert", str(cert),
-                                                          "--tls-key", str(key)]
-            super().__init__(base_dir, extra_args=extra, **kwargs)
-            self.cafile = cert
-
-        @property
-        def endpoint(self) -> str:
-            return f"https://127.0.0.1:{self.port}"
-
-        def client(self, user=None, *, access_key=None, secret_key=None,
-                   addressing_style="path", **config):
-            user = user or self.default_user
-            cfg = Config(region_name=REGION, signature_version="s3v4",
-                         s3={"addressing_style": addressing_style},
-                         retries={"total_max_attempts": 1},
-                         connect_timeout=5, read_timeout=120, **config)
-            return boto3.client("s3", endpoint_url=self.endpoint,
-                                aws_access_key_id=access_key or user.access_key,
-                                aws_secret_access_key=secret_key or user.secret_key,
-                                region_name=REGION, config=cfg, verify=str(self.cafile))
+# HTTPS support (self-signed certificate, TLS server class) is shared with the integrity tests.
+from test_integrity_helpers import TLSCairnServer, make_self_signed  # noqa: E402
 
 
 KiB = 1024
