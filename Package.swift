@@ -47,8 +47,10 @@ let package = Package(
             "CairnModel", "CairnHashing", .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // open(2) flags Swift's Glibc does not import (O_DIRECT).
+        .target(name: "CCairnPOSIX"),
         .target(name: "CairnStorageFS", dependencies: [
-            "CairnStorage", "CairnHashing", "CairnModel",
+            "CairnStorage", "CairnHashing", "CairnModel", "CCairnPOSIX",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -87,7 +89,7 @@ let package = Package(
         ]),
         .executableTarget(name: "cairn", dependencies: ["CairnCLI"]),
         .testTarget(name: "CairnTests", dependencies: [
-            "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnStorage", "CairnClient",
+            "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnStorage", "CairnStorageFS", "CairnClient",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),

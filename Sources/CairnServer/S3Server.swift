@@ -42,7 +42,7 @@ public enum S3Server {
                                     addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock,
                                     secure: c.tlsCertificatePath != nil && c.tlsKeyPath != nil,
                                     allowInsecureSSEC: c.allowInsecureSSEC, logger: logger)
-        var server = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()]))
+        var server = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [LargeReadsHandler(), ContinueHandler()]))
         if let cert = c.tlsCertificatePath, let key = c.tlsKeyPath {
             let tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
@@ -66,6 +66,8 @@ public enum S3Server {
                 do {
                     let n = try await storage.sweepIncompleteUploads(clock: c.lifecycleClock)
                     if n > 0 { logger.info("lifecycle: aborted \(n) incomplete multipart uploads") }
+                } catch is CancellationError {
+                    break  // shutting down
                 } catch {
                     logger.error("lifecycle sweep failed: \(error)")
                 }

@@ -35,9 +35,7 @@ public final class FileBlobStore: BlobStore {
     public func makeWriter() async throws -> any BlobWriter {
         let id = BlobID.random()
         let tmp = "\(tmpDir)/\(id.rawValue)"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw POSIXFailure("open \(tmp)", errno) }
-        return FileBlobWriter(store: self, id: id, tmpPath: tmp, fd: fd)
+        return FileBlobWriter(store: self, id: id, tmpPath: tmp, file: try BlobFile(creating: tmp))
     }
 
     public func read(_ segment: BlobSegment) -> any AsyncSequence<ByteBuffer, any Error> {
