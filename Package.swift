@@ -47,7 +47,7 @@ let package = Package(
             "CairnModel", "CairnHashing", .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // open(2) flags Swift's Glibc does not import (O_DIRECT).
+        // Linux/glibc bits Swift's Glibc does not import (O_DIRECT, mallopt).
         .target(name: "CCairnPOSIX"),
         .target(name: "CairnStorageFS", dependencies: [
             "CairnStorage", "CairnHashing", "CairnModel", "CCairnPOSIX",
@@ -61,7 +61,7 @@ let package = Package(
             .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
         .target(name: "CairnServer", dependencies: [
-            "CairnModel", "CairnProtocol", "CairnSigV4", "CairnStorage", "CairnHashing",
+            "CairnModel", "CairnProtocol", "CairnSigV4", "CairnStorage", "CairnHashing", "CCairnPOSIX",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -37,6 +37,7 @@ public struct S3ServerConfiguration: Sendable {
 /// The S3 HTTP server: Hummingbird over one responder.
 public enum S3Server {
     public static func run(storage: Storage, configuration c: S3ServerConfiguration, logger: Logger) async throws {
+        MallocTuning.apply()
         try await storage.recover()
         let responder = S3Responder(storage: storage, verifier: SigV4Verifier(credentials: c.users),
                                     addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock,
