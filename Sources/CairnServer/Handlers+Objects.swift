@@ -13,7 +13,10 @@ extension S3Responder {
         try requireBodyLength(call)
         // Authenticate and check the bucket before asking for the body.
         let (body, trailers) = try BodyDecoding.body(call)
-        let check = try PayloadVerifier(call: call, trailers: trailers)
+        var check = try PayloadVerifier(call: call, trailers: trailers)
+        // As S3 does since 2025: an object uploaded without any checksum gets a CRC64NVME
+        // (FULL_OBJECT) computed in the same pass, stored and returned like a client-sent one.
+        if check.checksumAlgorithm == nil { check.requestedAlgorithm = .crc64nvme }
         _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
         let (encryption, customerKey) = try await writeEncryption(call, BucketName(unchecked: bucket))
         call.sendContinue()

@@ -1,7 +1,7 @@
 import CCairnPOSIX
 
 /// glibc's malloc serves blocks above its mmap threshold (128 KiB, raised dynamically) with fresh
-/// mmaps and gives freed heap tops back to the kernel. The server's 1 MiB socket read buffers
+/// mmaps and gives freed heap tops back to the kernel. The server's 256 KiB socket read buffers
 /// (`LargeReadsHandler`) are allocated on an event loop and freed by the request's task once hashed
 /// and written, so without this many buffers are fresh memory: a page fault and a page zeroing per
 /// 4 KiB, ~3% of the CPU of an upload. Serving blocks up to 8 MiB from the heap and keeping up to

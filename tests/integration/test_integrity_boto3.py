@@ -85,12 +85,21 @@ def test_put_get_round_trip(iserver, client, ibucket, config, size):
     assert resp["ETag"] == f'"{hashlib.md5(data).hexdigest()}"'
     if config == "default":
         assert resp["ChecksumCRC32"] == checksum("CRC32", data)
+    else:  # no checksum sent: the server adds S3's default, a FULL_OBJECT CRC64NVME
+        assert resp["ChecksumCRC64NVME"] == checksum("CRC64NVME", data)
+        assert resp["ChecksumType"] == "FULL_OBJECT"
+        assert "ChecksumCRC32" not in resp
     got = client.get_object(Bucket=ibucket, Key="obj")
     assert got["Body"].read() == data
     assert got["ContentLength"] == size
     assert "ContentEncoding" not in got
-    if config == "default":
-        assert got["ChecksumCRC32"] == checksum("CRC32", data)  # and botocore validated it
+    algorithm = "CRC32" if config == "default" else "CRC64NVME"
+    assert got[f"Checksum{algorithm}"] == checksum(algorithm, data)  # and botocore validated it
+    head = client.head_object(Bucket=ibucket, Key="obj", ChecksumMode="ENABLED")
+    assert head[f"Checksum{algorithm}"] == checksum(algorithm, data)
+    assert head["ChecksumType"] == "FULL_OBJECT"
+    attrs = client.get_object_attributes(Bucket=ibucket, Key="obj", ObjectAttributes=["Checksum"])
+    assert attrs["Checksum"][f"Checksum{algorithm}"] == checksum(algorithm, data)
 
 
 def test_put_with_file_object_and_content_encoding(iserver, client, ibucket, config):
