@@ -11,7 +11,7 @@ extension S3Responder {
     func getObjectAttributes(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
         let object = try await storage.object(bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
         let known: Set<String> = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]
-        let wanted = Set((call.header("x-amz-object-attributes") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let wanted = Set((call.header("x-amz-object-attributes") ?? "").split(separator: ",").map { String($0.trimmingHTTPWhitespace) })
         guard !wanted.isEmpty, wanted.isSubset(of: known) else {
             throw S3Error(.invalidArgument, "Invalid attribute name specified.", fields: [("ArgumentName", "x-amz-object-attributes")])
         }

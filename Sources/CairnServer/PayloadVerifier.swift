@@ -48,7 +48,7 @@ struct PayloadVerifier: PayloadCheck {
         if case .streaming = call.payload {
             declaredLength = call.header("x-amz-decoded-content-length").flatMap { Int64($0) }
             if let t = call.header("x-amz-trailer") {
-                let name = t.trimmingCharacters(in: .whitespaces).lowercased()
+                let name = t.trimmingHTTPWhitespace.lowercased()
                 guard let alg = ChecksumAlgorithm.allCases.first(where: { $0.headerName == name }) else {
                     throw S3Error(.invalidRequest, "The value specified in the x-amz-trailer header is not supported")
                 }

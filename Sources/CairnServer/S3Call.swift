@@ -74,7 +74,7 @@ struct S3Call: Sendable {
     /// `aws-chunked` is transfer framing, not a property of the object: it is dropped from the stored value.
     func storedContentEncoding() -> String? {
         guard let ce = header("content-encoding") else { return nil }
-        let kept = ce.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != "aws-chunked" && !$0.isEmpty }
+        let kept = ce.split(separator: ",").map { String($0.trimmingHTTPWhitespace) }.filter { $0 != "aws-chunked" && !$0.isEmpty }
         return kept.isEmpty ? nil : kept.joined(separator: ",")
     }
 

@@ -100,7 +100,7 @@ public struct AwsChunkedDecoder: @unchecked Sendable {  // SHA256 state is a pla
         case .sizeLine:
             let text = String(decoding: l, as: UTF8.self)
             let parts = text.split(separator: ";", maxSplits: 1)
-            guard let first = parts.first, let size = Int64(first.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
+            guard let first = parts.first, let size = Int64(first.trimmingHTTPWhitespace, radix: 16), size >= 0 else {
                 throw Self.malformed("Invalid aws-chunked chunk size line.")
             }
             chunkSignature = nil
@@ -125,8 +125,8 @@ public struct AwsChunkedDecoder: @unchecked Sendable {  // SHA256 state is a pla
             }
             let text = String(decoding: l, as: UTF8.self)
             guard let colon = text.firstIndex(of: ":") else { throw Self.malformed("Invalid aws-chunked trailer line.") }
-            let name = text[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = text[..<colon].trimmingHTTPWhitespace.lowercased()
+            let value = String(text[text.index(after: colon)...].trimmingHTTPWhitespace)
             if name == "x-amz-trailer-signature" {
                 trailerSignature = value
             } else {

@@ -30,7 +30,7 @@ public enum SigV4 {
     static func canonicalHeaderValue(_ v: String) -> String {
         var out = ""
         var lastSpace = false
-        for ch in v.trimmingCharacters(in: .whitespaces) {
+        for ch in v.trimmingHTTPWhitespace {
             if ch == " " || ch == "\t" {
                 if !lastSpace { out.append(" ") }
                 lastSpace = true
@@ -109,10 +109,15 @@ public enum SigV4 {
         }
         guard let y = num(0, 4), let mo = num(4, 6), let d = num(6, 8), let h = num(9, 11), let mi = num(11, 13),
               let se = num(13, 15) else { return nil }
-        var comps = DateComponents()
-        comps.year = y; comps.month = mo; comps.day = d; comps.hour = h; comps.minute = mi; comps.second = se
-        comps.timeZone = TimeZone(identifier: "UTC")
-        return Calendar(identifier: .gregorian).date(from: comps)
+        guard (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, se < 61 else { return nil }
+        // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): plain
+        // arithmetic, where Calendar with a UTC TimeZone went through ICU on every request.
+        let yy = mo <= 2 ? y - 1 : y
+        let era = yy / 400
+        let yoe = yy - era * 400
+        let doy = (153 * ((mo + 9) % 12) + 2) / 5 + d - 1
+        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + h * 3_600 + mi * 60 + se))
     }
 }
 

@@ -81,7 +81,7 @@ public struct SigV4Verifier: Sendable {
         }
         var fields: [String: String] = [:]
         for part in auth.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
-            let kv = part.trimmingCharacters(in: .whitespaces)
+            let kv = part.trimmingHTTPWhitespace
             if let eq = kv.firstIndex(of: "=") { fields[String(kv[..<eq])] = String(kv[kv.index(after: eq)...]) }
         }
         guard let cred = fields["Credential"], let signedList = fields["SignedHeaders"], let sig = fields["Signature"],

@@ -38,7 +38,7 @@ public struct Preconditions: Sendable {
 
     static func matches(_ header: String, _ etag: ETag) -> Bool {
         header.split(separator: ",").contains { item in
-            let t = item.trimmingCharacters(in: .whitespaces)
+            let t = String(item.trimmingHTTPWhitespace)
             return t == "*" || ETag.unquote(t) == etag.value
         }
     }

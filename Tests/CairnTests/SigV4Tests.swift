@@ -20,6 +20,26 @@ struct SigV4Tests {
 
     func signature(of header: String) -> String { String(header.split(separator: "=").last!) }
 
+    @Test("x-amz-date parsing: epoch seconds across leap days and centuries, malformed values refused")
+    func amzDates() {
+        let cases: [(String, TimeInterval)] = [
+            ("20130524T000000Z", 1_369_353_600), ("20000229T123456Z", 951_827_696),
+            ("20240301T000000Z", 1_709_251_200), ("19700101T000000Z", 0), ("20991231T235959Z", 4_102_444_799),
+        ]
+        for (text, epoch) in cases { #expect(SigV4.parseAmzDate(text)?.timeIntervalSince1970 == epoch, "\(text)") }
+        for bad in ["20130524T000000", "2013052T000000Z", "20131324T000000Z", "20130524T250000Z", "2013-05-24T00:00Z"] {
+            #expect(SigV4.parseAmzDate(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("HTTP whitespace trimming keeps inner spaces and tabs")
+    func httpWhitespace() {
+        #expect(" \t a b\t ".trimmingHTTPWhitespace == "a b")
+        #expect("".trimmingHTTPWhitespace == "")
+        #expect(" \t ".trimmingHTTPWhitespace == "")
+        #expect("x".trimmingHTTPWhitespace == "x")
+    }
+
     @Test("GET Object with a Range header")
     func getObject() {
         let r = SigV4Request(method: "GET", rawPath: "/test.txt", query: [], headers: [
