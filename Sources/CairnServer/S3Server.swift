@@ -45,9 +45,13 @@ public enum S3Server {
                                     allowInsecureSSEC: c.allowInsecureSSEC, logger: logger)
         var server = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [LargeReadsHandler(), ContinueHandler()]))
         if let cert = c.tlsCertificatePath, let key = c.tlsKeyPath {
-            let tls = TLSConfiguration.makeServerConfiguration(
+            var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            // Closing an idle connection sends close_notify and then waits for the client's. HTTP
+            // clients keep pooled connections open without reading them, so swift-nio-ssl's 5 s
+            // default held every SIGTERM for 5 s; nothing is left to deliver by then anyway.
+            tls.shutdownTimeout = .milliseconds(250)
             server = try .tls(server, tlsConfiguration: tls)
         }
         let scheme = c.tlsCertificatePath != nil && c.tlsKeyPath != nil ? "https" : "http"
