@@ -44,7 +44,8 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
     }
 
     func write(_ buffer: ByteBuffer) async throws {
-        if !file.direct && staging == nil && inFlight == nil {
+        // `direct` is only read once no background write (which may clear it) can be running.
+        if inFlight == nil && staging == nil && !file.direct {
             // Buffered from the start (no O_DIRECT here): page-cache writes are short syscalls and
             // run inline, straight from the request's buffer. (Copying into the page-aligned staging
             // buffer first made the kernel's copy several times slower.)
