@@ -8,7 +8,8 @@
 #
 #   bench/server_cpu.sh [SIZE_MIB=1024] [CONCURRENCY=1] [PART_MIB=8]
 #
-# Set CAIRN=path/to/cairn to measure another build (default .build/release/cairn).
+# Set CAIRN=path/to/cairn to measure another build (default .build/release/cairn), and
+# CAIRN_SERVER_ARGS to pass more server options (e.g. --buffered-writes).
 set -euo pipefail
 SIZE_MIB=${1:-1024}
 CONC=${2:-1}
@@ -18,7 +19,8 @@ CAIRN=${CAIRN:-$here/.build/release/cairn}
 MPU=${MPU_BENCH:-$here/../shared/tools/bench/mpu_bench.py}
 data=$(mktemp -d /tmp/cairn-cpu.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$CAIRN" server --data "$data" --address "127.0.0.1:$port" --log-level error &
+# shellcheck disable=SC2086 # CAIRN_SERVER_ARGS is a list of options
+"$CAIRN" server --data "$data" --address "127.0.0.1:$port" --log-level error ${CAIRN_SERVER_ARGS:-} &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do

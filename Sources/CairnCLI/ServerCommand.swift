@@ -49,6 +49,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
     var tlsKey: String?
 
+    @Flag(name: .customLong("buffered-writes"),
+          help: "Write blob files through the page cache instead of O_DIRECT: a GET right after an upload is served from memory, at more CPU per uploaded GB (BENCHMARKS.md).")
+    var bufferedWrites = false
+
     @Flag(name: .customLong("sse-c-insecure-http"), help: "Accept SSE-C keys over plain HTTP (testing only; AWS refuses them).")
     var sseCInsecureHTTP = false
 
@@ -80,7 +84,7 @@ struct ServerCommand: AsyncParsableCommand {
         let directory = try loadUsers(logger: logger)
         let (host, port) = parseAddress()!
         let root = URL(fileURLWithPath: data).standardizedFileURL.path
-        let blobs = try FileBlobStore(root: root)
+        let blobs = try FileBlobStore(root: root, directWrites: !bufferedWrites)
         let metadata = try await SQLiteMetadataStore.open(path: root + "/metadata.sqlite", logger: logger)
         var limits = StorageLimits()
         limits.minPartSize = minPartSize

@@ -16,10 +16,13 @@ public final class FileBlobStore: BlobStore {
     /// Blocking calls that can take long (fsync, reads from a cold disk) run here, off the
     /// cooperative pool.
     let pool: NIOThreadPool
+    /// Write blobs with O_DIRECT where the filesystem accepts it (see `FileBlobWriter`).
+    let directWrites: Bool
     public static let readChunk = 256 * 1024
 
-    public init(root: String, pool: NIOThreadPool = .singleton) throws {
+    public init(root: String, pool: NIOThreadPool = .singleton, directWrites: Bool = true) throws {
         self.root = root
+        self.directWrites = directWrites
         self.tmpDir = root + "/tmp"
         self.blobDir = root + "/blobs"
         self.pool = pool
@@ -35,7 +38,7 @@ public final class FileBlobStore: BlobStore {
     public func makeWriter() async throws -> any BlobWriter {
         let id = BlobID.random()
         let tmp = "\(tmpDir)/\(id.rawValue)"
-        return FileBlobWriter(store: self, id: id, tmpPath: tmp, file: try BlobFile(creating: tmp))
+        return FileBlobWriter(store: self, id: id, tmpPath: tmp, file: try BlobFile(creating: tmp, direct: directWrites))
     }
 
     public func read(_ segment: BlobSegment) -> any AsyncSequence<ByteBuffer, any Error> {

@@ -14,8 +14,9 @@ import Glibc
 /// delayed-allocation bookkeeping and later writeback and reclaim; on this kind of machine that
 /// was a third of the server's non-hashing CPU per uploaded GB. A blob is written once and
 /// fsynced before it is visible, so the cache would only help a read that follows at once.
-/// Filesystems that refuse O_DIRECT (tmpfs) get plain buffered writes from the request's buffers;
-/// a device that refuses an aligned direct write mid-blob gets the rest through the page cache.
+/// Filesystems that refuse O_DIRECT, and servers run with `--buffered-writes`, get plain buffered
+/// writes from the request's buffers; a device that refuses an aligned direct write mid-blob gets
+/// the rest through the page cache.
 final class FileBlobWriter: BlobWriter, @unchecked Sendable {
     // Used by one request task at a time; at most one background write is in flight, and every
     // method that touches the file again first waits for it.
@@ -141,10 +142,10 @@ final class BlobFile: @unchecked Sendable {  // accessed by one write or one wri
     private(set) var direct: Bool
     let path: String
 
-    /// Creates the file, with O_DIRECT when the filesystem accepts it.
-    init(creating path: String) throws {
+    /// Creates the file, with O_DIRECT when `direct` is asked for and the filesystem accepts it.
+    init(creating path: String, direct wanted: Bool) throws {
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
-        var fd = cairn_o_direct() != 0 ? open(path, flags | cairn_o_direct(), 0o644) : -1
+        var fd = wanted && cairn_o_direct() != 0 ? open(path, flags | cairn_o_direct(), 0o644) : -1
         direct = fd >= 0
         if fd < 0 { fd = open(path, flags, 0o644) }
         guard fd >= 0 else { throw POSIXFailure("open \(path)", errno) }
