@@ -50,23 +50,44 @@ public final class FileKeyring: KeyService {
         !n.isEmpty && n.count <= 64 && n.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
-    /// Reads a key file, or creates it (0600, written then renamed, so a crash leaves no half key).
-    static func loadOrCreate(_ path: String) throws -> [UInt8] {
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            guard let k = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), k.count == 32 else {
-                throw KeyringError("\(path) does not hold base64 of 32 bytes")
-            }
-            return Array(k)
+    /// The key in `path`, or nil when the file does not exist. Any other failure throws: a key file
+    /// that cannot be read right now must never be taken for a missing one and replaced.
+    static func load(_ path: String) throws -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw KeyringError("cannot read \(path): \(String(cString: strerror(errno)))")
         }
+        let data = try FileHandle(fileDescriptor: fd, closeOnDealloc: true).readToEnd() ?? Data()
+        guard let text = String(data: data, encoding: .utf8),
+              let k = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), k.count == 32 else {
+            throw KeyringError("\(path) does not hold base64 of 32 bytes")
+        }
+        return Array(k)
+    }
+
+    /// Reads a key file, or creates it: written (0600) to a private temporary name, fsynced, then
+    /// hard-linked into place, which fails if another request or server got there first; theirs
+    /// is then the key. A crash leaves no half key, and no key is ever replaced.
+    static func loadOrCreate(_ path: String) throws -> [UInt8] {
+        if let key = try load(path) { return key }
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        let tmp = path + ".tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let tmp = "\(path).\(UUID().uuidString).tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw KeyringError("cannot create \(tmp)") }
+        defer { unlink(tmp) }
         let text = Array((Data(key).base64EncodedString() + "\n").utf8)
-        _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        fsync(fd)
+        let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
         close(fd)
-        guard rename(tmp, path) == 0 else { throw KeyringError("cannot create \(path)") }
+        guard written == text.count, synced else { throw KeyringError("cannot write \(tmp)") }
+        guard link(tmp, path) == 0 else {
+            guard errno == EEXIST, let theirs = try load(path) else { throw KeyringError("cannot create \(path)") }
+            return theirs
+        }
+        let dir = String(path[..<path.lastIndex(of: "/")!])
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
         return key
     }
 
@@ -77,24 +98,27 @@ public final class FileKeyring: KeyService {
         return id
     }
 
-    func kmsKey(_ name: String) -> [UInt8]? {
-        if let k = cache.withLockedValue({ $0[name] }) { return k }
+    /// A KMS key by name, nil if there is none; the default key is created on first use. Loading
+    /// happens under the cache's lock, so concurrent first uses agree on one key.
+    func kmsKey(_ name: String) throws -> [UInt8]? {
         guard Self.validName(name) else { return nil }
         let path = "\(dir)/kms/\(name).key"
-        guard FileManager.default.fileExists(atPath: path) || name == Self.defaultKMSKeyName,
-              let k = try? Self.loadOrCreate(path) else { return nil }
-        cache.withLockedValue { $0[name] = k }
-        return k
+        return try cache.withLockedValue { cache in
+            if let k = cache[name] { return k }
+            guard let k = name == Self.defaultKMSKeyName ? try Self.loadOrCreate(path) : try Self.load(path) else { return nil }
+            cache[name] = k
+            return k
+        }
     }
 
     public func kmsKeyARN(_ id: String?) async throws -> String? {
         let n = name(of: id ?? Self.defaultKMSKeyName)
-        return kmsKey(n) == nil ? nil : Self.arn(n, region: region)
+        return try kmsKey(n) == nil ? nil : Self.arn(n, region: region)
     }
 
     func wrappingKey(_ arn: String?) throws -> (SymmetricKey, [UInt8]) {
         guard let arn else { return (SymmetricKey(data: master), Array("cairn:sse-s3".utf8)) }
-        guard let k = kmsKey(name(of: arn)) else { throw S3Error(.kmsNotFound, "Key '\(arn)' does not exist") }
+        guard let k = try kmsKey(name(of: arn)) else { throw S3Error(.kmsNotFound, "Key '\(arn)' does not exist") }
         return (SymmetricKey(data: k), Array("cairn:sse-kms:\(arn)".utf8))
     }
 
