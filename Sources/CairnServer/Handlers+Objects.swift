@@ -202,7 +202,8 @@ extension S3Responder {
         try Storage.checkReadKey(source, customerKey: sourceKey)
         let (encryption, customerKey) = try await writeEncryption(call, BucketName(unchecked: bucket))
         let record = try await storage.copyObject(source: source, sourceKey: sourceKey, bucket: BucketName(unchecked: bucket), key: destKey,
-                                                  user: call.owner, replaceHeaders: replace, encryption: encryption, customerKey: customerKey)
+                                                  user: call.owner, replaceHeaders: replace, encryption: encryption,
+                                                  encryptionRequested: try call.encryptionRequest() != .none, customerKey: customerKey)
         var h = HTTPFields()
         encryptionHeaders(record.encryption, into: &h)
         var w = XMLWriter()

@@ -72,12 +72,13 @@ extension Storage {
     }
 
     /// CopyObject. The bytes are copied into a new blob (blobs are never shared between records, so
-    /// freeing stays a per-record decision).
+    /// freeing stays a per-record decision). `encryptionRequested`: the request itself named an
+    /// encryption (a bucket default does not count), which makes copying an object onto itself legal.
     public func copyObject(source: ObjectRecord, sourceKey: CustomerKey? = nil, bucket: BucketName, key: ObjectKey, user: Owner,
-                           replaceHeaders: ObjectHeaders?, encryption: ObjectEncryption? = nil,
+                           replaceHeaders: ObjectHeaders?, encryption: ObjectEncryption? = nil, encryptionRequested: Bool = false,
                            customerKey: CustomerKey? = nil) async throws -> ObjectRecord {
         _ = try await self.bucket(bucket, for: user)
-        if source.bucket == bucket, source.key == key, replaceHeaders == nil, encryption == nil, source.encryption == nil {
+        if source.bucket == bucket, source.key == key, replaceHeaders == nil, !encryptionRequested {
             throw S3Error(.invalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
         }
         let check = ChecksumCarry(algorithm: source.checksum?.algorithm)

@@ -98,8 +98,9 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
         let dir = String(final[..<final.lastIndex(of: "/")!])
         staging = nil
         filled = 0
+        // Returned here rather than inside the closure: the pool may throw without running it.
+        defer { if let buffer { pool.give(buffer) } }
         try await store.runBlocking {
-            defer { if let buffer { pool.give(buffer) } }
             if let buffer, tail > 0 {
                 if file.direct {
                     // Direct I/O writes whole blocks: pad the last one, then cut the file to size.

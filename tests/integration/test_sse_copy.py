@@ -193,3 +193,18 @@ def test_copy_from_multipart_encrypted_source(s3e, bkt, src_name):
     got = s3e.get_object(Bucket=bkt, Key="ranged", **dst.read)
     assert got["Body"].read() == whole[lo:hi + 1]
     dst.check(got)
+
+
+def test_copy_in_place_without_changes_is_refused_for_encrypted_objects(s3e, bkt):
+    """Neither an encrypted source nor a bucket default makes an unchanged in-place copy legal:
+    only encryption named by the request does (AWS: 400 InvalidRequest)."""
+    s3e.put_object(Bucket=bkt, Key="enc", Body=b"data", ServerSideEncryption="AES256")
+    s3e.put_bucket_encryption(Bucket=bkt, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    s3e.put_object(Bucket=bkt, Key="plain-default", Body=b"data")
+    for key in ("enc", "plain-default"):
+        with pytest.raises(ClientError) as e:
+            s3e.copy_object(Bucket=bkt, Key=key, CopySource={"Bucket": bkt, "Key": key})
+        assert client_error(e.value) == (400, "InvalidRequest")
+    s3e.copy_object(Bucket=bkt, Key="enc", CopySource={"Bucket": bkt, "Key": "enc"},
+                    ServerSideEncryption="AES256")
