@@ -143,9 +143,10 @@ extension SQLiteMetadataStore {
         }
     }
 
-    static func uploadRecord(_ row: SQLiteRow) -> UploadRecord {
-        let info = (try? JSONDecoder().decode(UploadInfoJSON.self, from: Data((row.column("info")?.string ?? "").utf8)))
-            ?? UploadInfoJSON(headers: ObjectHeaders())
+    // Rows that do not decode throw rather than read as empty: an upload or part whose encryption
+    // or headers were lost would be served wrong (ciphertext as plaintext), not refused.
+    static func uploadRecord(_ row: SQLiteRow) throws -> UploadRecord {
+        let info = try JSONDecoder().decode(UploadInfoJSON.self, from: Data((row.column("info")?.string ?? "").utf8))
         return UploadRecord(uploadID: row.column("upload_id")?.string ?? "",
                             bucket: BucketName(unchecked: row.column("bucket")?.string ?? ""),
                             key: ObjectKey(unchecked: row.column("key")?.string ?? ""),
@@ -155,7 +156,7 @@ extension SQLiteMetadataStore {
                             encryption: info.encryption)
     }
 
-    static func partRecord(_ row: SQLiteRow) -> PartRecord {
+    static func partRecord(_ row: SQLiteRow) throws -> PartRecord {
         var checksum: Checksum?
         if let a = row.column("checksum_algorithm")?.string.flatMap(ChecksumAlgorithm.init(rawValue:)), let v = row.column("checksum")?.string {
             checksum = Checksum(a, base64: v)
@@ -164,7 +165,7 @@ extension SQLiteMetadataStore {
                           size: Int64(row.column("size")?.integer ?? 0), etag: ETag(row.column("etag")?.string ?? ""),
                           lastModified: Date(milliseconds: Int64(row.column("last_modified_ms")?.integer ?? 0)),
                           blob: BlobID(row.column("blob")?.string ?? ""), checksum: checksum,
-                          encryption: row.column("encryption")?.string.flatMap { try? JSONDecoder().decode(BlobEncryption.self, from: Data($0.utf8)) })
+                          encryption: try row.column("encryption")?.string.map { try JSONDecoder().decode(BlobEncryption.self, from: Data($0.utf8)) })
     }
 
     static func completedUpload(_ row: SQLiteRow) -> CompletedUpload {

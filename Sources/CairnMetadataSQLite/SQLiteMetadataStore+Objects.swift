@@ -58,8 +58,8 @@ extension SQLiteMetadataStore {
     public func referencedBlobs() async throws -> Set<BlobID> {
         var out = Set<BlobID>()
         for row in try await reader.query("SELECT info FROM objects") {
-            guard let s = row.column("info")?.string, let info = try? ObjectInfoJSON.decode(s) else { continue }
-            for seg in info.segments { out.insert(seg.blob) }
+            // An undecodable record fails startup rather than letting its blobs count as unreferenced.
+            for seg in try ObjectInfoJSON.decode(row.column("info")?.string ?? "").segments { out.insert(seg.blob) }
         }
         for row in try await reader.query("SELECT blob FROM parts") {
             if let b = row.column("blob")?.string { out.insert(BlobID(b)) }
@@ -67,9 +67,8 @@ extension SQLiteMetadataStore {
         return out
     }
 
-    static func objectRecord(_ row: SQLiteRow) -> ObjectRecord {
-        let info = (try? ObjectInfoJSON.decode(row.column("info")?.string ?? "")) ??
-            ObjectInfoJSON(headers: ObjectHeaders(), checksum: nil, checksumType: nil, segments: [], parts: [])
+    static func objectRecord(_ row: SQLiteRow) throws -> ObjectRecord {
+        let info = try ObjectInfoJSON.decode(row.column("info")?.string ?? "")
         return ObjectRecord(
             bucket: BucketName(unchecked: row.column("bucket")?.string ?? ""),
             key: ObjectKey(unchecked: row.column("key")?.string ?? ""),

@@ -17,6 +17,10 @@ public final class SQLiteMetadataStore: MetadataStore {
             _ = try await writer.query(pragma)
         }
         for statement in SQLiteSchema.statements { _ = try await writer.query(statement) }
+        for (table, column, type) in SQLiteSchema.addedColumns {
+            let existing = try await writer.query("PRAGMA table_info(\(table))").compactMap { $0.column("name")?.string }
+            if !existing.contains(column) { _ = try await writer.query("ALTER TABLE \(table) ADD COLUMN \(column) \(type)") }
+        }
         let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         _ = try await reader.query("PRAGMA busy_timeout=10000")
         return SQLiteMetadataStore(writer: writer, reader: reader)

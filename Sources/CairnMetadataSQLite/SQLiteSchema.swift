@@ -1,5 +1,9 @@
 /// Tables and indexes. Keys compare as UTF-8 bytes (SQLite's BINARY collation), S3's listing order.
 enum SQLiteSchema {
+    /// Columns added after a table first shipped: (table, column, type). `CREATE TABLE IF NOT
+    /// EXISTS` leaves an older data folder's table as it was, so these are added when missing.
+    static let addedColumns = [("parts", "encryption", "TEXT")]
+
     static let statements = [
         """
         CREATE TABLE IF NOT EXISTS buckets (

@@ -143,7 +143,7 @@ public struct AwsChunkedDecoder: @unchecked Sendable {  // SHA256 state is a pla
         guard let s = signing, let declared = chunkSignature, let hash = chunkHash else { return }
         let sts = "AWS4-HMAC-SHA256-PAYLOAD\n\(s.amzDate)\n\(s.scope.string)\n\(previousSignature)\n\(SigV4.emptySHA256)\n\(Hex.encode(hash.finalize()))"
         let expected = SigV4.signature(key: s.signingKey, stringToSign: sts)
-        guard expected == declared else {
+        guard constantTimeEqual(expected, declared) else {
             throw S3Error(.signatureDoesNotMatch, "The chunk signature we calculated does not match the signature you provided.")
         }
         previousSignature = declared
@@ -156,7 +156,7 @@ public struct AwsChunkedDecoder: @unchecked Sendable {  // SHA256 state is a pla
         let canonical = trailers.map { "\($0.name):\($0.value)\n" }.joined()
         let hash = Hex.encode(SHA256.hash(data: Data(canonical.utf8)))
         let sts = "AWS4-HMAC-SHA256-TRAILER\n\(s.amzDate)\n\(s.scope.string)\n\(previousSignature)\n\(hash)"
-        guard SigV4.signature(key: s.signingKey, stringToSign: sts) == declared else {
+        guard constantTimeEqual(SigV4.signature(key: s.signingKey, stringToSign: sts), declared) else {
             throw S3Error(.signatureDoesNotMatch, "The trailer signature we calculated does not match the signature you provided.")
         }
     }

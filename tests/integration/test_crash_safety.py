@@ -146,3 +146,19 @@ def test_reader_keeps_reading_old_version_while_object_is_overwritten_and_delete
 
     rest = b"".join(stream)
     assert first + rest == old
+
+
+def test_data_folder_from_before_part_encryption_still_takes_parts(server, s3, bucket):
+    """A metadata database made before `parts.encryption` existed gets the column on start."""
+    import sqlite3
+    server.stop()
+    db = sqlite3.connect(server.data_dir / "metadata.sqlite")
+    db.execute("ALTER TABLE parts DROP COLUMN encryption")
+    db.commit()
+    db.close()
+    server.start()
+    uid = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="mp", UploadId=uid, PartNumber=1, Body=b"part")["ETag"]
+    s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=uid,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+    assert s3.get_object(Bucket=bucket, Key="mp")["Body"].read() == b"part"
