@@ -206,11 +206,9 @@ extension Storage {
         }
     }
 
-    /// hex(MD5(binary MD5 of part 1 ‖ ... ‖ part N)) + "-N".
+    /// The multipart ETag of parts whose ETags are their MD5s.
     public static func multipartETag(_ parts: [ETag]) -> ETag {
-        var md5 = Insecure.MD5()
-        for p in parts { md5.update(data: Hex.decode(p.value) ?? []) }
-        return ETag("\(Hex.encode(md5.finalize()))-\(parts.count)")
+        ETag.multipart(partMD5s: parts.map { Hex.decode($0.value) ?? [] })
     }
 
     static func requestDigest(_ parts: [CompletedPartRequest]) -> String {

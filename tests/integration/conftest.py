@@ -99,3 +99,11 @@ def aws(server, tmp_path):
     workdir = tmp_path / "cli"
     workdir.mkdir()
     return AwsCli(server, workdir)
+
+
+@pytest.fixture
+def work(tmp_path):
+    """A working folder for cairn's own client (its config, files to upload and download)."""
+    d = tmp_path / "client"
+    d.mkdir()
+    return d

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from cairntest import MiB, User, free_port
-from clienttest import Cairn, assert_same_output, aws_raw
+from clienttest import Cairn, assert_same_output
 
 pytestmark = pytest.mark.skipif(shutil.which("moto_server") is None, reason="moto_server not installed")
 
@@ -54,13 +54,6 @@ def moto(tmp_path):
     yield MotoServer(port, log)
     proc.terminate()
     proc.wait(10)
-
-
-@pytest.fixture
-def work(tmp_path):
-    d = tmp_path / "client"
-    d.mkdir()
-    return d
 
 
 @pytest.fixture

@@ -17,13 +17,6 @@ from clienttest import Cairn, assert_same_output, aws_raw
 
 
 @pytest.fixture
-def work(tmp_path):
-    d = tmp_path / "client"
-    d.mkdir()
-    return d
-
-
-@pytest.fixture
 def cairn(server, work):
     u = server.default_user
     return Cairn(server.endpoint, work, u.access_key, u.secret_key)

@@ -68,7 +68,7 @@ public final class Transfer: Sendable {
                                 headers: [("Content-MD5", digest.md5Base64)],
                                 body: .file(path: path, offset: 0, length: size, progress: { await progress.add($0) }))
             let resp = try await Self.send(client, "PutObject", req)
-            try checkETag(resp.header("ETag"), expected: digest.md5Hex, what: "object")
+            if Self.etagIsMD5(resp) { try checkETag(resp.header("ETag"), expected: digest.md5Hex, what: "object") }
             progress.finish()
             return
         }
@@ -111,13 +111,14 @@ public final class Transfer: Sendable {
         try? FileManager.default.createDirectory(atPath: (statePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try? JSONEncoder().encode(state).write(to: URL(fileURLWithPath: statePath))
 
-        let partCount = Int((size + partSize - 1) / partSize)
+        // An empty file (reached with --resume) is one empty part, which S3 accepts as the last.
+        let partCount = max(1, Int((size + partSize - 1) / partSize))
         guard partCount <= 10_000 else { throw ClientFailure("\(partCount) parts: raise --part-size (S3 allows 10,000)") }
         // Parts already uploaded are kept only if their size and ETag match the local bytes.
         var etags = [String](repeating: "", count: partCount + 1)
         var md5s = [[UInt8]](repeating: [], count: partCount + 1)
         var todo: [Int] = []
-        for n in 1...max(1, partCount) {
+        for n in 1...partCount {
             let (off, len) = range(n, partSize: partSize, size: size)
             let digest = try FileDigest.compute(path: path, offset: off, length: len)
             md5s[n] = digest.md5
@@ -144,8 +145,8 @@ public final class Transfer: Sendable {
                                         headers: [("Content-MD5", Data(md5).base64EncodedString())],
                                         body: .file(path: path, offset: off, length: len, progress: { await progress.add($0) }))
                     let resp = try await Transfer.send(client, "UploadPart", req)
-                    let etag = (resp.header("ETag") ?? "").replacingOccurrences(of: "\"", with: "")
-                    guard etag == Hex.encode(md5) else {
+                    let etag = ETag.unquote(resp.header("ETag") ?? "")
+                    guard etag == Hex.encode(md5) || !Transfer.etagIsMD5(resp) else {
                         throw ClientFailure("part \(n): the server's ETag \(etag) is not the MD5 of the bytes sent (\(Hex.encode(md5)))")
                     }
                     return (n, etag)
@@ -165,10 +166,10 @@ public final class Transfer: Sendable {
         if root.name == "Error" {
             throw S3ServiceError(code: root.child("Code")?.text ?? "InternalError", message: root.child("Message")?.text ?? "", status: resp.status)
         }
-        var all = [UInt8]()
-        for n in 1...partCount { all += md5s[n] }
-        let expected = Hex.encode(Insecure.MD5.hash(data: all)) + "-\(partCount)"
-        try checkETag(root.child("ETag")?.text, expected: expected, what: "multipart object")
+        if Self.etagIsMD5(resp) {
+            let expected = ETag.multipart(partMD5s: Array(md5s[1...partCount])).value
+            try checkETag(root.child("ETag")?.text, expected: expected, what: "multipart object")
+        }
         try? FileManager.default.removeItem(atPath: statePath)
         progress.finish()
     }
@@ -178,8 +179,15 @@ public final class Transfer: Sendable {
         return (off, min(partSize, size - off))
     }
 
+    /// S3's ETag is the MD5 of the bytes (or the multipart MD5 of MD5s) except for objects encrypted
+    /// with SSE-KMS, DSSE-KMS or SSE-C, whose responses say so.
+    static func etagIsMD5(_ resp: S3Response) -> Bool {
+        !(resp.header("x-amz-server-side-encryption") ?? "").hasPrefix("aws:kms")
+            && resp.header("x-amz-server-side-encryption-customer-algorithm") == nil
+    }
+
     func checkETag(_ got: String?, expected: String, what: String) throws {
-        let g = (got ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "&quot;", with: "")
+        let g = ETag.unquote(got ?? "")
         guard g == expected else { throw ClientFailure("\(what): ETag \(g) does not match the local data (\(expected))") }
     }
 
@@ -221,7 +229,7 @@ public final class Transfer: Sendable {
             guard let root = XMLElement.parse(Data(resp.body)) else { break }
             for p in root.children("Part") {
                 if let n = Int(p.child("PartNumber")?.text ?? ""), let size = Int64(p.child("Size")?.text ?? "") {
-                    out[n] = ((p.child("ETag")?.text ?? "").replacingOccurrences(of: "\"", with: ""), size)
+                    out[n] = (ETag.unquote(p.child("ETag")?.text ?? ""), size)
                 }
             }
             guard root.child("IsTruncated")?.text == "true", let next = root.child("NextPartNumberMarker")?.text else { break }
@@ -238,7 +246,7 @@ public final class Transfer: Sendable {
     public func download(bucket: String, key: String, path: String) async throws {
         let head = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key))
         guard let size = Int64(head.header("Content-Length") ?? "") else { throw ClientFailure("HeadObject: no Content-Length") }
-        let etag = (head.header("ETag") ?? "").replacingOccurrences(of: "\"", with: "")
+        let etag = ETag.unquote(head.header("ETag") ?? "")
         var partSize = options.partSize
         var multipartCount: Int?
         if let dash = etag.firstIndex(of: "-"), let n = Int(etag[etag.index(after: dash)...]) {
@@ -291,17 +299,18 @@ public final class Transfer: Sendable {
                 for _ in 0..<max(1, options.concurrency) { add() }
                 while try await group.next() != nil { add() }
             }
-            // Verify.
-            if let n = multipartCount {
-                var all = [UInt8]()
+            // Verify (not possible for SSE-KMS and SSE-C objects, whose ETags are not MD5s).
+            if !Self.etagIsMD5(head) {
+            } else if let n = multipartCount {
+                var md5s: [[UInt8]] = []
                 var off: Int64 = 0
                 while off < size {
                     let len = min(partSize, size - off)
-                    all += try FileDigest.compute(path: tmp, offset: off, length: len).md5
+                    md5s.append(try FileDigest.compute(path: tmp, offset: off, length: len).md5)
                     off += len
                 }
-                let got = Hex.encode(Insecure.MD5.hash(data: all)) + "-\(Int((size + partSize - 1) / partSize))"
-                guard got == etag || "\(got)" == etag, etag.hasSuffix("-\(n)") else {
+                let got = ETag.multipart(partMD5s: md5s).value
+                guard got == etag, etag.hasSuffix("-\(n)") else {
                     throw ClientFailure("download of s3://\(bucket)/\(key): ETag \(etag) does not match the data received (\(got))")
                 }
             } else if !etag.isEmpty && etag.count == 32 {
