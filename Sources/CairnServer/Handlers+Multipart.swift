@@ -151,9 +151,8 @@ extension S3Responder {
     }
 
     /// The `x-amz-checksum-*` header of CompleteMultipartUpload: the client's whole-object value.
-    func wholeObjectChecksum(_ call: S3Call) -> Checksum? {
-        for a in ChecksumAlgorithm.allCases { if let v = call.header(a.headerName) { return Checksum(a, base64: v) } }
-        return nil
+    func wholeObjectChecksum(_ call: S3Call) throws(S3Error) -> Checksum? {
+        try PayloadVerifier.checksumHeader(call, partCount: true)
     }
 
     func abortMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {

@@ -29,16 +29,7 @@ struct PayloadVerifier: PayloadCheck {
             contentMD5 = Array(d)
         }
         if case .signed(let hex) = call.payload { sha256Hex = hex }
-        for alg in ChecksumAlgorithm.allCases where checksumHeaders {
-            guard let v = call.header(alg.headerName) else { continue }
-            guard checksum == nil else {
-                throw S3Error(.invalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
-            }
-            guard let raw = Data(base64Encoded: v), raw.count == Self.digestLength(alg) else {
-                throw S3Error(.invalidRequest, "Value for \(alg.headerName) header is invalid.")
-            }
-            checksum = Checksum(alg, base64: v)
-        }
+        if checksumHeaders { checksum = try Self.checksumHeader(call) }
         if let sdk = call.header("x-amz-sdk-checksum-algorithm") {
             guard let alg = ChecksumAlgorithm(caseInsensitive: sdk) else {
                 throw S3Error(.invalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
@@ -62,13 +53,33 @@ struct PayloadVerifier: PayloadCheck {
         }
     }
 
+    /// The request's one `x-amz-checksum-*` header, validated (a single header, base64 of the
+    /// algorithm's digest length). `partCount`: CompleteMultipartUpload's whole-object value may end
+    /// in `-N`, as COMPOSITE checksums do.
+    static func checksumHeader(_ call: S3Call, partCount: Bool = false) throws(S3Error) -> Checksum? {
+        var found: Checksum?
+        for alg in ChecksumAlgorithm.allCases {
+            guard let v = call.header(alg.headerName) else { continue }
+            guard found == nil else {
+                throw S3Error(.invalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+            }
+            var digest = Substring(v)
+            if partCount, let dash = v.lastIndex(of: "-"), Int(v[v.index(after: dash)...]) != nil { digest = v[..<dash] }
+            guard let raw = Data(base64Encoded: String(digest)), raw.count == digestLength(alg) else {
+                throw S3Error(.invalidRequest, "Value for \(alg.headerName) header is invalid.")
+            }
+            found = Checksum(alg, base64: v)
+        }
+        return found
+    }
+
     /// Makes the checksum of an upload's algorithm computed even when the request sent none.
     mutating func require(_ algorithm: ChecksumAlgorithm?) throws(S3Error) {
         guard let algorithm else { return }
         if let sent = checksum?.algorithm ?? trailerAlgorithm, sent != algorithm {
             throw S3Error(.invalidRequest, "Checksum Type mismatch occurred, expected checksum Type: \(algorithm.rawValue.lowercased()), actual checksum Type: \(sent.rawValue.lowercased())")
         }
-        if requestedAlgorithm == nil || requestedAlgorithm != algorithm { requestedAlgorithm = algorithm }
+        requestedAlgorithm = algorithm
     }
 
     static func digestLength(_ a: ChecksumAlgorithm) -> Int {

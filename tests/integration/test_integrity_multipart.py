@@ -275,6 +275,19 @@ def test_complete_composite_with_wrong_checksum_header(iserver, is3, ibucket, al
     assert done[response_key(algorithm)] == composite(algorithm, parts)
 
 
+def test_complete_malformed_checksum_header_is_invalid_request(iserver, is3, ibucket):
+    """A whole-object value that is not base64 of the algorithm's length is InvalidRequest, as on
+    PutObject, not a BadDigest; nothing is completed."""
+    parts = parts_data([3000], 9)
+    _c, upload_id, completed = upload(is3, ibucket, "obj", parts, "CRC32", "FULL_OBJECT")
+    for bad in ["not-base64!", "AAAAAAAA"]:
+        err = client_error(is3.complete_multipart_upload, Bucket=ibucket, Key="obj",
+                           UploadId=upload_id, MultipartUpload={"Parts": completed}, ChecksumCRC32=bad)
+        assert http_status(err) == 400 and error_code(err) == "InvalidRequest", bad
+    with pytest.raises(ClientError):
+        is3.head_object(Bucket=ibucket, Key="obj")
+
+
 # -- UploadPart: verification ---------------------------------------------------------------------
 
 def test_upload_part_checksum_mismatch_stores_no_part(iserver, is3, ibucket):
