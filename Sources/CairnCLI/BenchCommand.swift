@@ -4,9 +4,10 @@ import CairnModel
 import Crypto
 import Foundation
 
-/// `cairn bench hashes`: the cost of each hash on this machine, alone and in the one-pass
-/// `BodyHasher` the server runs for a botocore PUT over HTTP (MD5 + SHA-256 + CRC32). The server's
-/// CPU seconds per GB are compared against these figures in BENCHMARKS.md.
+/// `cairn bench-hashes`: the cost of each hash on this machine, alone and in the one-pass
+/// `BodyHasher` the server runs for a botocore PUT over HTTP (MD5 + SHA-256 + CRC32), both stitched
+/// and with each hash in turn. The server's CPU seconds per GB are compared against these figures
+/// in BENCHMARKS.md.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-hashes",
@@ -35,8 +36,10 @@ struct BenchCommand: ParsableCommand {
             measure(alg.rawValue) { s.update($0) }
         }
         var one = BodyHasher(sha256: true, checksum: .crc32)
-        measure("one pass MD5+SHA-256+CRC32") { one.update($0) }
-        _ = (md5.finalize(), sha.finalize(), one.finalize())
+        measure(one.isStitched ? "MD5+SHA-256 stitched + CRC32" : "one pass MD5+SHA-256+CRC32") { one.update($0) }
+        var separate = BodyHasher(sha256: true, checksum: .crc32, allowStitched: false)
+        measure("MD5, SHA-256, CRC32 in turn") { separate.update($0) }
+        _ = (md5.finalize(), sha.finalize(), one.finalize(), separate.finalize())
         // The at-rest cipher: AES-256-GCM over 64 KiB chunks, as EncryptingBlobWriter seals them.
         let key = SymmetricKey(size: .bits256)
         let nonce = AES.GCM.Nonce()

@@ -6,29 +6,53 @@ import Foundation
 /// Computes, in one pass over a streamed body, everything a request needs: MD5 (the ETag),
 /// SHA-256 when the payload is signed, and the one additional checksum the client asked for.
 /// Nothing is buffered: `update` hashes the bytes it is given and forgets them.
+///
+/// MD5 and SHA-256 together go through the stitched C loop (`cairn_md5_sha256_*`) where the CPU
+/// has the SHA extensions: the pair then costs about what MD5 costs alone.
 public struct BodyHasher: @unchecked Sendable {  // hash states are plain values
     private var md5 = Insecure.MD5()
     private var sha256: SHA256?
+    private var stitched = cairn_md5_sha256()
+    /// Whether MD5 and SHA-256 run in the stitched loop rather than through swift-crypto.
+    public let isStitched: Bool
     private var extra: ChecksumState?
     public private(set) var byteCount: Int64 = 0
 
-    public init(sha256: Bool, checksum: ChecksumAlgorithm?) {
-        self.sha256 = sha256 ? SHA256() : nil
+    /// `allowStitched: false` forces swift-crypto for both (tests compare the two paths).
+    public init(sha256: Bool, checksum: ChecksumAlgorithm?, allowStitched: Bool = true) {
+        isStitched = sha256 && allowStitched && cairn_have_sha_ni() != 0
+        if isStitched {
+            cairn_md5_sha256_init(&stitched)
+        } else {
+            self.sha256 = sha256 ? SHA256() : nil
+        }
         self.extra = checksum.map(ChecksumState.init)
     }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        md5.update(bufferPointer: bytes)
-        sha256?.update(bufferPointer: bytes)
+        if isStitched {
+            if let base = bytes.baseAddress {
+                cairn_md5_sha256_update(&stitched, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+            }
+        } else {
+            md5.update(bufferPointer: bytes)
+            sha256?.update(bufferPointer: bytes)
+        }
         extra?.update(bytes)
         byteCount += Int64(bytes.count)
     }
 
     public func finalize() -> BodyDigests {
-        BodyDigests(md5: Array(md5.finalize()),
-                    sha256: sha256.map { Array($0.finalize()) },
-                    checksum: extra?.finalize(),
-                    size: byteCount)
+        let checksum = extra?.finalize()
+        guard isStitched else {
+            return BodyDigests(md5: Array(md5.finalize()), sha256: sha256.map { Array($0.finalize()) },
+                               checksum: checksum, size: byteCount)
+        }
+        var state = stitched
+        var md5 = [UInt8](repeating: 0, count: 16)
+        var sha = [UInt8](repeating: 0, count: 32)
+        cairn_md5_sha256_final(&state, &md5, &sha)
+        return BodyDigests(md5: md5, sha256: sha, checksum: checksum, size: byteCount)
     }
 }
 
