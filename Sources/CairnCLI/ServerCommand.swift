@@ -56,6 +56,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("sse-c-insecure-http"), help: "Accept SSE-C keys over plain HTTP (testing only; AWS refuses them).")
     var sseCInsecureHTTP = false
 
+    @Option(name: .customLong("idle-timeout"),
+            help: "Seconds a connection may send nothing (mid-request or between requests) before it is closed; 0: never.")
+    var idleTimeout: Double = 60
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -68,6 +72,7 @@ struct ServerCommand: AsyncParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         guard minPartSize >= 0 else { throw ValidationError("--min-part-size must not be negative") }
         guard lifecycleDaySeconds > 0, lifecycleSweepSeconds > 0 else { throw ValidationError("lifecycle times must be positive") }
+        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
     }
 
     func parseAddress() -> (String, Int)? {
@@ -98,6 +103,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsKeyPath = tlsKey
         configuration.allowInsecureSSEC = sseCInsecureHTTP
+        configuration.idleTimeoutSeconds = idleTimeout
         do {
             try await S3Server.run(storage: storage, configuration: configuration, logger: logger)
         } catch {

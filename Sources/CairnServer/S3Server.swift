@@ -22,6 +22,11 @@ public struct S3ServerConfiguration: Sendable {
     public var tlsKeyPath: String?
     /// Accept SSE-C over plain HTTP (tests only; AWS refuses it).
     public var allowInsecureSSEC = false
+    /// A connection that sends nothing for this long while its request is being read, or between
+    /// requests, is closed (0: never). Without it a client that vanishes mid-body (no FIN: a
+    /// partition, a crashed NAT) holds its upload's buffers and temporary blob, and every graceful
+    /// shutdown waits for it, forever. The interrupted upload is discarded like any other.
+    public var idleTimeoutSeconds: Double = 60
 
     public init(host: String, port: Int, users: UserDirectory, domain: String? = nil,
                 lifecycleClock: LifecycleClock = LifecycleClock(), lifecycleSweepSeconds: Double = 3600) {
@@ -43,7 +48,9 @@ public enum S3Server {
                                     addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock,
                                     secure: c.tlsCertificatePath != nil && c.tlsKeyPath != nil,
                                     allowInsecureSSEC: c.allowInsecureSSEC, logger: logger)
-        var server = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [LargeReadsHandler(), ContinueHandler()]))
+        let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64(c.idleTimeoutSeconds * 1000)) : nil
+        var server = HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [LargeReadsHandler(), ContinueHandler()], idleTimeout: idle))
         if let cert = c.tlsCertificatePath, let key = c.tlsKeyPath {
             var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },

@@ -459,9 +459,63 @@ def tls_proxy(server, tmp_path):
 def test_https_endpoint_and_no_verify_ssl(server, bucket, cairn, tls_proxy):
     p = cairn.s3api("list-buckets", "--endpoint-url", tls_proxy, "--cli-connect-timeout", "2", endpoint=False,
                     env=cairn.env(AWS_MAX_ATTEMPTS="1"), check=False)
-    assert p.returncode == 255  # the self-signed certificate is refused
+    assert p.returncode == 255  # the self-signed certificate is refused, saying so
+    assert p.stderr.decode().strip().startswith(f"SSL validation failed for {tls_proxy}/ ")
+    assert "CERTIFICATE_VERIFY_FAILED" in p.stderr.decode()
     out = cairn.json("list-buckets", "--endpoint-url", tls_proxy, "--no-verify-ssl", endpoint=False)
     assert bucket in [b["Name"] for b in out["Buckets"]]
+
+
+@pytest.fixture
+def broken_endpoints():
+    """Three ways for a request to get no HTTP response: nothing listening (a port bound but not
+    listening), a server that closes the connection after reading the request, one that never answers."""
+    import socket
+    import threading
+    refused = socket.socket()
+    refused.bind(("127.0.0.1", 0))
+    closer, hanger = socket.socket(), socket.socket()
+    for s in (closer, hanger):
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)
+    held = []
+
+    def close_after_request():
+        while True:
+            try:
+                c, _ = closer.accept()
+            except OSError:
+                return
+            c.recv(65536)
+            c.close()
+
+    def never_answer():
+        while True:
+            try:
+                held.append(hanger.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=close_after_request, daemon=True).start()
+    threading.Thread(target=never_answer, daemon=True).start()
+    yield {name: f"http://127.0.0.1:{s.getsockname()[1]}" for name, s in
+           (("refused", refused), ("closed", closer), ("hung", hanger))}
+    for s in [refused, closer, hanger, *held]:
+        s.close()
+
+
+def test_transport_errors_are_named_by_cause(cairn, broken_endpoints):
+    """botocore's messages for each cause, exit 255, after the configured attempts."""
+    def err(url, *extra):
+        p = cairn.s3api("list-buckets", "--endpoint-url", url, *extra, endpoint=False,
+                        env=cairn.env(AWS_MAX_ATTEMPTS="1"), check=False)
+        assert p.returncode == 255
+        return p.stderr.decode().strip()
+    u = broken_endpoints
+    assert err(u["refused"]) == f'Could not connect to the endpoint URL: "{u["refused"]}/"'
+    assert err(u["closed"]) == ("Connection was closed before we received a valid response from endpoint URL: "
+                                f'"{u["closed"]}/".')
+    assert err(u["hung"], "--cli-read-timeout", "1") == f'Read timeout on endpoint URL: "{u["hung"]}/"'
 
 
 @pytest.fixture

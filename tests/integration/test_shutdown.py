@@ -32,3 +32,40 @@ def test_sigterm_with_idle_keep_alive_connections_exits_promptly(tmp_path, tls_c
         s3.close()
     finally:
         server.kill()
+
+
+def test_a_client_gone_quiet_mid_body_is_dropped_after_the_idle_timeout(tmp_path):
+    """A client that stops sending mid-body without closing (a partition, a crashed NAT) would hold
+    the upload's buffers and temporary blob, and every graceful stop, forever. After --idle-timeout
+    the server closes the connection and discards the upload; SIGTERM meanwhile is not held longer."""
+    from cairntest import open_streaming_put, wait_until
+    server = CairnServer(tmp_path, extra_args=["--idle-timeout", "1"])
+    server.start()
+    try:
+        s3 = server.client()
+        s3.create_bucket(Bucket="quiet")
+        conn = open_streaming_put(server, "quiet", "stalled", 1 << 20, timeout=15)
+        conn.send(b"x" * 100_000)
+        started = time.monotonic()
+        try:
+            closed = conn.sock.recv(1) == b""
+        except ConnectionResetError:
+            closed = True
+        elapsed = time.monotonic() - started
+        assert closed and 0.5 < elapsed < 5, elapsed
+        assert "Contents" not in s3.list_objects_v2(Bucket="quiet")
+        assert wait_until(lambda: list((server.data_dir / "tmp").iterdir()) == [], timeout=5)
+        # An idle keep-alive connection is closed the same way; the client's next request just works.
+        time.sleep(1.5)
+        s3.put_object(Bucket="quiet", Key="after", Body=b"y")
+        assert s3.get_object(Bucket="quiet", Key="after")["Body"].read() == b"y"
+        # Another stalled upload does not hold a graceful stop for more than the idle timeout.
+        conn2 = open_streaming_put(server, "quiet", "stalled2", 1 << 20, timeout=15)
+        conn2.send(b"z" * 1000)
+        time.sleep(0.2)
+        started = time.monotonic()
+        server.proc.send_signal(signal.SIGTERM)
+        assert server.proc.wait(10) == 0
+        assert time.monotonic() - started < 3
+    finally:
+        server.stop()

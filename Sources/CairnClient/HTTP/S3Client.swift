@@ -104,8 +104,10 @@ public final class S3Client: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            // A retried file body is read and counted again: take back what this attempt counted.
+            let (attemptRequest, counted) = Self.countingProgress(request)
             do {
-                let response = try await http.execute(try build(request), timeout: .hours(24))
+                let response = try await http.execute(try build(attemptRequest), timeout: .hours(24))
                 let status = Int(response.status.code)
                 if status >= 300 && status != 304 {
                     var body = [UInt8]()
@@ -132,13 +134,23 @@ public final class S3Client: Sendable {
             } catch {
                 guard attempt < config.maxAttempts else {
                     debugLog("giving up after \(attempt) attempts: \(error)")
-                    throw ClientFailure("Could not connect to the endpoint URL: \"\(url(for: request))\"")
+                    throw ClientFailure(TransportError.message(for: error, url: url(for: request)))
                 }
                 debugLog("retrying after connection error \(error) (attempt \(attempt) of \(config.maxAttempts))")
             }
+            await counted?.rewind()
             let backoff = min(20.0, 0.1 * pow(2.0, Double(attempt - 1))) * Double.random(in: 0.5...1.0)
             try await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
         }
+    }
+
+    /// The request with its file body's progress callback wrapped to count this attempt's bytes.
+    static func countingProgress(_ request: S3Request) -> (S3Request, AttemptBytes?) {
+        guard case .file(let path, let offset, let length, let progress?) = request.body else { return (request, nil) }
+        let counted = AttemptBytes(progress)
+        var r = request
+        r.body = .file(path: path, offset: offset, length: length, progress: { n in await counted.add(n) })
+        return (r, counted)
     }
 
     static func retryable(_ e: S3ServiceError) -> Bool {
@@ -206,6 +218,25 @@ public final class S3Client: Sendable {
         guard config.debug else { return }
         let stamp = ISO8601DateFormatter().string(from: Date())
         FileHandle.standardError.write(Data("\(stamp) - cairn.client - DEBUG - \(s())\n".utf8))
+    }
+}
+
+/// The bytes one attempt of a request reported to a progress callback, so that a retry can take
+/// them back (the retried body is read and reported again from its start).
+final class AttemptBytes: @unchecked Sendable {  // `lock` guards `count`
+    private let progress: @Sendable (Int) async -> Void
+    private let lock = NSLock()
+    private var count = 0
+    init(_ progress: @escaping @Sendable (Int) async -> Void) { self.progress = progress }
+
+    func add(_ n: Int) async {
+        lock.withLock { count += n }
+        await progress(n)
+    }
+
+    func rewind() async {
+        let n = lock.withLock { () -> Int in defer { count = 0 }; return count }
+        if n > 0 { await progress(-n) }
     }
 }
 

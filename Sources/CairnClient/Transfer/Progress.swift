@@ -21,15 +21,16 @@ public final class TransferProgress: @unchecked Sendable {
 
     public var bytes: Int64 { lock.withLock { done } }
 
-    /// Records `n` bytes; sleeps first when over `maxBandwidth`.
+    /// Records `n` bytes; sleeps first when over `maxBandwidth`. A negative `n` takes back bytes
+    /// of a failed attempt that is being retried.
     public func add(_ n: Int) async {
-        if let rate = maxBandwidth, rate > 0 {
+        if let rate = maxBandwidth, rate > 0, n > 0 {
             let (soFar, elapsed) = lock.withLock { (done, Date().timeIntervalSince(start)) }
             let due = Double(soFar + Int64(n)) / Double(rate)
             if due > elapsed { try? await Task.sleep(nanoseconds: UInt64((due - elapsed) * 1e9)) }
         }
         let (shouldDraw, snapshot): (Bool, Int64) = lock.withLock {
-            done = min(total, done + Int64(n))
+            done = max(0, min(total, done + Int64(n)))
             let now = Date()
             if draw && now.timeIntervalSince(lastDraw) > 0.2 { lastDraw = now; return (true, done) }
             return (false, done)

@@ -114,32 +114,28 @@ public final class Transfer: Sendable {
         // An empty file (reached with --resume) is one empty part, which S3 accepts as the last.
         let partCount = max(1, Int((size + partSize - 1) / partSize))
         guard partCount <= 10_000 else { throw ClientFailure("\(partCount) parts: raise --part-size (S3 allows 10,000)") }
-        // Parts already uploaded are kept only if their size and ETag match the local bytes.
+        // Each part is hashed in its own task, so hashing runs in parallel and beside other parts'
+        // transfers instead of in a pass over the whole file first. Its MD5 goes in Content-MD5 and
+        // is checked against the returned ETag; a part already uploaded (--resume) is kept only if
+        // its size and ETag match the local bytes.
         var etags = [String](repeating: "", count: partCount + 1)
         var md5s = [[UInt8]](repeating: [], count: partCount + 1)
-        var todo: [Int] = []
-        for n in 1...partCount {
-            let (off, len) = range(n, partSize: partSize, size: size)
-            let digest = try FileDigest.compute(path: path, offset: off, length: len)
-            md5s[n] = digest.md5
-            if let e = existing[n], e.size == len, e.etag == digest.md5Hex {
-                etags[n] = e.etag
-                progress.skip(len)
-            } else {
-                todo.append(n)
-            }
-        }
         let client = self.client
         let concurrency = max(1, options.concurrency)
-        try await withThrowingTaskGroup(of: (Int, String).self) { group in
-            var next = 0
+        try await withThrowingTaskGroup(of: (Int, String, [UInt8]).self) { group in
+            var next = 1
             func add() {
-                guard next < todo.count else { return }
-                let n = todo[next]
+                guard next <= partCount else { return }
+                let n = next
                 next += 1
                 let (off, len) = range(n, partSize: partSize, size: size)
-                let md5 = md5s[n]
+                let uploaded = existing[n]
                 group.addTask {
+                    let md5 = try FileDigest.compute(path: path, offset: off, length: len).md5
+                    if let e = uploaded, e.size == len, e.etag == Hex.encode(md5) {
+                        progress.skip(len)
+                        return (n, e.etag, md5)
+                    }
                     let req = S3Request(method: "PUT", bucket: bucket, key: key,
                                         query: [("partNumber", String(n)), ("uploadId", id)],
                                         headers: [("Content-MD5", Data(md5).base64EncodedString())],
@@ -149,12 +145,13 @@ public final class Transfer: Sendable {
                     guard etag == Hex.encode(md5) || !Transfer.etagIsMD5(resp) else {
                         throw ClientFailure("part \(n): the server's ETag \(etag) is not the MD5 of the bytes sent (\(Hex.encode(md5)))")
                     }
-                    return (n, etag)
+                    return (n, etag, md5)
                 }
             }
             for _ in 0..<concurrency { add() }
-            while let (n, etag) = try await group.next() {
+            while let (n, etag, md5) = try await group.next() {
                 etags[n] = etag
+                md5s[n] = md5
                 add()
             }
         }
@@ -238,6 +235,33 @@ public final class Transfer: Sendable {
         return out
     }
 
+    /// Each part's size (`HEAD ?partNumber=N`, N parallel requests at the configured concurrency).
+    func partSizes(bucket: String, key: String, count: Int, quotedETag: String) async throws -> [Int64] {
+        var sizes = [Int64](repeating: 0, count: count)
+        let client = self.client
+        try await withThrowingTaskGroup(of: (Int, Int64).self) { group in
+            var next = 1
+            func add() {
+                guard next <= count else { return }
+                let n = next
+                next += 1
+                group.addTask {
+                    var headers: [(String, String)] = []
+                    if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
+                    let h = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key,
+                                                                                 query: [("partNumber", String(n))], headers: headers))
+                    return (n, Int64(h.header("Content-Length") ?? "") ?? -1)
+                }
+            }
+            for _ in 0..<max(1, options.concurrency) { add() }
+            while let (n, len) = try await group.next() {
+                sizes[n - 1] = len
+                add()
+            }
+        }
+        return sizes
+    }
+
     // MARK: download
 
     /// Downloads `bucket/key` into `path` with parallel ranged GETs (If-Match on the ETag) into a
@@ -267,7 +291,10 @@ public final class Transfer: Sendable {
         let client = self.client
         let quotedETag = head.header("ETag") ?? ""
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // Each range is hashed as it arrives, so a multipart object (ranges = parts) is verified
+            // without reading the file again.
+            var rangeMD5s = [[UInt8]](repeating: [], count: count)
+            try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
                 var next = 0
                 func add() {
                     guard next < count else { return }
@@ -278,43 +305,62 @@ public final class Transfer: Sendable {
                     group.addTask {
                         var headers = [("Range", "bytes=\(off)-\(end)")]
                         if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
-                        try await client.perform(S3Request(method: "GET", bucket: bucket, key: key, headers: headers)) { response in
+                        return try await client.perform(S3Request(method: "GET", bucket: bucket, key: key, headers: headers)) { response in
                             var pos = off
-                            for try await buf in response.body {
-                                try buf.withUnsafeReadableBytes { p in
-                                    var o = 0
-                                    while o < p.count {
-                                        let n = pwrite(box.fd, p.baseAddress! + o, p.count - o, off_t(pos) + off_t(o))
-                                        guard n > 0 else { throw ClientFailure("write error on \(tmp)") }
-                                        o += n
+                            var md5 = Insecure.MD5()
+                            do {
+                                for try await buf in response.body {
+                                    try buf.withUnsafeReadableBytes { p in
+                                        md5.update(bufferPointer: p)
+                                        var o = 0
+                                        while o < p.count {
+                                            let n = pwrite(box.fd, p.baseAddress! + o, p.count - o, off_t(pos) + off_t(o))
+                                            guard n > 0 else { throw ClientFailure("write error on \(tmp)") }
+                                            o += n
+                                        }
                                     }
+                                    pos += Int64(buf.readableBytes)
+                                    await progress.add(buf.readableBytes)
                                 }
-                                pos += Int64(buf.readableBytes)
-                                await progress.add(buf.readableBytes)
+                                guard pos == end + 1 else { throw ClientFailure("short read: bytes \(off)-\(end) ended at \(pos)") }
+                            } catch {
+                                await progress.add(-Int(pos - off))  // a retried range is counted again
+                                throw error
                             }
-                            guard pos == end + 1 else { throw ClientFailure("short read: bytes \(off)-\(end) ended at \(pos)") }
+                            return (i, Array(md5.finalize()))
                         }
                     }
                 }
                 for _ in 0..<max(1, options.concurrency) { add() }
-                while try await group.next() != nil { add() }
+                while let (i, md5) = try await group.next() {
+                    rangeMD5s[i] = md5
+                    add()
+                }
             }
             // Verify (not possible for SSE-KMS and SSE-C objects, whose ETags are not MD5s).
             if !Self.etagIsMD5(head) {
             } else if let n = multipartCount {
-                var md5s: [[UInt8]] = []
-                var off: Int64 = 0
-                while off < size {
-                    let len = min(partSize, size - off)
-                    md5s.append(try FileDigest.compute(path: tmp, offset: off, length: len).md5)
-                    off += len
+                var got = ETag.multipart(partMD5s: rangeMD5s).value
+                if got != etag || count != n {
+                    // S3 allows parts of different sizes (other tools make them): learn each part's
+                    // size and hash the file again by those.
+                    let sizes = try await partSizes(bucket: bucket, key: key, count: n, quotedETag: quotedETag)
+                    if sizes.reduce(0, +) == size {
+                        var md5s: [[UInt8]] = []
+                        var off: Int64 = 0
+                        for len in sizes {
+                            md5s.append(try FileDigest.compute(path: tmp, offset: off, length: len).md5)
+                            off += len
+                        }
+                        got = ETag.multipart(partMD5s: md5s).value
+                    }
                 }
-                let got = ETag.multipart(partMD5s: md5s).value
                 guard got == etag, etag.hasSuffix("-\(n)") else {
                     throw ClientFailure("download of s3://\(bucket)/\(key): ETag \(etag) does not match the data received (\(got))")
                 }
             } else if !etag.isEmpty && etag.count == 32 {
-                let got = try FileDigest.compute(path: tmp, length: size).md5Hex
+                // One range: its MD5 is the object's; several: the file is hashed once more in order.
+                let got = count == 1 ? Hex.encode(rangeMD5s[0]) : try FileDigest.compute(path: tmp, length: size).md5Hex
                 guard got == etag else {
                     throw ClientFailure("download of s3://\(bucket)/\(key): MD5 \(got) does not match the ETag \(etag)")
                 }
