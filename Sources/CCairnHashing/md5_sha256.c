@@ -161,6 +161,7 @@ void cairn_md5_sha256_init(struct cairn_md5_sha256 *ctx) {
 }
 
 void cairn_md5_sha256_update(struct cairn_md5_sha256 *ctx, const uint8_t *data, size_t len) {
+    if (len == 0) return;  // `data` may then be NULL, which memcpy must not see
     ctx->length += len;
     if (ctx->buffered) {
         size_t take = 64 - ctx->buffered < len ? (size_t)(64 - ctx->buffered) : len;

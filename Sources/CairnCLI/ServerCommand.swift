@@ -58,7 +58,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("idle-timeout"),
             help: "Seconds a connection may send nothing (mid-request or between requests) before it is closed; 0: never.")
-    var idleTimeout: Double = 60
+    var idleTimeout: Double = 75
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -72,7 +72,9 @@ struct ServerCommand: AsyncParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         guard minPartSize >= 0 else { throw ValidationError("--min-part-size must not be negative") }
         guard lifecycleDaySeconds > 0, lifecycleSweepSeconds > 0 else { throw ValidationError("lifecycle times must be positive") }
-        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
+        guard idleTimeout == 0 || (idleTimeout >= 0.01 && idleTimeout <= 86_400) else {
+            throw ValidationError("--idle-timeout is 0 (never) or 0.01 to 86400 seconds")
+        }
     }
 
     func parseAddress() -> (String, Int)? {
@@ -90,11 +92,12 @@ struct ServerCommand: AsyncParsableCommand {
         let (host, port) = parseAddress()!
         let root = URL(fileURLWithPath: data).standardizedFileURL.path
         let blobs = try FileBlobStore(root: root, directWrites: !bufferedWrites)
+        let keys = try FileKeyring(dataFolder: root, region: region,
+                                   masterKeyBase64: ProcessInfo.processInfo.environment["CAIRN_MASTER_KEY"])
+        // Opened last of what can fail: an open connection must be closed before it goes away.
         let metadata = try await SQLiteMetadataStore.open(path: root + "/metadata.sqlite", logger: logger)
         var limits = StorageLimits()
         limits.minPartSize = minPartSize
-        let keys = try FileKeyring(dataFolder: root, region: region,
-                                   masterKeyBase64: ProcessInfo.processInfo.environment["CAIRN_MASTER_KEY"])
         let storage = Storage(blobs: blobs, metadata: metadata, region: region, limits: limits, keys: keys)
         logger.info("data folder \(root), SQLite metadata")
         var configuration = S3ServerConfiguration(host: host, port: port, users: directory, domain: domain,

@@ -25,8 +25,10 @@ public struct S3ServerConfiguration: Sendable {
     /// A connection that sends nothing for this long while its request is being read, or between
     /// requests, is closed (0: never). Without it a client that vanishes mid-body (no FIN: a
     /// partition, a crashed NAT) holds its upload's buffers and temporary blob, and every graceful
-    /// shutdown waits for it, forever. The interrupted upload is discarded like any other.
-    public var idleTimeoutSeconds: Double = 60
+    /// shutdown waits for it, forever. The interrupted upload is discarded like any other. Longer
+    /// than the clients' own pool idle time (60 s for cairn's), so that a client rarely reuses a
+    /// connection the server is closing at that moment.
+    public var idleTimeoutSeconds: Double = 75
 
     public init(host: String, port: Int, users: UserDirectory, domain: String? = nil,
                 lifecycleClock: LifecycleClock = LifecycleClock(), lifecycleSweepSeconds: Double = 3600) {
@@ -48,7 +50,7 @@ public enum S3Server {
                                     addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock,
                                     secure: c.tlsCertificatePath != nil && c.tlsKeyPath != nil,
                                     allowInsecureSSEC: c.allowInsecureSSEC, logger: logger)
-        let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64(c.idleTimeoutSeconds * 1000)) : nil
+        let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64((c.idleTimeoutSeconds * 1000).rounded(.up))) : nil
         var server = HTTPServerBuilder.http1(configuration: .init(
             additionalChannelHandlers: [LargeReadsHandler(), ContinueHandler()], idleTimeout: idle))
         if let cert = c.tlsCertificatePath, let key = c.tlsKeyPath {

@@ -18,7 +18,7 @@ struct StitchedHashTests {
     /// would compare swift-crypto with itself.
     @Test("Taken where the CPU has the SHA extensions")
     func taken() throws {
-        #if arch(x86_64)
+        #if arch(x86_64) && os(Linux)
         let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
         let hasSHA = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?
             .split(separator: " ").contains("sha_ni") ?? false
@@ -46,7 +46,10 @@ struct StitchedHashTests {
         return (Hex.encode(d.md5), Hex.encode(d.sha256!))
     }
 
-    @Test("Known answers")
+    /// Without the SHA extensions the comparisons below would be swift-crypto against itself.
+    static let stitchedHere = BodyHasher(sha256: true, checksum: nil).isStitched
+
+    @Test("Known answers", .enabled(if: stitchedHere))
     func knownAnswers() {
         let empty = Self.stitched([], splits: [])
         #expect(empty.0 == "d41d8cd98f00b204e9800998ecf8427e")
@@ -56,7 +59,7 @@ struct StitchedHashTests {
         #expect(abc.1 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
-    @Test("Every length up to three blocks, at unaligned starts")
+    @Test("Every length up to three blocks, at unaligned starts", .enabled(if: stitchedHere))
     func lengths() {
         for length in 0...200 {
             for start in [0, 1, 7] {
@@ -68,7 +71,7 @@ struct StitchedHashTests {
         }
     }
 
-    @Test("Streams split inside blocks")
+    @Test("Streams split inside blocks", .enabled(if: stitchedHere))
     func splits() {
         for splits in [[1], [63], [64], [65], [13, 100, 7], [4096, 1], [55, 56, 57]] {
             for length in [1000, 4097, 65_536 + 55] {
@@ -78,7 +81,7 @@ struct StitchedHashTests {
         }
     }
 
-    @Test("The checksum and size beside the stitched pair are unchanged")
+    @Test("The checksum and size beside the stitched pair are unchanged", .enabled(if: stitchedHere))
     func extras() {
         var a = BodyHasher(sha256: true, checksum: .crc32)
         var b = BodyHasher(sha256: true, checksum: .crc32, allowStitched: false)

@@ -111,6 +111,18 @@ def test_cp_download_verifies_parts_of_any_size(small_parts_server, cairn, s3c, 
     p = cairn.run("cp", "s3://bkt/mixed", "mixed.out", "--debug")
     assert (work / "mixed.out").read_bytes() == data
     assert "partNumber=4" in p.stderr.decode()  # each part's size was asked for
+    # As many ranges as parts, cut in the wrong places (part 1 is larger than the rest).
+    sizes2 = [300 * KiB, 256 * KiB, 300 * KiB, 290 * KiB]
+    up = s3c.create_multipart_upload(Bucket="bkt", Key="uneven")["UploadId"]
+    parts, off = [], 0
+    for n, size in enumerate(sizes2, 1):
+        r = s3c.upload_part(Bucket="bkt", Key="uneven", UploadId=up, PartNumber=n, Body=data[off:off + size])
+        parts.append({"PartNumber": n, "ETag": r["ETag"]})
+        off += size
+    s3c.complete_multipart_upload(Bucket="bkt", Key="uneven", UploadId=up, MultipartUpload={"Parts": parts})
+    p = cairn.run("cp", "s3://bkt/uneven", "uneven.out", "--debug")
+    assert (work / "uneven.out").read_bytes() == data[:sum(sizes2)]
+    assert p.stderr.decode().count("Range: bytes=") == 4 and "partNumber=4" in p.stderr.decode()
     # A single-PUT object fetched in several ranges is hashed again in order.
     s3c.put_object(Bucket="bkt", Key="one", Body=data[:600 * KiB])
     p = cairn.run("cp", "s3://bkt/one", "one.out", "--part-size", "256KiB", "--debug")

@@ -223,19 +223,29 @@ public final class S3Client: Sendable {
 
 /// The bytes one attempt of a request reported to a progress callback, so that a retry can take
 /// them back (the retried body is read and reported again from its start).
-final class AttemptBytes: @unchecked Sendable {  // `lock` guards `count`
+final class AttemptBytes: @unchecked Sendable {  // `lock` guards `count` and `closed`
     private let progress: @Sendable (Int) async -> Void
     private let lock = NSLock()
     private var count = 0
+    private var closed = false
     init(_ progress: @escaping @Sendable (Int) async -> Void) { self.progress = progress }
 
     func add(_ n: Int) async {
-        lock.withLock { count += n }
-        await progress(n)
+        // AsyncHTTPClient does not cancel a failed request's body stream, so a read already in
+        // flight may report after the rewind: such bytes belong to the dead attempt.
+        let counted = lock.withLock { () -> Bool in
+            if !closed { count += n }
+            return !closed
+        }
+        if counted { await progress(n) }
     }
 
+    /// Takes back what this attempt reported; later reports from it are ignored.
     func rewind() async {
-        let n = lock.withLock { () -> Int in defer { count = 0 }; return count }
+        let n = lock.withLock { () -> Int in
+            defer { count = 0; closed = true }
+            return count
+        }
         if n > 0 { await progress(-n) }
     }
 }
