@@ -8,8 +8,10 @@
 #
 #   bench/server_cpu.sh [SIZE_MIB=1024] [CONCURRENCY=1] [PART_MIB=8]
 #
-# Set CAIRN=path/to/cairn to measure another build (default .build/release/cairn), and
-# CAIRN_SERVER_ARGS to pass more server options (e.g. --buffered-writes).
+# Set CAIRN=path/to/cairn to measure another build (default .build/release/cairn),
+# CAIRN_SERVER_ARGS to pass more server options (e.g. --buffered-writes), and HTTPS=1 to serve
+# HTTPS with a self-signed certificate made here (boto3 then sends aws-chunked bodies with a CRC32
+# trailer and an unsigned payload: MD5 + CRC32 on the server, plus TLS).
 set -euo pipefail
 SIZE_MIB=${1:-1024}
 CONC=${2:-1}
@@ -19,8 +21,17 @@ CAIRN=${CAIRN:-$here/.build/release/cairn}
 MPU=${MPU_BENCH:-$here/../shared/tools/bench/mpu_bench.py}
 data=$(mktemp -d /tmp/cairn-cpu.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+scheme=http
+tls_args=()
+if [ "${HTTPS:-0}" = 1 ]; then
+  scheme=https
+  openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$data/key.pem" -out "$data/cert.pem" -days 1 2>/dev/null
+  tls_args=(--tls-cert "$data/cert.pem" --tls-key "$data/key.pem")
+  export AWS_CA_BUNDLE="$data/cert.pem"
+fi
 # shellcheck disable=SC2086 # CAIRN_SERVER_ARGS is a list of options
-"$CAIRN" server --data "$data" --address "127.0.0.1:$port" --log-level error ${CAIRN_SERVER_ARGS:-} &
+"$CAIRN" server --data "$data/d" --address "127.0.0.1:$port" --log-level error "${tls_args[@]}" ${CAIRN_SERVER_ARGS:-} &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do
@@ -29,11 +40,11 @@ for _ in $(seq 100); do
 done
 export AWS_ACCESS_KEY_ID=cairnadmin AWS_SECRET_ACCESS_KEY=cairnadmin-secret-key
 # A small warm-up upload so that one-time costs (first connection, SQLite pages) are not counted.
-python3 "$MPU" --endpoint "http://127.0.0.1:$port" --size-mib 16 --part-mib 8 --cleanup > /dev/null
+python3 "$MPU" --endpoint "$scheme://127.0.0.1:$port" --size-mib 16 --part-mib 8 --cleanup > /dev/null
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14, $15}' "/proc/$pid/stat"; }
 read -r u0 s0 < <(cpu)
-python3 "$MPU" --endpoint "http://127.0.0.1:$port" --size-mib "$SIZE_MIB" --part-mib "$PART_MIB" \
+python3 "$MPU" --endpoint "$scheme://127.0.0.1:$port" --size-mib "$SIZE_MIB" --part-mib "$PART_MIB" \
   --concurrency "$CONC" --json "$data/result.json" > /dev/null
 read -r u1 s1 < <(cpu)
 python3 - "$data/result.json" "$SIZE_MIB" "$ticks" "$u0" "$s0" "$u1" "$s1" <<'EOF'

@@ -43,7 +43,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case invalidEncryptionAlgorithmError = "InvalidEncryptionAlgorithmError"
     case invalidStorageClass = "InvalidStorageClass"
     case noSuchVersion = "NoSuchVersion"
-    case invalidLocationConstraint = "InvalidLocationConstraint"
+    case illegalLocationConstraint = "IllegalLocationConstraintException"
     case invalidPartNumber = "InvalidPartNumber"
     case kmsNotFound = "KMS.NotFoundException"
     case serverSideEncryptionConfigurationNotFound = "ServerSideEncryptionConfigurationNotFoundError"
@@ -120,7 +120,8 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .invalidEncryptionAlgorithmError: return "The encryption request you specified is not valid."
         case .invalidStorageClass: return "The storage class you specified is not valid"
         case .noSuchVersion: return "The specified version does not exist."
-        case .invalidLocationConstraint: return "The specified location constraint is not valid."
+        case .illegalLocationConstraint:
+            return "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."
         case .invalidPartNumber: return "The requested partnumber is not satisfiable"
         case .kmsNotFound: return "Invalid keyId"
         case .serverSideEncryptionConfigurationNotFound: return "The server side encryption configuration was not found"

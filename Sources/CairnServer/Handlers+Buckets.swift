@@ -35,7 +35,7 @@ extension S3Responder {
         if !body.isEmpty {
             let config = try RequestXML.decode(CreateBucketConfigurationXML.self, from: body)
             if let lc = config.LocationConstraint, !lc.isEmpty, lc != storage.region {
-                throw S3Error(.invalidLocationConstraint, "The \(lc) location constraint is incompatible for the region specific endpoint this request was sent to.",
+                throw S3Error(.illegalLocationConstraint, "The \(lc) location constraint is incompatible for the region specific endpoint this request was sent to.",
                               fields: [("LocationConstraint", lc)])
             }
         }

@@ -103,7 +103,7 @@ extension S3Responder {
         }
         let max = storage.limits.maxSinglePutSize
         if let n = Int64(raw), n > max {
-            throw S3Error(.entityTooLarge, fields: [("ProposedSize", raw), ("MaxSizeAllowed", String(max))])
+            throw S3Error.entityTooLarge(proposed: raw, max: max)
         }
     }
 

@@ -68,8 +68,8 @@ extension Storage {
                            check: any PayloadCheck, customerKey: CustomerKey? = nil) async throws -> PartRecord {
         let max = limits.maxSinglePutSize
         let keying = try await blobKeying(upload.encryption, customerKey: customerKey)
-        let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) { size in
-            S3Error(.entityTooLarge, fields: [("ProposedSize", String(size)), ("MaxSizeAllowed", String(max))])
+        let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) {
+            S3Error.entityTooLarge(proposed: $0, max: max)
         }
         let part = PartRecord(uploadID: upload.uploadID, partNumber: partNumber, size: digests.size,
                               etag: Self.etag(digests, upload.encryption, blobEncryption),
@@ -226,4 +226,9 @@ extension Storage {
 
 extension S3Error {
     public static func noSuchUpload(_ id: String) -> S3Error { S3Error(.noSuchUpload, fields: [("UploadId", id)]) }
+
+    /// A body over `max` bytes (declared up front or found while streaming), with AWS's fields.
+    public static func entityTooLarge(proposed: some CustomStringConvertible, max: Int64) -> S3Error {
+        S3Error(.entityTooLarge, fields: [("ProposedSize", proposed.description), ("MaxSizeAllowed", String(max))])
+    }
 }

@@ -12,8 +12,8 @@ extension Storage {
         _ = try await self.bucket(bucket, for: user)
         let max = limits.maxSinglePutSize
         let keying = try await blobKeying(encryption, customerKey: customerKey)
-        let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) { size in
-            S3Error(.entityTooLarge, fields: [("ProposedSize", String(size)), ("MaxSizeAllowed", String(max))])
+        let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) {
+            S3Error.entityTooLarge(proposed: $0, max: max)
         }
         let record = ObjectRecord(bucket: bucket, key: key, size: digests.size, etag: Self.etag(digests, encryption, blobEncryption),
                                   lastModified: Date().truncatedToMilliseconds, owner: user, headers: headers,
