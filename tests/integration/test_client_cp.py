@@ -94,6 +94,17 @@ def test_cp_parallel_multipart_upload_and_download(cairn, s3c, work):
     assert (work / "plain.out").read_bytes() == b"z" * 1000
 
 
+def upload_in_parts(s3c, key, data, sizes):
+    """A multipart upload of the first sum(sizes) bytes of `data` into bkt/key, parts of `sizes`."""
+    up = s3c.create_multipart_upload(Bucket="bkt", Key=key)["UploadId"]
+    parts, off = [], 0
+    for n, size in enumerate(sizes, 1):
+        r = s3c.upload_part(Bucket="bkt", Key=key, UploadId=up, PartNumber=n, Body=data[off:off + size])
+        parts.append({"PartNumber": n, "ETag": r["ETag"]})
+        off += size
+    s3c.complete_multipart_upload(Bucket="bkt", Key=key, UploadId=up, MultipartUpload={"Parts": parts})
+
+
 def test_cp_download_verifies_parts_of_any_size(small_parts_server, cairn, s3c, work):
     """Ranges are hashed as they arrive. An object whose parts differ in size (S3 allows it; other
     tools make them) is verified by asking each part's size; a stored byte that changed is caught
@@ -101,25 +112,13 @@ def test_cp_download_verifies_parts_of_any_size(small_parts_server, cairn, s3c, 
     s3c.create_bucket(Bucket="bkt")
     sizes = [300 * KiB, 700 * KiB, 256 * KiB, 100 * KiB]
     data = os.urandom(sum(sizes))
-    up = s3c.create_multipart_upload(Bucket="bkt", Key="mixed")["UploadId"]
-    parts, off = [], 0
-    for n, size in enumerate(sizes, 1):
-        r = s3c.upload_part(Bucket="bkt", Key="mixed", UploadId=up, PartNumber=n, Body=data[off:off + size])
-        parts.append({"PartNumber": n, "ETag": r["ETag"]})
-        off += size
-    s3c.complete_multipart_upload(Bucket="bkt", Key="mixed", UploadId=up, MultipartUpload={"Parts": parts})
+    upload_in_parts(s3c, "mixed", data, sizes)
     p = cairn.run("cp", "s3://bkt/mixed", "mixed.out", "--debug")
     assert (work / "mixed.out").read_bytes() == data
     assert "partNumber=4" in p.stderr.decode()  # each part's size was asked for
     # As many ranges as parts, cut in the wrong places (part 1 is larger than the rest).
     sizes2 = [300 * KiB, 256 * KiB, 300 * KiB, 290 * KiB]
-    up = s3c.create_multipart_upload(Bucket="bkt", Key="uneven")["UploadId"]
-    parts, off = [], 0
-    for n, size in enumerate(sizes2, 1):
-        r = s3c.upload_part(Bucket="bkt", Key="uneven", UploadId=up, PartNumber=n, Body=data[off:off + size])
-        parts.append({"PartNumber": n, "ETag": r["ETag"]})
-        off += size
-    s3c.complete_multipart_upload(Bucket="bkt", Key="uneven", UploadId=up, MultipartUpload={"Parts": parts})
+    upload_in_parts(s3c, "uneven", data, sizes2)
     p = cairn.run("cp", "s3://bkt/uneven", "uneven.out", "--debug")
     assert (work / "uneven.out").read_bytes() == data[:sum(sizes2)]
     assert p.stderr.decode().count("Range: bytes=") == 4 and "partNumber=4" in p.stderr.decode()
