@@ -91,9 +91,12 @@ public final class FileKeyring: KeyService {
         return key
     }
 
-    /// `NAME`, `alias/NAME` or an ARN ending in `key/NAME`.
+    /// `NAME`, `alias/NAME`, or an ARN ending in `:key/NAME` or `:alias/NAME` (AWS takes a key id,
+    /// key ARN, alias name or alias ARN; here a key and its alias share the name).
     func name(of id: String) -> String {
-        if let r = id.range(of: "key/", options: .backwards), id.hasPrefix("arn:") { return String(id[r.upperBound...]) }
+        if id.hasPrefix("arn:"), let resource = id.split(separator: ":", maxSplits: 5).last {
+            for prefix in ["key/", "alias/"] where resource.hasPrefix(prefix) { return String(resource.dropFirst(prefix.count)) }
+        }
         if id.hasPrefix("alias/") { return String(id.dropFirst(6)) }
         return id
     }

@@ -143,6 +143,51 @@ def test_upload_part_sse_customer_key(server, upload, cairn, work):
     assert "x-amz-server-side-encryption-customer-key-MD5: AAAAAAAAAAAAAAAAAAAAAA==" in p.stderr.decode()
 
 
+def test_upload_part_sse_customer_key_accepted(start_server, work):
+    """The success path: an SSE-C multipart upload (server accepting SSE-C over plain HTTP, for
+    tests), parts sent by `cairn s3api upload-part --sse-customer-*` and by the aws CLI answer with
+    the same JSON members in the same order, and the object reads back with the key."""
+    srv = start_server(extra_args=["--sse-c-insecure-http"])
+    s3 = srv.client()
+    s3.create_bucket(Bucket="ssec")
+    raw = "0123456789abcdef0123456789abcdef"
+    md5 = base64.b64encode(hashlib.md5(raw.encode()).digest()).decode()
+    uid = s3.create_multipart_upload(Bucket="ssec", Key="k", SSECustomerAlgorithm="AES256",
+                                     SSECustomerKey=raw)["UploadId"]
+    u = srv.default_user
+    c = Cairn(srv.endpoint, work, u.access_key, u.secret_key)
+    write(work / "p1", b"a" * (5 * MiB))
+    write(work / "p2", b"tail")
+    ssec = ["--sse-customer-algorithm", "AES256", "--sse-customer-key", raw]
+    ours = c.json("upload-part", "--bucket", "ssec", "--key", "k", "--part-number", "1", "--body", "p1",
+                  "--upload-id", uid, *ssec)
+    # ETag, the default CRC32 both CLIs add, then the SSE-C members (botocore's output order).
+    assert list(ours) == ["ETag", "ChecksumCRC32", "SSECustomerAlgorithm", "SSECustomerKeyMD5"]
+    assert ours["SSECustomerAlgorithm"] == "AES256" and ours["SSECustomerKeyMD5"] == md5
+    theirs = json.loads(aws_raw(srv, work, "upload-part", "--bucket", "ssec", "--key", "k", "--part-number", "2",
+                                "--body", "p2", "--upload-id", uid, *ssec).stdout)
+    assert list(theirs) == list(ours) and theirs["SSECustomerKeyMD5"] == md5
+    s3.complete_multipart_upload(Bucket="ssec", Key="k", UploadId=uid, MultipartUpload={"Parts": [
+        {"PartNumber": 1, "ETag": ours["ETag"]}, {"PartNumber": 2, "ETag": theirs["ETag"]}]},
+        SSECustomerAlgorithm="AES256", SSECustomerKey=raw)
+    body = s3.get_object(Bucket="ssec", Key="k", SSECustomerAlgorithm="AES256", SSECustomerKey=raw)["Body"].read()
+    assert body == b"a" * (5 * MiB) + b"tail"
+
+
+def test_endpoint_from_the_environment(server, bucket, cairn, broken_endpoints):
+    """AWS_ENDPOINT_URL_S3 over AWS_ENDPOINT_URL, --endpoint-url over both (the aws CLI's order)."""
+    nowhere = broken_endpoints["refused"]
+
+    def buckets(*args, **env):
+        p = cairn.s3api("list-buckets", *args, endpoint=False, env=cairn.env(**env), check=False)
+        return [b["Name"] for b in json.loads(p.stdout)["Buckets"]] if p.returncode == 0 else p.stderr.decode()
+
+    assert bucket in buckets(AWS_ENDPOINT_URL=server.endpoint)
+    assert bucket in buckets(AWS_ENDPOINT_URL=nowhere, AWS_ENDPOINT_URL_S3=server.endpoint)
+    assert "Could not connect" in buckets(AWS_ENDPOINT_URL=server.endpoint, AWS_ENDPOINT_URL_S3=nowhere)
+    assert bucket in buckets("--endpoint-url", server.endpoint, AWS_ENDPOINT_URL_S3=nowhere)
+
+
 def test_upload_part_request_payer(server, upload, cairn, work):
     bucket, key, uid = upload
     write(work / "p", b"payer")

@@ -7,6 +7,7 @@ import os
 from email.utils import format_datetime
 
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 from cairntest import MiB, error_code, headers_of, http_status, key_path, md5_hex, quoted_etag
@@ -95,6 +96,35 @@ def test_metadata_and_content_headers_round_trip_through_head_and_get(s3, bucket
         assert headers_of(resp)["x-amz-meta-color"] == "blue"
     body = s3.get_object(Bucket=bucket, Key="doc.txt.gz")["Body"].read()
     assert body == payload
+
+
+def test_response_overrides_on_get_head_and_presigned_urls(s3, bucket):
+    """GetObject's response-* query parameters replace the stored headers in the response only."""
+    s3.put_object(Bucket=bucket, Key="report.csv", Body=b"a,b\n", ContentType="text/csv", CacheControl="no-cache")
+    overrides = dict(ResponseContentType="application/octet-stream",
+                     ResponseContentDisposition='attachment; filename="r.csv"',
+                     ResponseCacheControl="max-age=60", ResponseContentLanguage="en-GB",
+                     ResponseContentEncoding="identity",
+                     ResponseExpires=dt.datetime(2036, 5, 4, 3, 2, 1, tzinfo=dt.timezone.utc))
+    for resp in (s3.get_object(Bucket=bucket, Key="report.csv", **overrides),
+                 s3.head_object(Bucket=bucket, Key="report.csv", **overrides)):
+        assert resp["ContentType"] == "application/octet-stream"
+        assert resp["ContentDisposition"] == 'attachment; filename="r.csv"'
+        assert resp["CacheControl"] == "max-age=60"
+        assert resp["ContentLanguage"] == "en-GB"
+        assert resp["ContentEncoding"] == "identity"
+        assert headers_of(resp)["expires"] == "Sun, 04 May 2036 03:02:01 GMT"
+    # The stored headers are untouched.
+    plain = s3.head_object(Bucket=bucket, Key="report.csv")
+    assert plain["ContentType"] == "text/csv" and plain["CacheControl"] == "no-cache"
+    assert "ContentDisposition" not in plain
+    # The usual use: a presigned download link that names the file.
+    url = s3.generate_presigned_url("get_object", Params={
+        "Bucket": bucket, "Key": "report.csv", "ResponseContentDisposition": 'attachment; filename="q3.csv"'})
+    r = requests.get(url, timeout=10)
+    assert r.status_code == 200 and r.content == b"a,b\n"
+    assert r.headers["Content-Disposition"] == 'attachment; filename="q3.csv"'
+    assert r.headers["Content-Type"] == "text/csv"
 
 
 def test_delete_object_removes_it_and_returns_204(s3, bucket):

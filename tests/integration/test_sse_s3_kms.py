@@ -184,6 +184,18 @@ def test_kms_key_given_as_arn(s3e, bkt):
     assert s3e.get_object(Bucket=bkt, Key="obj")["Body"].read() == b"data"
 
 
+def test_kms_key_given_as_alias(s3e, bkt):
+    """alias/NAME (and the alias ARN form) name the same key as NAME; responses give the key's ARN."""
+    for key_id in (f"alias/{KMS_KEY}", kms_arn(KMS_KEY).replace(f":key/{KMS_KEY}", f":alias/{KMS_KEY}")):
+        put = s3e.put_object(Bucket=bkt, Key="aliased", Body=b"via alias", ServerSideEncryption="aws:kms",
+                             SSEKMSKeyId=key_id)
+        assert put["SSEKMSKeyId"] == kms_arn(KMS_KEY), key_id
+        assert s3e.get_object(Bucket=bkt, Key="aliased")["Body"].read() == b"via alias"
+    with pytest.raises(ClientError) as e:
+        s3e.put_object(Bucket=bkt, Key="x", Body=b"x", ServerSideEncryption="aws:kms", SSEKMSKeyId="alias/nope")
+    assert client_error(e.value) == (400, "KMS.NotFoundException")
+
+
 def test_kms_without_key_id_uses_a_default_key(s3e, bkt):
     put = s3e.put_object(Bucket=bkt, Key="obj", Body=b"data", ServerSideEncryption="aws:kms")
     assert put["ServerSideEncryption"] == "aws:kms"
