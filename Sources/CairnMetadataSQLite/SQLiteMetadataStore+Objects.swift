@@ -38,9 +38,9 @@ extension SQLiteMetadataStore {
         }
     }
 
-    public func listObjects(_ bucket: BucketName, prefix: String, after: String?, limit: Int) async throws -> [ObjectRecord] {
+    public func listObjects(_ bucket: BucketName, prefix: String, after: String?, limit: Int) async throws -> [ObjectSummary] {
         // A range scan of the primary key: [max(prefix, after), prefix + U+10FFFF).
-        var sql = "SELECT \(Self.objectColumns) FROM objects WHERE bucket = ?"
+        var sql = "SELECT \(Self.summaryColumns) FROM objects WHERE bucket = ?"
         var binds: [SQLiteData] = [.text(bucket.rawValue)]
         if !prefix.isEmpty {
             sql += " AND key >= ? AND key < ?"
@@ -52,7 +52,36 @@ extension SQLiteMetadataStore {
         }
         sql += " ORDER BY key LIMIT ?"
         binds.append(.integer(limit))
-        return try await reader.query(sql, binds).map(Self.objectRecord).filter { $0.key.rawValue.hasPrefix(prefix) }
+        return try await reader.query(sql, binds).map(Self.objectSummary).filter { $0.key.rawValue.hasPrefix(prefix) }
+    }
+
+    /// A listing's columns: the three fields it needs from the JSON record are extracted by SQLite
+    /// (its C JSON parser) instead of decoding the whole record with Codable.
+    static let summaryColumns = """
+        key, size, etag, last_modified_ms, owner_id, owner_name, \
+        json_extract(info, '$.headers.storageClass') AS storage_class, \
+        json_extract(info, '$.checksum.algorithm') AS checksum_algorithm, \
+        json_extract(info, '$.checksumType') AS checksum_type
+        """
+
+    static func objectSummary(_ row: SQLiteRow) throws -> ObjectSummary {
+        var algorithm: ChecksumAlgorithm?
+        if let name = row.column("checksum_algorithm")?.string {
+            // An unknown name means a record this build cannot read: fail like a full decode would.
+            guard let a = ChecksumAlgorithm(rawValue: name) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown checksum algorithm \(name)"))
+            }
+            algorithm = a
+        }
+        return ObjectSummary(
+            key: ObjectKey(unchecked: row.column("key")?.string ?? ""),
+            size: Int64(row.column("size")?.integer ?? 0),
+            etag: ETag(row.column("etag")?.string ?? ""),
+            lastModified: Date(milliseconds: Int64(row.column("last_modified_ms")?.integer ?? 0)),
+            owner: Owner(id: row.column("owner_id")?.string ?? "", displayName: row.column("owner_name")?.string ?? ""),
+            storageClass: row.column("storage_class")?.string,
+            checksumAlgorithm: algorithm,
+            checksumType: row.column("checksum_type")?.string)
     }
 
     public func referencedBlobs() async throws -> Set<BlobID> {

@@ -1,25 +1,18 @@
+import CairnModel
 import Foundation
 
 /// The three date formats S3 uses: RFC 1123 in headers, ISO 8601 with milliseconds in XML.
 public enum S3Dates {
     /// `Wed, 21 Oct 2015 07:28:00 GMT`.
-    public static func http(_ date: Date) -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "GMT")!, from: date)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", days[c.weekday! - 1], c.day!, months[c.month! - 1],
-                      c.year!, c.hour!, c.minute!, c.second!)
-    }
+    public static func http(_ date: Date) -> String { UTCDate(date).rfc1123 }
 
     /// `2015-10-21T07:28:00.000Z`.
-    public static func iso8601(_ date: Date) -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        let ms = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, ms)
-    }
+    public static func iso8601(_ date: Date) -> String { UTCDate(date).iso8601() }
 
-    /// Parses an HTTP date (RFC 1123, RFC 850 or asctime) or ISO 8601; nil when none fits.
+    /// Parses an HTTP date (RFC 1123, RFC 850 or asctime) or ISO 8601; nil when none fits. The two
+    /// forms clients send are read by arithmetic; the rarer ones through Foundation.
     public static func parse(_ s: String) -> Date? {
+        if let d = UTCDate.parseRFC1123(s) ?? UTCDate.parseISO8601(s) { return d }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "GMT")

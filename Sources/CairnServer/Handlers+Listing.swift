@@ -55,13 +55,13 @@ extension S3Responder {
                     w.element("Key", enc(o.key.rawValue))
                     w.element("LastModified", S3Dates.iso8601(o.lastModified))
                     w.element("ETag", o.etag.quoted)
-                    if let c = o.checksum {
-                        w.element("ChecksumAlgorithm", c.algorithm.rawValue)
+                    if let a = o.checksumAlgorithm {
+                        w.element("ChecksumAlgorithm", a.rawValue)
                         w.element("ChecksumType", o.checksumType ?? "FULL_OBJECT")
                     }
                     w.element("Size", o.size)
                     if fetchOwner { writeOwner(&w, o.owner) }
-                    w.element("StorageClass", o.headers.storageClass ?? "STANDARD")
+                    w.element("StorageClass", o.storageClass ?? "STANDARD")
                 }
             }
             for p in page.commonPrefixes {
@@ -104,7 +104,7 @@ extension S3Responder {
                     w.element("ETag", o.etag.quoted)
                     w.element("Size", o.size)
                     writeOwner(&w, o.owner)
-                    w.element("StorageClass", o.headers.storageClass ?? "STANDARD")
+                    w.element("StorageClass", o.storageClass ?? "STANDARD")
                 }
             }
             for p in page.commonPrefixes {

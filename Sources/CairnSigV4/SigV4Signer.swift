@@ -93,31 +93,9 @@ public enum SigV4 {
     }
 
     /// `yyyyMMdd'T'HHmmss'Z'` in UTC.
-    public static func amzDate(_ date: Date) -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
-    }
+    public static func amzDate(_ date: Date) -> String { UTCDate(date).amz }
 
     /// Parses `yyyyMMdd'T'HHmmss'Z'`.
-    public static func parseAmzDate(_ s: String) -> Date? {
-        let u = Array(s.utf8)
-        guard u.count == 16, u[8] == 0x54, u[15] == 0x5a else { return nil }
-        func num(_ a: Int, _ b: Int) -> Int? {
-            var v = 0
-            for i in a..<b { guard u[i] >= 0x30 && u[i] <= 0x39 else { return nil }; v = v * 10 + Int(u[i] - 0x30) }
-            return v
-        }
-        guard let y = num(0, 4), let mo = num(4, 6), let d = num(6, 8), let h = num(9, 11), let mi = num(11, 13),
-              let se = num(13, 15) else { return nil }
-        guard (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, se < 61 else { return nil }
-        // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): plain
-        // arithmetic, where Calendar with a UTC TimeZone went through ICU on every request.
-        let yy = mo <= 2 ? y - 1 : y
-        let era = yy / 400
-        let yoe = yy - era * 400
-        let doy = (153 * ((mo + 9) % 12) + 2) / 5 + d - 1
-        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + h * 3_600 + mi * 60 + se))
-    }
+    public static func parseAmzDate(_ s: String) -> Date? { UTCDate.parseAmz(s) }
 }
 

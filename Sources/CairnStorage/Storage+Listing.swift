@@ -16,7 +16,7 @@ public struct ListObjectsQuery: Sendable {
 }
 
 public struct ListObjectsPage: Sendable {
-    public var objects: [ObjectRecord] = []
+    public var objects: [ObjectSummary] = []
     public var commonPrefixes: [String] = []
     public var isTruncated = false
     /// The last key or common prefix returned (v1 NextMarker).

@@ -42,7 +42,7 @@ public protocol MetadataStore: MultipartMetadataStore, BucketConfigStore {
     /// Deletes an object if present, returning its blobs.
     func deleteObject(_ bucket: BucketName, _ key: ObjectKey) async throws -> [BlobID]
     /// Objects with keys starting with `prefix` and greater than `after`, in key order.
-    func listObjects(_ bucket: BucketName, prefix: String, after: String?, limit: Int) async throws -> [ObjectRecord]
+    func listObjects(_ bucket: BucketName, prefix: String, after: String?, limit: Int) async throws -> [ObjectSummary]
     /// Every blob referenced by any record.
     func referencedBlobs() async throws -> Set<BlobID>
 }

@@ -79,6 +79,22 @@ struct XMLTests {
         #expect(decoded.objects.map(\.key) == ["a&b", "<c>", "d\"e'f", "ü/ß"])
     }
 
+    @Test("Escaping: every special character, control characters, text around them, multi-byte text")
+    func escaping() {
+        func esc(_ s: String) -> String {
+            var out = ""
+            XMLWriter.escape(s, into: &out)
+            return out
+        }
+        #expect(esc("") == "")
+        #expect(esc("plain/key-01.txt") == "plain/key-01.txt")
+        #expect(esc("\"d41d8cd98f00b204e9800998ecf8427e\"") == "&quot;d41d8cd98f00b204e9800998ecf8427e&quot;")
+        #expect(esc("a&b<c>d\"e'f") == "a&amp;b&lt;c&gt;d&quot;e&apos;f")
+        #expect(esc("line\nand\ttab\rcr\u{01}x\u{1F}") == "line\nand\ttab&#13;cr&#1;x&#31;")
+        #expect(esc("ü/ß & 日本 <€>") == "ü/ß &amp; 日本 &lt;€&gt;")
+        #expect(esc("&") == "&amp;" && esc("<<") == "&lt;&lt;")
+    }
+
     @Test("Malformed XML is MalformedXML")
     func malformed() {
         do {

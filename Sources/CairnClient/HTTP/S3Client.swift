@@ -216,7 +216,7 @@ public final class S3Client: Sendable {
 
     func debugLog(_ s: @autoclosure () -> String) {
         guard config.debug else { return }
-        let stamp = ISO8601DateFormatter().string(from: Date())
+        let stamp = UTCDate(Date()).iso8601(milliseconds: false)
         FileHandle.standardError.write(Data("\(stamp) - cairn.client - DEBUG - \(s())\n".utf8))
     }
 }

@@ -1,3 +1,4 @@
+import CairnModel
 import Foundation
 
 /// Serialises operation parameters into an `S3Request` and parses responses into the JSON the
@@ -215,10 +216,6 @@ enum HTTPDate {
         if date == nil { iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]; date = iso.date(from: s) }
         if date == nil, let t = Double(s) { date = Date(timeIntervalSince1970: t) }
         guard let date else { return nil }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f.string(from: date)
+        return UTCDate(date).rfc1123
     }
 }

@@ -1,0 +1,73 @@
+import CairnModel
+import Foundation
+import Testing
+
+/// The arithmetic date formats against Foundation's formatters, over random instants from 1900 to
+/// 2200 and the calendar's corners (leap days, century years, the epoch, before it).
+@Suite("UTC dates by arithmetic")
+struct UTCDateTests {
+    static func foundation(_ format: String) -> DateFormatter {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = format
+        return f
+    }
+
+    static let rfc1123 = foundation("EEE, dd MMM yyyy HH:mm:ss 'GMT'")
+    static let iso = foundation("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+    static let amz = foundation("yyyyMMdd'T'HHmmss'Z'")
+
+    static let corners: [Date] = [
+        "1970-01-01T00:00:00.000Z", "1969-12-31T23:59:59.999Z", "1900-03-01T00:00:00.000Z", "2000-02-29T12:34:56.789Z",
+        "2100-02-28T23:59:59.000Z", "2100-03-01T00:00:00.000Z", "2024-02-29T00:00:00.001Z", "2023-12-31T23:59:59.999Z",
+        "2038-01-19T03:14:08.000Z", "2199-12-31T23:59:59.500Z",
+    ].map { iso.date(from: $0)! }
+
+    static let instants: [Date] = {
+        var g = SystemRandomNumberGenerator()
+        let from = -2_208_988_800_000 as Int64, to = 7_258_118_400_000 as Int64  // 1900 ... 2200, in ms
+        return corners + (0..<3000).map { _ in Date(timeIntervalSince1970: TimeInterval(Int64.random(in: from...to, using: &g)) / 1000) }
+    }()
+
+    @Test("Formats match Foundation's")
+    func formats() {
+        for d in Self.instants {
+            let u = UTCDate(d)
+            #expect(u.rfc1123 == Self.rfc1123.string(from: d))
+            #expect(u.iso8601() == Self.iso.string(from: d))
+            #expect(u.amz == Self.amz.string(from: d))
+        }
+    }
+
+    @Test("Parsing gives back the instant")
+    func roundTrips() {
+        for d in Self.instants {
+            let u = UTCDate(d)
+            let ms = (d.timeIntervalSince1970 * 1000).rounded()
+            let seconds = Date(timeIntervalSince1970: (ms / 1000).rounded(.down))
+            // (Date keeps seconds since 2001, so compare whole milliseconds, not Doubles)
+            #expect(UTCDate.parseISO8601(u.iso8601()).map { ($0.timeIntervalSince1970 * 1000).rounded() } == ms)
+            #expect(UTCDate.parseRFC1123(u.rfc1123) == seconds)
+            #expect(UTCDate.parseAmz(u.amz) == seconds)
+            #expect(UTCDate.parseISO8601(u.iso8601(milliseconds: false)) == seconds)
+        }
+    }
+
+    @Test("Fractions of a second and what is refused")
+    func edges() {
+        #expect(UTCDate.parseISO8601("2015-10-21T07:28:00.5Z")!.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) == 0.5)
+        #expect(UTCDate(UTCDate.parseISO8601("2015-10-21T07:28:00.123456Z")!).millisecond == 123)
+        for bad in ["2015-02-29T00:00:00Z", "2015-13-01T00:00:00Z", "2015-10-21T24:00:00Z", "2015-10-21T07:28:00.Z",
+                    "2015-10-21 07:28:00Z", "2015-10-21T07:28:00+01:00", "x015-10-21T07:28:00Z"] {
+            #expect(UTCDate.parseISO8601(bad) == nil, "\(bad)")
+        }
+        for bad in ["Wed, 21 Oct 2015 07:28:00 UTC", "Wed, 21 Foo 2015 07:28:00 GMT", "Xyz, 21 Oct 2015 07:28:00 GMT",
+                    "Wed, 31 Apr 2015 07:28:00 GMT", "Wednesday, 21-Oct-15 07:28:00 GMT"] {
+            #expect(UTCDate.parseRFC1123(bad) == nil, "\(bad)")
+        }
+        #expect(UTCDate.parseAmz("20151021T072800") == nil)
+        #expect(UTCDate.date(year: 2016, month: 2, day: 29) != nil)
+        #expect(UTCDate.date(year: 2015, month: 2, day: 29) == nil)
+    }
+}
