@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cairntest import (
-    MiB, InterruptedUpload, dir_size, http_status, key_path, quoted_etag, wait_until,
+    MiB, InterruptedUpload, ServerStartError, dir_size, http_status, key_path, quoted_etag, wait_until,
 )
 
 
@@ -162,3 +162,49 @@ def test_data_folder_from_before_part_encryption_still_takes_parts(server, s3, b
     s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=uid,
                                  MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
     assert s3.get_object(Bucket=bucket, Key="mp")["Body"].read() == b"part"
+
+
+def blob_files(server):
+    return sorted(p for p in (server.data_dir / "blobs").rglob("*") if p.is_file())
+
+
+def test_startup_removes_unreferenced_blobs_and_keeps_every_referenced_one(server, s3, bucket):
+    """Startup lists every manifest's blobs (single-PUT and multipart objects, open uploads' parts)
+    and deletes only blobs no record references."""
+    s3.put_object(Bucket=bucket, Key="single", Body=b"one")
+    uid = s3.create_multipart_upload(Bucket=bucket, Key="multi")["UploadId"]
+    parts = [{"PartNumber": n, "ETag": s3.upload_part(Bucket=bucket, Key="multi", UploadId=uid, PartNumber=n,
+                                                          Body=bytes([n]) * (5 * MiB if n == 1 else 10))["ETag"]}
+             for n in (1, 2)]
+    s3.complete_multipart_upload(Bucket=bucket, Key="multi", UploadId=uid, MultipartUpload={"Parts": parts})
+    open_uid = s3.create_multipart_upload(Bucket=bucket, Key="open")["UploadId"]
+    s3.upload_part(Bucket=bucket, Key="open", UploadId=open_uid, PartNumber=1, Body=b"pending")
+    kept = blob_files(server)
+    assert len(kept) == 4
+    orphan = server.data_dir / "blobs" / "00" / "00000000-0000-4000-8000-000000000000"
+    orphan.parent.mkdir(exist_ok=True)
+    orphan.write_bytes(b"left by a crash between rename and commit")
+    server.restart()
+    assert wait_until(lambda: not orphan.exists(), timeout=5)
+    assert blob_files(server) == kept
+    assert s3.get_object(Bucket=bucket, Key="multi")["Body"].read() == b"\x01" * (5 * MiB) + b"\x02" * 10
+    assert s3.list_parts(Bucket=bucket, Key="open", UploadId=open_uid)["Parts"][0]["Size"] == 7
+
+
+@pytest.mark.parametrize("info", ["not json", '{"headers": {"userMetadata": {}}, "parts": []}',
+                                  '{"segments": [{"offset": 0, "length": 3}], "parts": []}'])
+def test_a_record_without_a_readable_manifest_stops_startup_and_deletes_nothing(server, s3, bucket, info):
+    """If a record's blob list cannot be read, its blobs would look unreferenced: the server refuses
+    to start instead of deleting them."""
+    import sqlite3
+    s3.put_object(Bucket=bucket, Key="damaged", Body=b"abc")
+    s3.put_object(Bucket=bucket, Key="fine", Body=b"def")
+    before = blob_files(server)
+    server.stop()
+    db = sqlite3.connect(server.data_dir / "metadata.sqlite")
+    db.execute("UPDATE objects SET info = ? WHERE key = 'damaged'", (info,))
+    db.commit()
+    db.close()
+    with pytest.raises(ServerStartError):
+        server.start(timeout=15)
+    assert blob_files(server) == before
