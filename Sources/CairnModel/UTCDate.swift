@@ -15,10 +15,14 @@ public struct UTCDate: Equatable, Sendable {
     /// 0 = Sunday ... 6 = Saturday.
     public var weekday: Int
 
+    /// Instants outside years 0000-9999 (and NaN) are clamped into them: the formats have four year
+    /// digits, and a far-off date (a lifecycle rule of a billion days) must not trap.
     public init(_ date: Date) {
+        let t = date.timeIntervalSince1970
+        let seconds = t.isNaN ? 0 : min(max(t, -62_167_219_200), 253_402_300_799.999)
         // To the nearest millisecond: a stored millisecond instant, as a Double of seconds, may sit
         // a hair below its value (…26.8169999), which rounding down would print as the one before.
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let ms = Int64((seconds * 1000).rounded())
         let days = Self.floorDiv(ms, 86_400_000)
         let msOfDay = Int(ms - days * 86_400_000)
         (year, month, day) = Self.civil(fromDays: days)
@@ -32,8 +36,9 @@ public struct UTCDate: Equatable, Sendable {
     /// The instant of these UTC fields; nil when a field is out of range (Feb 30, hour 24 ...).
     public static func date(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0,
                             millisecond: Int = 0) -> Date? {
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), (0..<24).contains(hour),
-              (0..<60).contains(minute), (0...60).contains(second), (0..<1000).contains(millisecond) else { return nil }
+        guard (0...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+              (0..<24).contains(hour), (0..<60).contains(minute), (0..<60).contains(second),
+              (0..<1000).contains(millisecond) else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let ms = (days * 86_400 + Int64(hour * 3_600 + minute * 60 + second)) * 1000 + Int64(millisecond)
         return Date(timeIntervalSince1970: TimeInterval(ms) / 1000)

@@ -21,7 +21,7 @@ extension S3Responder {
             guard let days = r.AbortIncompleteMultipartUpload?.DaysAfterInitiation else {
                 throw S3Error(.invalidRequest, "At least one action needs to be specified in a rule")
             }
-            guard days > 0 else {
+            guard days > 0, days <= Int(Int32.max) else {
                 throw S3Error(.invalidArgument, "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer")
             }
             if r.Filter?.Tag != nil {

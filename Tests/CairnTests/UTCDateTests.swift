@@ -24,10 +24,27 @@ struct UTCDateTests {
         "2038-01-19T03:14:08.000Z", "2199-12-31T23:59:59.500Z",
     ].map { iso.date(from: $0)! }
 
+    /// SplitMix64: a seeded generator, so that a failing instant can be replayed.
+    struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    // 1600 ... 2200 (Foundation's formatters switch to the Julian calendar before 1582), whole
+    // milliseconds and, for a third, arbitrary sub-millisecond instants.
     static let instants: [Date] = {
-        var g = SystemRandomNumberGenerator()
-        let from = -2_208_988_800_000 as Int64, to = 7_258_118_400_000 as Int64  // 1900 ... 2200, in ms
-        return corners + (0..<3000).map { _ in Date(timeIntervalSince1970: TimeInterval(Int64.random(in: from...to, using: &g)) / 1000) }
+        var g = Seeded(state: 20_261_127)
+        let from = -11_676_096_000_000 as Int64, to = 7_258_118_400_000 as Int64
+        return corners + (0..<3000).map { i in
+            let ms = TimeInterval(Int64.random(in: from...to, using: &g))
+            return Date(timeIntervalSince1970: (i % 3 == 0 ? ms + Double.random(in: 0..<1, using: &g) : ms) / 1000)
+        }
     }()
 
     @Test("Formats match Foundation's")
@@ -54,6 +71,20 @@ struct UTCDateTests {
         }
     }
 
+    @Test("Far-off and invalid instants are clamped to years 0000-9999, never trap")
+    func clamped() {
+        #expect(UTCDate(Date(timeIntervalSince1970: 1e300)).iso8601() == "9999-12-31T23:59:59.999Z")
+        #expect(UTCDate(Date(timeIntervalSince1970: -1e300)).iso8601() == "0000-01-01T00:00:00.000Z")
+        #expect(UTCDate(Date(timeIntervalSince1970: .infinity)).rfc1123 == "Fri, 31 Dec 9999 23:59:59 GMT")
+        #expect(UTCDate(Date(timeIntervalSince1970: .nan)).iso8601() == "1970-01-01T00:00:00.000Z")
+        // A lifecycle rule of 2^31 days from now lands past 9999.
+        #expect(UTCDate(Date().addingTimeInterval(86_400 * 2_147_483_647)).amz == "99991231T235959Z")
+        #expect(UTCDate.date(year: 10_000, month: 1, day: 1) == nil)
+        // Proleptic Gregorian arithmetic far from today: 0001-01-01 was a Monday.
+        let first = UTCDate(UTCDate.date(year: 1, month: 1, day: 1)!)
+        #expect((first.year, first.month, first.day, first.weekday) == (1, 1, 1, 1))
+    }
+
     @Test("Fractions of a second and what is refused")
     func edges() {
         #expect(UTCDate.parseISO8601("2015-10-21T07:28:00.5Z")!.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) == 0.5)
@@ -67,6 +98,8 @@ struct UTCDateTests {
             #expect(UTCDate.parseRFC1123(bad) == nil, "\(bad)")
         }
         #expect(UTCDate.parseAmz("20151021T072800") == nil)
+        #expect(UTCDate.parseAmz("20151021T072860Z") == nil)  // no leap seconds
+        #expect(UTCDate.parseRFC1123("Wed, 21 Oct 2015 07:28:60 GMT") == nil)
         #expect(UTCDate.date(year: 2016, month: 2, day: 29) != nil)
         #expect(UTCDate.date(year: 2015, month: 2, day: 29) == nil)
     }

@@ -207,4 +207,6 @@ def test_a_record_without_a_readable_manifest_stops_startup_and_deletes_nothing(
     db.close()
     with pytest.raises(ServerStartError):
         server.start(timeout=15)
+    log = server.log_tail()
+    assert any(why in log for why in ("no readable blob manifest", "malformed JSON", "no blob id")), log
     assert blob_files(server) == before

@@ -50,6 +50,27 @@ def test_list_objects_v2_returns_all_keys_in_order_with_entry_fields(s3, tree):
     assert "Owner" not in first
 
 
+def test_listings_show_storage_class_and_checksum_fields(s3, bucket):
+    """The fields a listing reads out of the stored record: storage class, checksum algorithm and
+    type (full-object for a PUT, composite for a multipart upload that asked for it), in
+    ListObjectsV2, ListObjects and ListObjectVersions alike."""
+    s3.put_object(Bucket=bucket, Key="cold", Body=b"c", StorageClass="STANDARD_IA")
+    s3.put_object(Bucket=bucket, Key="plain", Body=b"p", ChecksumAlgorithm="SHA256")
+    uid = s3.create_multipart_upload(Bucket=bucket, Key="multi", ChecksumAlgorithm="SHA1",
+                                     ChecksumType="COMPOSITE")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="multi", UploadId=uid, PartNumber=1, Body=b"m", ChecksumAlgorithm="SHA1")
+    s3.complete_multipart_upload(Bucket=bucket, Key="multi", UploadId=uid, MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": part["ETag"], "ChecksumSHA1": part["ChecksumSHA1"]}]})
+    for entries in (s3.list_objects_v2(Bucket=bucket)["Contents"], s3.list_objects(Bucket=bucket)["Contents"]):
+        by_key = {e["Key"]: e for e in entries}
+        assert by_key["cold"]["StorageClass"] == "STANDARD_IA"
+        assert by_key["plain"]["StorageClass"] == "STANDARD"
+        assert (by_key["plain"]["ChecksumAlgorithm"], by_key["plain"]["ChecksumType"]) == (["SHA256"], "FULL_OBJECT")
+        assert (by_key["multi"]["ChecksumAlgorithm"], by_key["multi"]["ChecksumType"]) == (["SHA1"], "COMPOSITE")
+    versions = {v["Key"]: v for v in s3.list_object_versions(Bucket=bucket)["Versions"]}
+    assert versions["cold"]["StorageClass"] == "STANDARD_IA" and versions["plain"]["StorageClass"] == "STANDARD"
+
+
 def test_list_objects_v2_orders_keys_by_utf8_bytes(s3, bucket):
     keys = ["é", "~tilde", "a", "B", "a/b", "a-b", "a0"]
     put_keys(s3, bucket, keys)

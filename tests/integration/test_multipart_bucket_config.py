@@ -165,6 +165,21 @@ def test_lifecycle_put_get_delete_and_abort_headers(s3, bucket):
     assert "AbortDate" not in later and "AbortRuleId" not in later
 
 
+def test_abort_rule_days_must_be_a_positive_32_bit_integer(s3, bucket):
+    """0, negative and past-2^31 day counts are refused; the largest allowed one still gives an
+    abort date (clamped to 9999-12-31) instead of overflowing."""
+    for days in (0, -1, 2**31, 200_000_000_000):
+        rule = dict(RULE, AbortIncompleteMultipartUpload={"DaysAfterInitiation": days})
+        e = _err(lambda: s3.put_bucket_lifecycle_configuration(Bucket=bucket,
+                                                                LifecycleConfiguration={"Rules": [rule]}))
+        assert (http_status(e), error_code(e)) == (400, "InvalidArgument"), days
+    rule = dict(RULE, AbortIncompleteMultipartUpload={"DaysAfterInitiation": 2**31 - 1})
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [rule]})
+    created = s3.create_multipart_upload(Bucket=bucket, Key="tmp/far")
+    assert created["AbortDate"].year == 9999
+    assert s3.list_parts(Bucket=bucket, Key="tmp/far", UploadId=created["UploadId"])["AbortDate"].year == 9999
+
+
 def test_disabled_abort_rule_sets_no_abort_date(s3, bucket):
     disabled = dict(RULE, Status="Disabled")
     s3.put_bucket_lifecycle_configuration(Bucket=bucket,
