@@ -1,3 +1,4 @@
+import CairnModel
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -50,19 +51,5 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 }
 
-/// Escapes text for an XML element body.
-func xmlEscape(_ s: String) -> String {
-    var o = ""
-    for c in s {
-        switch c {
-        case "&": o += "&amp;"
-        case "<": o += "&lt;"
-        case ">": o += "&gt;"
-        case "\"": o += "&quot;"
-        case "'": o += "&apos;"
-        case "\r": o += "&#xD;"
-        default: o.append(c)
-        }
-    }
-    return o
-}
+/// Escapes text for an XML element body (CairnModel's `XMLEscaping`, as the server's responses).
+func xmlEscape(_ s: String) -> String { XMLEscaping.escape(s) }
