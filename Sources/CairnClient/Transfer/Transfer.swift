@@ -118,45 +118,29 @@ public final class Transfer: Sendable {
         // transfers instead of in a pass over the whole file first. Its MD5 goes in Content-MD5 and
         // is checked against the returned ETag; a part already uploaded (--resume) is kept only if
         // its size and ETag match the local bytes.
-        var etags = [String](repeating: "", count: partCount + 1)
-        var md5s = [[UInt8]](repeating: [], count: partCount + 1)
         let client = self.client
-        let concurrency = max(1, options.concurrency)
-        try await withThrowingTaskGroup(of: (Int, String, [UInt8]).self) { group in
-            var next = 1
-            func add() {
-                guard next <= partCount else { return }
-                let n = next
-                next += 1
-                let (off, len) = range(n, partSize: partSize, size: size)
-                let uploaded = existing[n]
-                group.addTask {
-                    let md5 = try FileDigest.compute(path: path, offset: off, length: len).md5
-                    if let e = uploaded, e.size == len, e.etag == Hex.encode(md5) {
-                        progress.skip(len)
-                        return (n, e.etag, md5)
-                    }
-                    let req = S3Request(method: "PUT", bucket: bucket, key: key,
-                                        query: [("partNumber", String(n)), ("uploadId", id)],
-                                        headers: [("Content-MD5", Data(md5).base64EncodedString())],
-                                        body: .file(path: path, offset: off, length: len, progress: { await progress.add($0) }))
-                    let resp = try await Transfer.send(client, "UploadPart", req)
-                    let etag = ETag.unquote(resp.header("ETag") ?? "")
-                    guard etag == Hex.encode(md5) || !Transfer.etagIsMD5(resp) else {
-                        throw ClientFailure("part \(n): the server's ETag \(etag) is not the MD5 of the bytes sent (\(Hex.encode(md5)))")
-                    }
-                    return (n, etag, md5)
-                }
+        let parts = try await boundedConcurrently(partCount, limit: options.concurrency) {
+            [self, partSize, existing] i -> (etag: String, md5: [UInt8]) in
+            let n = i + 1
+            let (off, len) = range(n, partSize: partSize, size: size)
+            let md5 = try FileDigest.compute(path: path, offset: off, length: len).md5
+            if let e = existing[n], e.size == len, e.etag == Hex.encode(md5) {
+                progress.skip(len)
+                return (e.etag, md5)
             }
-            for _ in 0..<concurrency { add() }
-            while let (n, etag, md5) = try await group.next() {
-                etags[n] = etag
-                md5s[n] = md5
-                add()
+            let req = S3Request(method: "PUT", bucket: bucket, key: key,
+                                query: [("partNumber", String(n)), ("uploadId", id)],
+                                headers: [("Content-MD5", Data(md5).base64EncodedString())],
+                                body: .file(path: path, offset: off, length: len, progress: { await progress.add($0) }))
+            let resp = try await Transfer.send(client, "UploadPart", req)
+            let etag = ETag.unquote(resp.header("ETag") ?? "")
+            guard etag == Hex.encode(md5) || !Transfer.etagIsMD5(resp) else {
+                throw ClientFailure("part \(n): the server's ETag \(etag) is not the MD5 of the bytes sent (\(Hex.encode(md5)))")
             }
+            return (etag, md5)
         }
         var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-        for n in 1...partCount { xml += "<Part><PartNumber>\(n)</PartNumber><ETag>\"\(etags[n])\"</ETag></Part>" }
+        for (i, p) in parts.enumerated() { xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\"\(p.etag)\"</ETag></Part>" }
         xml += "</CompleteMultipartUpload>"
         let resp = try await Self.send(client, "CompleteMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploadId", id)], body: .bytes(Array(xml.utf8))))
         guard let root = XMLElement.parse(Data(resp.body)) else { throw ClientFailure("CompleteMultipartUpload: unreadable response") }
@@ -164,7 +148,7 @@ public final class Transfer: Sendable {
             throw S3ServiceError(code: root.child("Code")?.text ?? "InternalError", message: root.child("Message")?.text ?? "", status: resp.status)
         }
         if Self.etagIsMD5(resp) {
-            let expected = ETag.multipart(partMD5s: Array(md5s[1...partCount])).value
+            let expected = ETag.multipart(partMD5s: parts.map(\.md5)).value
             try checkETag(root.child("ETag")?.text, expected: expected, what: "multipart object")
         }
         try? FileManager.default.removeItem(atPath: statePath)
@@ -237,29 +221,14 @@ public final class Transfer: Sendable {
 
     /// Each part's size (`HEAD ?partNumber=N`, N parallel requests at the configured concurrency).
     func partSizes(bucket: String, key: String, count: Int, quotedETag: String) async throws -> [Int64] {
-        var sizes = [Int64](repeating: 0, count: count)
         let client = self.client
-        try await withThrowingTaskGroup(of: (Int, Int64).self) { group in
-            var next = 1
-            func add() {
-                guard next <= count else { return }
-                let n = next
-                next += 1
-                group.addTask {
-                    var headers: [(String, String)] = []
-                    if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
-                    let h = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key,
-                                                                                 query: [("partNumber", String(n))], headers: headers))
-                    return (n, Int64(h.header("Content-Length") ?? "") ?? -1)
-                }
-            }
-            for _ in 0..<max(1, options.concurrency) { add() }
-            while let (n, len) = try await group.next() {
-                sizes[n - 1] = len
-                add()
-            }
+        return try await boundedConcurrently(count, limit: options.concurrency) { i in
+            var headers: [(String, String)] = []
+            if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
+            let h = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key,
+                                                                         query: [("partNumber", String(i + 1))], headers: headers))
+            return Int64(h.header("Content-Length") ?? "") ?? -1
         }
-        return sizes
     }
 
     // MARK: download
@@ -293,48 +262,34 @@ public final class Transfer: Sendable {
         do {
             // Each range is hashed as it arrives, so a multipart object (ranges = parts) is verified
             // without reading the file again.
-            var rangeMD5s = [[UInt8]](repeating: [], count: count)
-            try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-                var next = 0
-                func add() {
-                    guard next < count else { return }
-                    let i = next
-                    next += 1
-                    let off = Int64(i) * chunk
-                    let end = min(size, off + chunk) - 1
-                    group.addTask {
-                        var headers = [("Range", "bytes=\(off)-\(end)")]
-                        if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
-                        return try await client.perform(S3Request(method: "GET", bucket: bucket, key: key, headers: headers)) { response in
-                            var pos = off
-                            var md5 = Insecure.MD5()
-                            do {
-                                for try await buf in response.body {
-                                    try buf.withUnsafeReadableBytes { p in
-                                        md5.update(bufferPointer: p)
-                                        var o = 0
-                                        while o < p.count {
-                                            let n = pwrite(box.fd, p.baseAddress! + o, p.count - o, off_t(pos) + off_t(o))
-                                            guard n > 0 else { throw ClientFailure("write error on \(tmp)") }
-                                            o += n
-                                        }
-                                    }
-                                    pos += Int64(buf.readableBytes)
-                                    await progress.add(buf.readableBytes)
+            let rangeMD5s = try await boundedConcurrently(count, limit: options.concurrency) { i -> [UInt8] in
+                let off = Int64(i) * chunk
+                let end = min(size, off + chunk) - 1
+                var headers = [("Range", "bytes=\(off)-\(end)")]
+                if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
+                return try await client.perform(S3Request(method: "GET", bucket: bucket, key: key, headers: headers)) { response in
+                    var pos = off
+                    var md5 = Insecure.MD5()
+                    do {
+                        for try await buf in response.body {
+                            try buf.withUnsafeReadableBytes { p in
+                                md5.update(bufferPointer: p)
+                                var o = 0
+                                while o < p.count {
+                                    let n = pwrite(box.fd, p.baseAddress! + o, p.count - o, off_t(pos) + off_t(o))
+                                    guard n > 0 else { throw ClientFailure("write error on \(tmp)") }
+                                    o += n
                                 }
-                                guard pos == end + 1 else { throw ClientFailure("short read: bytes \(off)-\(end) ended at \(pos)") }
-                            } catch {
-                                await progress.add(-Int(pos - off))  // a retried range is counted again
-                                throw error
                             }
-                            return (i, Array(md5.finalize()))
+                            pos += Int64(buf.readableBytes)
+                            await progress.add(buf.readableBytes)
                         }
+                        guard pos == end + 1 else { throw ClientFailure("short read: bytes \(off)-\(end) ended at \(pos)") }
+                    } catch {
+                        await progress.add(-Int(pos - off))  // a retried range is counted again
+                        throw error
                     }
-                }
-                for _ in 0..<max(1, options.concurrency) { add() }
-                while let (i, md5) = try await group.next() {
-                    rangeMD5s[i] = md5
-                    add()
+                    return Array(md5.finalize())
                 }
             }
             // Verify (not possible for SSE-KMS and SSE-C objects, whose ETags are not MD5s).
