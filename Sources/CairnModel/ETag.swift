@@ -19,6 +19,14 @@ public struct ETag: Hashable, Sendable, CustomStringConvertible {
         if t.hasSuffix("\"") { t = t.dropLast() }
         return String(t)
     }
+
+    /// An ETag from an XML body (CompleteMultipartUpload's parts): quotes are optional, as S3
+    /// takes them, but nothing else is removed: `<ETag> "abc"</ETag>` names no part.
+    public static func unquoteExactly(_ s: String) -> String {
+        var t = Substring(s)
+        if t.hasPrefix("\"") && t.hasSuffix("\"") && t.count >= 2 { t = t.dropFirst().dropLast() }
+        return String(t)
+    }
 }
 
 extension String {

@@ -11,12 +11,12 @@ public struct LifecycleConfigurationXML: Decodable, Sendable {
             public var And: AndXML?
             public var Tag: TagXML?
         }
-        public struct AbortIncomplete: Decodable, Sendable { public var DaysAfterInitiation: Int? }
+        public struct AbortIncomplete: Decodable, Sendable { public var DaysAfterInitiation: XMLToken<Int>? }
         public struct Empty: Decodable, Sendable {}
         public var ID: String?
         public var Prefix: String?
         public var Filter: FilterXML?
-        public var Status: String
+        public var Status: XMLToken<String>
         public var AbortIncompleteMultipartUpload: AbortIncomplete?
         public var Expiration: Empty?
         public var Transition: [Empty]?
@@ -30,18 +30,18 @@ public struct LifecycleConfigurationXML: Decodable, Sendable {
 
 /// `<RequestPaymentConfiguration>`.
 public struct RequestPaymentConfigurationXML: Decodable, Sendable {
-    public var Payer: String
+    public var Payer: XMLToken<String>
 }
 
 /// `<ServerSideEncryptionConfiguration>` of PutBucketEncryption.
 public struct ServerSideEncryptionConfigurationXML: Decodable, Sendable {
     public struct Rule: Decodable, Sendable {
         public struct ByDefault: Decodable, Sendable {
-            public var SSEAlgorithm: String
+            public var SSEAlgorithm: XMLToken<String>
             public var KMSMasterKeyID: String?
         }
         public var ApplyServerSideEncryptionByDefault: ByDefault?
-        public var BucketKeyEnabled: Bool?
+        public var BucketKeyEnabled: XMLToken<Bool>?
     }
     public var Rule: [Rule]
 }

@@ -16,23 +16,25 @@ public struct DeleteRequestXML: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         objects = try c.decodeIfPresent([Entry].self, forKey: .objects) ?? []
-        quiet = try c.decodeIfPresent(Bool.self, forKey: .quiet) ?? false
+        quiet = try c.decodeIfPresent(XMLToken<Bool>.self, forKey: .quiet)?.value ?? false
     }
 }
 
 /// `<CreateBucketConfiguration>` body of CreateBucket.
 public struct CreateBucketConfigurationXML: Decodable, Sendable {
-    public var LocationConstraint: String?
+    public var LocationConstraint: XMLToken<String>?
 }
 
 public enum RequestXML {
     /// Decodes a small XML request body; any parse failure is MalformedXML, as S3 answers.
+    /// Text is kept exactly as sent (no trimming, CR kept: see `XMLExactText`); numbers, booleans
+    /// and enumerations are read through `XMLToken`.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(S3Error) -> T {
         do {
             let decoder = XMLDecoder()
             decoder.shouldProcessNamespaces = true
-            decoder.trimValueWhitespaces = true
-            return try decoder.decode(T.self, from: data)
+            decoder.trimValueWhitespaces = false
+            return try decoder.decode(T.self, from: XMLExactText.protectCarriageReturns(data))
         } catch {
             throw S3Error(.malformedXML)
         }
@@ -54,7 +56,7 @@ public struct CompleteMultipartUploadXML: Decodable, Sendable {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            partNumber = try c.decode(Int.self, forKey: .partNumber)
+            partNumber = try c.decode(XMLToken<Int>.self, forKey: .partNumber).value
             etag = try c.decodeIfPresent(String.self, forKey: .etag) ?? ""
             var sums: [Checksum] = []
             let keyed: [(CodingKeys, ChecksumAlgorithm)] = [(.crc32, .crc32), (.crc32c, .crc32c), (.crc64nvme, .crc64nvme), (.sha1, .sha1), (.sha256, .sha256)]

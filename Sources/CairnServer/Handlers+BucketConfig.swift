@@ -14,11 +14,11 @@ extension S3Responder {
         var rules: [LifecycleRule] = []
         var ids = Set<String>()
         for (i, r) in config.Rule.enumerated() {
-            guard r.Status == "Enabled" || r.Status == "Disabled" else { throw S3Error(.malformedXML) }
+            guard r.Status.value == "Enabled" || r.Status.value == "Disabled" else { throw S3Error(.malformedXML) }
             if r.Expiration != nil || r.Transition != nil || r.NoncurrentVersionExpiration != nil || r.NoncurrentVersionTransition != nil {
                 throw S3Error(.notImplemented, "Only AbortIncompleteMultipartUpload lifecycle actions are supported by this server.")
             }
-            guard let days = r.AbortIncompleteMultipartUpload?.DaysAfterInitiation else {
+            guard let days = r.AbortIncompleteMultipartUpload?.DaysAfterInitiation?.value else {
                 throw S3Error(.invalidRequest, "At least one action needs to be specified in a rule")
             }
             guard days > 0, days <= Int(Int32.max) else {
@@ -29,7 +29,7 @@ extension S3Responder {
             }
             let id = r.ID ?? "rule-\(i + 1)"
             guard ids.insert(id).inserted else { throw S3Error(.invalidArgument, "Rule ID must be unique. Found same ID for more than one rule") }
-            rules.append(LifecycleRule(id: id, prefix: r.prefix, enabled: r.Status == "Enabled", abortDaysAfterInitiation: days))
+            rules.append(LifecycleRule(id: id, prefix: r.prefix, enabled: r.Status.value == "Enabled", abortDaysAfterInitiation: days))
         }
         try await storage.setLifecycleRules(BucketName(unchecked: bucket), user: call.owner, rules: rules)
         return Responses.empty()
@@ -66,8 +66,8 @@ extension S3Responder {
         _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
         call.sendContinue()
         let config = try RequestXML.decode(RequestPaymentConfigurationXML.self, from: try await collectXMLBody(call))
-        guard config.Payer == "Requester" || config.Payer == "BucketOwner" else { throw S3Error(.malformedXML) }
-        try await storage.setRequestPayer(BucketName(unchecked: bucket), user: call.owner, payer: config.Payer)
+        guard config.Payer.value == "Requester" || config.Payer.value == "BucketOwner" else { throw S3Error(.malformedXML) }
+        try await storage.setRequestPayer(BucketName(unchecked: bucket), user: call.owner, payer: config.Payer.value)
         return Responses.empty()
     }
 

@@ -11,15 +11,15 @@ extension S3Responder {
         call.sendContinue()
         let config = try RequestXML.decode(ServerSideEncryptionConfigurationXML.self, from: try await collectXMLBody(call))
         guard config.Rule.count == 1, let d = config.Rule[0].ApplyServerSideEncryptionByDefault else { throw S3Error(.malformedXML) }
-        guard d.SSEAlgorithm == "AES256" || d.SSEAlgorithm == "aws:kms" else {
+        guard d.SSEAlgorithm.value == "AES256" || d.SSEAlgorithm.value == "aws:kms" else {
             throw S3Error(.malformedXML, "The XML you provided was not well-formed or did not validate against our published schema")
         }
-        if d.SSEAlgorithm == "AES256", d.KMSMasterKeyID != nil {
+        if d.SSEAlgorithm.value == "AES256", d.KMSMasterKeyID != nil {
             throw S3Error(.invalidArgument, "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse")
         }
         try await storage.setBucketEncryption(BucketName(unchecked: bucket), user: call.owner,
-                                              BucketEncryptionDefault(algorithm: d.SSEAlgorithm, kmsKeyID: d.KMSMasterKeyID,
-                                                                      bucketKeyEnabled: config.Rule[0].BucketKeyEnabled ?? false))
+                                              BucketEncryptionDefault(algorithm: d.SSEAlgorithm.value, kmsKeyID: d.KMSMasterKeyID,
+                                                                      bucketKeyEnabled: config.Rule[0].BucketKeyEnabled?.value ?? false))
         return Responses.empty()
     }
 

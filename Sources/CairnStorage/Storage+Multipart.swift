@@ -121,11 +121,11 @@ extension Storage {
             let byNumber = Dictionary(stored.map { ($0.partNumber, $0) }, uniquingKeysWith: { a, _ in a })
             var chosen: [PartRecord] = []
             for r in requested {
-                guard let p = byNumber[r.partNumber], ETag.unquote(r.etag) == p.etag.value else {
-                    throw S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", ETag.unquote(r.etag))])
+                guard let p = byNumber[r.partNumber], ETag.unquoteExactly(r.etag) == p.etag.value else {
+                    throw S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", ETag.unquoteExactly(r.etag))])
                 }
                 for c in r.checksums where p.checksum != nil && c.algorithm == p.checksum?.algorithm && c.base64 != p.checksum?.base64 {
-                    throw S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", ETag.unquote(r.etag))])
+                    throw S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", ETag.unquoteExactly(r.etag))])
                 }
                 chosen.append(p)
             }
@@ -213,7 +213,7 @@ extension Storage {
 
     static func requestDigest(_ parts: [CompletedPartRequest]) -> String {
         var sha = SHA256()
-        for p in parts { sha.update(data: Array("\(p.partNumber):\(ETag.unquote(p.etag));".utf8)) }
+        for p in parts { sha.update(data: Array("\(p.partNumber):\(ETag.unquoteExactly(p.etag));".utf8)) }
         return Hex.encode(sha.finalize())
     }
 

@@ -10,7 +10,7 @@ struct BucketNameTests {
     func valid(_ name: String) { #expect(BucketName.isValid(name)) }
 
     @Test("Invalid names", arguments: [
-        "ab", String(repeating: "a", count: 64), "Upper", "a..b", "-abc", "abc-", ".abc", "192.168.1.1", "a_b",
+        "ab", String(repeating: "a", count: 64), "Upper", "a..b", "a.-b", "a-.b", "x.-.y", "-abc", "abc-", ".abc", "192.168.1.1", "a_b",
         "xn--abc", "sthree-abc", "abc-s3alias", "abc--ol-s3", "my bucket", "amzn-s3-demo-x", "abc.mrap", "abc--x-s3",
     ])
     func invalid(_ name: String) {
@@ -93,6 +93,33 @@ struct XMLTests {
         #expect(esc("line\nand\ttab\rcr\u{01}x\u{1F}") == "line\nand\ttab&#13;cr&#1;x&#31;")
         #expect(esc("ü/ß & 日本 <€>") == "ü/ß &amp; 日本 &lt;€&gt;")
         #expect(esc("&") == "&amp;" && esc("<<") == "&lt;&lt;")
+    }
+
+    @Test("Request XML keeps keys exactly: white space, CR (literal or &#13;), tabs, entities decoded once")
+    func exactKeys() throws {
+        let body = "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\r\n  <Quiet> true </Quiet>\r\n"
+            + "<Object><Key> </Key></Object><Object><Key>report </Key></Object>"
+            + "<Object><Key>a\r\nb</Key></Object><Object><Key>c\rd</Key></Object><Object><Key>e&#13;&#10;f</Key></Object>"
+            + "<Object><Key>\t</Key></Object><Object><Key>&amp;lt;</Key></Object><Object><Key><![CDATA[<x>]]></Key></Object>"
+            + "<!-- a comment\r\n with > inside --><Object><Key>日本 </Key><VersionId> v1 </VersionId></Object></Delete>"
+        let decoded = try RequestXML.decode(DeleteRequestXML.self, from: Data(body.utf8))
+        #expect(decoded.quiet)
+        #expect(decoded.objects.map(\.key) == [" ", "report ", "a\r\nb", "c\rd", "e\r\nf", "\t", "&lt;", "<x>", "日本 "])
+        #expect(decoded.objects.last?.versionID == " v1 ")
+    }
+
+    @Test("Numbers, booleans and enumerations ignore the white space around them")
+    func tokens() throws {
+        let body = "<CompleteMultipartUpload><Part>\r\n <PartNumber> 7\r\n</PartNumber><ETag> \"e\" </ETag></Part></CompleteMultipartUpload>"
+        let decoded = try RequestXML.decode(CompleteMultipartUploadXML.self, from: Data(body.utf8))
+        #expect(decoded.parts.map(\.partNumber) == [7])
+        #expect(decoded.parts.map(\.etag) == [" \"e\" "])
+        #expect(throws: S3Error.self) {
+            try RequestXML.decode(CompleteMultipartUploadXML.self, from: Data("<CompleteMultipartUpload><Part><PartNumber>7a</PartNumber></Part></CompleteMultipartUpload>".utf8))
+        }
+        #expect(throws: S3Error.self) {
+            try RequestXML.decode(DeleteRequestXML.self, from: Data("<Delete><Quiet>yes</Quiet></Delete>".utf8))
+        }
     }
 
     @Test("Malformed XML is MalformedXML")

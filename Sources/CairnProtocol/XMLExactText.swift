@@ -1,0 +1,113 @@
+import Foundation
+
+/// What S3 request bodies need from an XML parser that XML 1.0 does not give by default:
+/// character data exactly as sent.
+///
+/// XML 1.0 (section 2.11) makes every parser turn a literal CR, alone or before LF, into LF.
+/// S3 clients write keys into XML bodies as they are (botocore sends the key `a\r\nb` with a
+/// literal CR LF), so a normalising parser names another key: DeleteObjects would delete `a\nb`,
+/// a different object. `protectCarriageReturns` rewrites each CR in character data as the
+/// reference `&#13;`, which parsers keep, before the parser sees the body. CRs inside markup
+/// (tags, comments, CDATA sections, processing instructions, declarations) are left alone: there
+/// they are only white space.
+enum XMLExactText {
+    static func protectCarriageReturns(_ data: Data) -> Data {
+        guard data.contains(0x0D) else { return data }
+        let bytes = [UInt8](data)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        var i = 0
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "<") {
+                let end = markupEnd(bytes, from: i)
+                out.append(contentsOf: bytes[i..<end])
+                i = end
+            } else if c == 0x0D {
+                out.append(contentsOf: Array("&#13;".utf8))
+                i += 1
+            } else {
+                out.append(c)
+                i += 1
+            }
+        }
+        return Data(out)
+    }
+
+    /// The index just past the markup starting at `start` (a `<`), or the end of the body when
+    /// it is not closed (the parser then reports the body as malformed).
+    private static func markupEnd(_ b: [UInt8], from start: Int) -> Int {
+        func after(_ terminator: String, from i: Int) -> Int {
+            let t = Array(terminator.utf8)
+            var j = i
+            while j + t.count <= b.count {
+                if b[j] == t[0] && Array(b[j..<(j + t.count)]) == t { return j + t.count }
+                j += 1
+            }
+            return b.count
+        }
+        func startsWith(_ s: String) -> Bool {
+            let p = Array(s.utf8)
+            return start + p.count <= b.count && Array(b[start..<(start + p.count)]) == p
+        }
+        if startsWith("<!--") { return after("-->", from: start + 4) }
+        if startsWith("<![CDATA[") { return after("]]>", from: start + 9) }
+        if startsWith("<?") { return after("?>", from: start + 2) }
+        // A start tag, end tag or declaration: `>` ends it unless inside a quoted value.
+        var quote: UInt8? = nil
+        var j = start + 1
+        while j < b.count {
+            let c = b[j]
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                quote = c
+            } else if c == UInt8(ascii: ">") {
+                return j + 1
+            }
+            j += 1
+        }
+        return b.count
+    }
+}
+
+/// A number, boolean or enumeration value in a request body. XML Schema collapses the white
+/// space around such values (`<PartNumber> 1 </PartNumber>` is part 1, as S3 reads it), while
+/// keys, prefixes, ETags and ids are decoded as plain `String`s, exactly as sent.
+public struct XMLToken<Value: XMLTokenValue>: Decodable, Sendable {
+    public let value: Value
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        let xmlSpace: Set<Character> = [" ", "\t", "\n", "\r", "\r\n"]
+        let trimmed = raw.drop(while: { xmlSpace.contains($0) }).reversed().drop(while: { xmlSpace.contains($0) }).reversed()
+        guard let v = Value(xmlToken: String(trimmed)) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a \(Value.self): \(raw)"))
+        }
+        value = v
+    }
+}
+
+/// A type an `XMLToken` can hold.
+public protocol XMLTokenValue: Sendable {
+    init?(xmlToken: String)
+}
+
+extension Int: XMLTokenValue {
+    public init?(xmlToken: String) { self.init(xmlToken, radix: 10) }
+}
+
+extension String: XMLTokenValue {
+    public init?(xmlToken: String) { self = xmlToken }
+}
+
+extension Bool: XMLTokenValue {
+    /// XML Schema's boolean: `true`, `false`, `1`, `0`.
+    public init?(xmlToken: String) {
+        switch xmlToken {
+        case "true", "1": self = true
+        case "false", "0": self = false
+        default: return nil
+        }
+    }
+}

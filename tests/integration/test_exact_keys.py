@@ -1,0 +1,223 @@
+"""Keys byte for byte: every operation that carries a key in a URL or an XML body takes it
+exactly as sent (spaces, tabs, CR, LF, Unicode, entities), lists it once, and DeleteObjects
+deletes exactly the keys named and nothing else."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+from urllib.parse import unquote
+from xml.etree import ElementTree
+
+import pytest
+from botocore.exceptions import ClientError
+
+from cairntest import S3_NS, error_code, key_path
+
+NASTY_KEYS = [
+    " ", "  ", "a ", " a", "\t", "a\nb", "a\r\nb", "\r", "?versionId", "%", "+", "a+b c",
+    "&<>\"'", "ü/ß/日本", "a//b", "//lead", "a/../b", "x/./y", "trail/",
+    "k" * 1000 + "ü" * 12,  # 1,024 bytes: S3's longest key
+]
+
+
+def under(prefix: str, key: str) -> str:
+    """`prefix + key`, shortened at the front of the key to stay within 1,024 bytes."""
+    k = prefix + key
+    return k if len(k.encode("utf-8")) <= 1024 else prefix + key[len(prefix):]
+
+
+def body_for(key: str) -> bytes:
+    return b"body of " + key.encode("utf-8")
+
+
+def all_keys(s3, bucket, page_size: int = 7) -> list[str]:
+    keys, token = [], None
+    while True:
+        kw = dict(Bucket=bucket, MaxKeys=page_size)
+        if token:
+            kw["ContinuationToken"] = token
+        page = s3.list_objects_v2(**kw)
+        keys += [o["Key"] for o in page.get("Contents", [])]
+        if not page.get("IsTruncated"):
+            return keys
+        token = page["NextContinuationToken"]
+
+
+def all_keys_v1(s3, bucket) -> list[str]:
+    keys, marker = [], ""
+    while True:
+        page = s3.list_objects(Bucket=bucket, MaxKeys=7, Marker=marker)
+        contents = [o["Key"] for o in page.get("Contents", [])]
+        keys += contents
+        if not page.get("IsTruncated"):
+            return keys
+        marker = contents[-1]
+
+
+def raw_listing(server, bucket, query: str) -> tuple[list[str], str | None]:
+    """A listing as sent on the wire (no client-side decoding): keys and EncodingType."""
+    resp = server.signed_request("GET", key_path(bucket), query=query)
+    assert resp.status_code == 200, resp.text
+    root = ElementTree.fromstring(resp.content)
+    keys = [e.text or "" for e in root.iter(f"{S3_NS}Key")]
+    enc = root.find(f"{S3_NS}EncodingType")
+    return keys, (enc.text if enc is not None else None)
+
+
+def utf8_sorted(keys):
+    return sorted(keys, key=lambda k: k.encode("utf-8"))
+
+
+def test_keys_round_trip_byte_for_byte_through_every_keyed_operation(server, s3, bucket):
+    for k in NASTY_KEYS:
+        s3.put_object(Bucket=bucket, Key=k, Body=body_for(k))
+
+    for k in NASTY_KEYS:
+        assert s3.get_object(Bucket=bucket, Key=k)["Body"].read() == body_for(k), repr(k)
+        assert s3.head_object(Bucket=bucket, Key=k)["ContentLength"] == len(body_for(k)), repr(k)
+
+    expected = utf8_sorted(NASTY_KEYS)
+    # boto3 asks for encoding-type=url and decodes; each key listed once, in UTF-8 byte order.
+    assert all_keys(s3, bucket) == expected
+    assert all_keys_v1(s3, bucket) == expected
+    # Without encoding-type the keys travel as XML text (CR as &#13;) and must still be exact.
+    for query in ("list-type=2&max-keys=1000", "max-keys=1000"):
+        keys, enc = raw_listing(server, bucket, query)
+        assert enc is None
+        assert keys == expected, query
+        keys, enc = raw_listing(server, bucket, query + "&encoding-type=url")
+        assert enc == "url"
+        assert [unquote(k) for k in keys] == expected, query
+
+    # CopyObject with a nasty key as source and as destination.
+    for k in NASTY_KEYS:
+        dest = under("copy/", k)
+        s3.copy_object(Bucket=bucket, Key=dest, CopySource={"Bucket": bucket, "Key": k})
+        assert s3.get_object(Bucket=bucket, Key=dest)["Body"].read() == body_for(k), repr(k)
+
+    # Multipart: CreateMultipartUpload, ListMultipartUploads, UploadPartCopy from a nasty source,
+    # Complete onto a nasty key.
+    uploads = {}
+    for k in NASTY_KEYS:
+        uploads[k] = s3.create_multipart_upload(Bucket=bucket, Key=under("mpu/", k))["UploadId"]
+    listed = s3.list_multipart_uploads(Bucket=bucket, Prefix="mpu/")["Uploads"]
+    assert utf8_sorted(u["Key"] for u in listed) == utf8_sorted(under("mpu/", k) for k in NASTY_KEYS)
+    assert {u["Key"]: u["UploadId"] for u in listed} == {under("mpu/", k): u for k, u in uploads.items()}
+    for k, upload_id in uploads.items():
+        dest = under("mpu/", k)
+        part = s3.upload_part_copy(Bucket=bucket, Key=dest, UploadId=upload_id, PartNumber=1,
+                                   CopySource={"Bucket": bucket, "Key": k})
+        s3.complete_multipart_upload(
+            Bucket=bucket, Key=dest, UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["CopyPartResult"]["ETag"]}]})
+        assert s3.get_object(Bucket=bucket, Key=dest)["Body"].read() == body_for(k), repr(k)
+
+    everything = utf8_sorted(NASTY_KEYS + [under("copy/", k) for k in NASTY_KEYS]
+                             + [under("mpu/", k) for k in NASTY_KEYS])
+    assert all_keys(s3, bucket) == everything
+
+    # DeleteObject on half of the originals, DeleteObjects on the rest: nothing else touched.
+    singles, batch = NASTY_KEYS[::2], NASTY_KEYS[1::2]
+    for k in singles:
+        s3.delete_object(Bucket=bucket, Key=k)
+    resp = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in batch]})
+    assert utf8_sorted(d["Key"] for d in resp["Deleted"]) == utf8_sorted(batch)
+    assert not resp.get("Errors")
+    remaining = [k for k in everything if k not in NASTY_KEYS]
+    assert all_keys(s3, bucket) == remaining
+
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in remaining]})
+    assert all_keys(s3, bucket) == []
+    s3.delete_bucket(Bucket=bucket)
+
+
+def test_delete_objects_with_a_trailing_space_deletes_only_that_key(s3, bucket):
+    for k in ("report", "report "):
+        s3.put_object(Bucket=bucket, Key=k, Body=k.encode())
+    resp = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "report "}]})
+    assert [d["Key"] for d in resp["Deleted"]] == ["report "]
+    assert all_keys(s3, bucket) == ["report"]
+    assert s3.get_object(Bucket=bucket, Key="report")["Body"].read() == b"report"
+
+
+def test_delete_objects_with_whitespace_only_keys_lets_the_bucket_be_emptied(s3, bucket):
+    for k in (" ", "\t", "\n"):
+        s3.put_object(Bucket=bucket, Key=k, Body=b"x")
+    with pytest.raises(ClientError) as e:
+        s3.delete_bucket(Bucket=bucket)
+    assert error_code(e.value) == "BucketNotEmpty"
+    resp = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in all_keys(s3, bucket)]})
+    assert utf8_sorted(d["Key"] for d in resp["Deleted"]) == utf8_sorted([" ", "\t", "\n"])
+    s3.delete_bucket(Bucket=bucket)
+
+
+def test_xml_character_references_and_literal_line_ends_are_kept(server, s3, bucket):
+    """A body may carry CR, LF and tab as references or literally; both mean the same key, and
+    an entity is decoded once (`&amp;lt;` is the four characters `&lt;`)."""
+    for k in ("a\rb", "a\nb", "a\r\nb", "t\tt", "&lt;"):
+        s3.put_object(Bucket=bucket, Key=k, Body=b"x")
+    body = (b'<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+            b"<Object><Key>a&#13;b</Key></Object>"
+            b"<Object><Key>a\r\nb</Key></Object>"
+            b"<Object><Key>t&#9;t</Key></Object>"
+            b"<Object><Key>&amp;lt;</Key></Object>"
+            b"</Delete>")
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    resp = server.signed_request("POST", key_path(bucket), query="delete=", body=body,
+                                 headers={"Content-MD5": md5, "Content-Type": "application/xml"})
+    assert resp.status_code == 200, resp.text
+    root = ElementTree.fromstring(resp.content)
+    deleted = [e.find(f"{S3_NS}Key").text for e in root.iter(f"{S3_NS}Deleted")]
+    assert utf8_sorted(deleted) == utf8_sorted(["a\rb", "a\r\nb", "t\tt", "&lt;"])
+    assert all_keys(s3, bucket) == ["a\nb"]
+
+
+def test_part_numbers_in_complete_may_carry_whitespace_but_etags_may_not(server, s3, bucket):
+    up = s3.create_multipart_upload(Bucket=bucket, Key="ws")["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="ws", UploadId=up, PartNumber=1, Body=b"p1")["ETag"]
+
+    def complete(part_xml: bytes):
+        body = b"<CompleteMultipartUpload>" + part_xml + b"</CompleteMultipartUpload>"
+        return server.signed_request("POST", key_path(bucket, "ws"), query=f"uploadId={up}", body=body)
+
+    # An ETag with a space around it is another ETag: InvalidPart, not a silent match.
+    resp = complete(b"<Part><PartNumber>1</PartNumber><ETag> " + etag.encode() + b"</ETag></Part>")
+    assert resp.status_code == 400 and b"<Code>InvalidPart</Code>" in resp.content, resp.text
+    # A number is a number: whitespace around it is ignored, as XML Schema's integer type says.
+    resp = complete(b"<Part>\n  <PartNumber> 1 </PartNumber>\n  <ETag>" + etag.encode() + b"</ETag>\n</Part>")
+    assert resp.status_code == 200, resp.text
+    assert s3.get_object(Bucket=bucket, Key="ws")["Body"].read() == b"p1"
+
+
+ALPHABET = [" ", "\t", "\n", "\r", "a", "b", "Z", "/", "%", "+", "?", "&", "<", ">", '"', "'",
+            "=", "#", "ü", "日", "😀", ".", "~"]
+
+
+def test_random_keys_are_put_listed_and_deleted_in_batches_without_touching_others(s3, bucket):
+    rng = random.Random(20261204)
+    keys: set[str] = set()
+    while len(keys) < 300:
+        k = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 12)))
+        if k.strip("./") == "" and "." in k:
+            continue  # "." and ".." path segments alone are rewritten by HTTP clients, not by us
+        keys.add(k)
+    for k in keys:
+        s3.put_object(Bucket=bucket, Key=k, Body=k.encode("utf-8"))
+    assert all_keys(s3, bucket) == utf8_sorted(keys)
+
+    left = set(keys)
+    order = list(keys)
+    rng.shuffle(order)
+    while order:
+        n = rng.randint(1, 60)
+        batch, order = order[:n], order[n:]
+        resp = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in batch]})
+        assert utf8_sorted(d["Key"] for d in resp["Deleted"]) == utf8_sorted(batch)
+        assert not resp.get("Errors")
+        left -= set(batch)
+        assert all_keys(s3, bucket, page_size=100) == utf8_sorted(left)
+        for k in rng.sample(sorted(left), min(3, len(left))):
+            assert s3.get_object(Bucket=bucket, Key=k)["Body"].read() == k.encode("utf-8")
+    s3.delete_bucket(Bucket=bucket)
