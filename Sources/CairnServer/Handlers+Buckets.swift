@@ -8,7 +8,18 @@ import Hummingbird
 
 extension S3Responder {
     func listBuckets(_ call: S3Call) async throws -> Response {
-        let buckets = try await storage.listBuckets(owner: call.owner)
+        var query = ListBucketsQuery(prefix: call.query["prefix"] ?? "", region: call.query["bucket-region"])
+        if let raw = call.query["max-buckets"] {
+            guard let n = Int(raw), (1...10000).contains(n) else {
+                throw S3Error(.invalidArgument, "Argument max-buckets must be an integer between 1 and 10000",
+                              fields: [("ArgumentName", "max-buckets"), ("ArgumentValue", raw)])
+            }
+            query.maxBuckets = n
+        }
+        if let token = call.query["continuation-token"] {
+            query.after = try ContinuationToken.decode(token)
+        }
+        let page = try await storage.listBuckets(owner: call.owner, query: query)
         var w = XMLWriter()
         w.group("ListAllMyBucketsResult", xmlns: XMLWriter.s3Namespace) { w in
             w.group("Owner") { w in
@@ -16,7 +27,7 @@ extension S3Responder {
                 w.element("DisplayName", call.owner.displayName)
             }
             w.group("Buckets") { w in
-                for b in buckets {
+                for b in page.buckets {
                     w.group("Bucket") { w in
                         w.element("Name", b.name.rawValue)
                         w.element("CreationDate", S3Dates.iso8601(b.createdAt))
@@ -24,6 +35,10 @@ extension S3Responder {
                     }
                 }
             }
+            if page.truncated, let last = page.buckets.last {
+                w.element("ContinuationToken", ContinuationToken.encode(last.name.rawValue))
+            }
+            if let prefix = call.query["prefix"] { w.element("Prefix", prefix) }
         }
         return Responses.xml(w)
     }
@@ -34,7 +49,7 @@ extension S3Responder {
         let body = try await collectXMLBody(call)
         if !body.isEmpty {
             let config = try RequestXML.decode(CreateBucketConfigurationXML.self, from: body)
-            if let lc = config.LocationConstraint, !lc.isEmpty, lc != storage.region {
+            if let lc = config.LocationConstraint?.value, !lc.isEmpty, lc != storage.region {
                 throw S3Error(.illegalLocationConstraint, "The \(lc) location constraint is incompatible for the region specific endpoint this request was sent to.",
                               fields: [("LocationConstraint", lc)])
             }

@@ -18,10 +18,7 @@ extension S3Responder {
         if version == 2 {
             token = call.query["continuation-token"]
             if let t = token {
-                guard let d = Data(base64Encoded: t), let s = String(data: d, encoding: .utf8) else {
-                    throw S3Error(.invalidArgument, "The continuation token provided is incorrect", fields: [("ArgumentName", "continuation-token")])
-                }
-                after = s
+                after = try ContinuationToken.decode(t)
             } else {
                 after = call.query["start-after"]
             }
@@ -42,7 +39,7 @@ extension S3Responder {
                 if let t = token { w.element("ContinuationToken", t) }
                 if let s = call.query["start-after"] { w.element("StartAfter", enc(s)) }
                 if page.isTruncated, let next = page.nextAfter {
-                    w.element("NextContinuationToken", Data(next.utf8).base64EncodedString())
+                    w.element("NextContinuationToken", ContinuationToken.encode(next))
                 }
                 w.element("KeyCount", page.objects.count + page.commonPrefixes.count)
             }

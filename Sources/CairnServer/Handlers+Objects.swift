@@ -107,18 +107,18 @@ extension S3Responder {
         }
     }
 
-    /// The byte range of part `n` (1-based). A single-part object has one part, the whole object, as
-    /// on AWS (206 with Content-Range); a number past the last part is 416 InvalidPartNumber.
+    /// The byte range of part `n`. A single-part object has one part, the whole object, as on
+    /// AWS (206 with Content-Range). A part number is valid by presence: an object completed from
+    /// parts 1 and 3 serves part 3, and part 2 (or any number it does not have) is 400 InvalidPart,
+    /// as S3 answers.
     static func partRange(_ o: ObjectRecord, _ n: Int) throws(S3Error) -> (ByteRange?, ManifestPart?) {
         if o.parts.isEmpty {
-            guard n == 1 else { throw S3Error(.invalidPartNumber, fields: [("PartNumberRequested", String(n)), ("ActualPartCount", "1")]) }
+            guard n == 1 else { throw S3Error(.invalidPart) }
             return (o.size > 0 ? ByteRange(first: 0, last: o.size - 1) : nil, nil)
         }
-        guard n <= o.parts.count else {
-            throw S3Error(.invalidPartNumber, fields: [("PartNumberRequested", String(n)), ("ActualPartCount", String(o.parts.count))])
-        }
-        let offset = o.parts[..<(n - 1)].reduce(Int64(0)) { $0 + $1.size }
-        let part = o.parts[n - 1]
+        guard let index = o.parts.firstIndex(where: { $0.partNumber == n }) else { throw S3Error(.invalidPart) }
+        let offset = o.parts[..<index].reduce(Int64(0)) { $0 + $1.size }
+        let part = o.parts[index]
         return (part.size > 0 ? ByteRange(first: offset, last: offset + part.size - 1) : nil, part)
     }
 
@@ -139,7 +139,7 @@ extension S3Responder {
         if let v = o.headers.websiteRedirectLocation { h["x-amz-website-redirect-location"] = v }
         if let v = o.headers.storageClass { h["x-amz-storage-class"] = v }
         for (k, v) in o.headers.userMetadata.sorted(by: { $0.key < $1.key }) {
-            if let name = HTTPField.Name("x-amz-meta-" + k) { h[name] = v }
+            if let name = HTTPField.Name("x-amz-meta-" + k) { h[name] = MailSafeHeader.encode(v) }
         }
         if call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED", let c = o.checksum {
             h[c.algorithm.headerName] = c.base64

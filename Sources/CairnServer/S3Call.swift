@@ -71,11 +71,15 @@ struct S3Call: Sendable {
                              userMetadata: try userMetadata(), storageClass: storageClass == "STANDARD" ? nil : storageClass)
     }
 
-    /// `aws-chunked` is transfer framing, not a property of the object: it is dropped from the stored value.
+    /// The Content-Encoding to store, as sent (`deflate, gzip` stays `deflate, gzip`), except that
+    /// `aws-chunked`, transfer framing rather than a property of the object, is taken out with its comma.
     func storedContentEncoding() -> String? {
         guard let ce = header("content-encoding") else { return nil }
-        let kept = ce.split(separator: ",").map { String($0.trimmingHTTPWhitespace) }.filter { $0 != "aws-chunked" && !$0.isEmpty }
-        return kept.isEmpty ? nil : kept.joined(separator: ",")
+        let codings = ce.split(separator: ",", omittingEmptySubsequences: false)
+        guard codings.contains(where: { $0.trimmingHTTPWhitespace == "aws-chunked" }) else { return ce }
+        let kept = codings.filter { $0.trimmingHTTPWhitespace != "aws-chunked" }.joined(separator: ",")
+        let trimmed = kept.trimmingHTTPWhitespace
+        return trimmed.isEmpty ? nil : String(trimmed)
     }
 
     static let storageClasses: Set<String> = [

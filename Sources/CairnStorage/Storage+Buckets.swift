@@ -9,6 +9,10 @@ extension Storage {
         } catch let e as S3Error where e.code == .bucketAlreadyExists {
             // The metadata store only knows "exists"; who owns it decides the code.
             if let existing = try await metadata.bucket(name), existing.owner.id == owner.id {
+                // us-east-1 keeps S3's legacy answer: re-creating your own bucket succeeds (200)
+                // and changes nothing; every other region answers 409 BucketAlreadyOwnedByYou.
+                // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html#API_CreateBucket_Errors
+                if region == "us-east-1" { return }
                 throw S3Error(.bucketAlreadyOwnedByYou, fields: [("BucketName", name.rawValue)])
             }
             throw S3Error(.bucketAlreadyExists, fields: [("BucketName", name.rawValue)])
@@ -24,12 +28,37 @@ extension Storage {
         return b
     }
 
-    public func listBuckets(owner: Owner) async throws -> [BucketRecord] {
-        try await metadata.buckets(ownedBy: owner.id)
+    /// One page of the owner's buckets in name order (ListBuckets, paged as S3 has since 2024):
+    /// names starting with `query.prefix`, after `query.after`, in `query.region` if given. The
+    /// page is truncated when more match than `query.maxBuckets`.
+    public func listBuckets(owner: Owner, query: ListBucketsQuery = ListBucketsQuery()) async throws -> (buckets: [BucketRecord], truncated: Bool) {
+        let matching = try await metadata.buckets(ownedBy: owner.id).filter { b in
+            b.name.rawValue.hasPrefix(query.prefix)
+                && query.after.map { $0.utf8.lexicographicallyPrecedes(b.name.rawValue.utf8) } ?? true
+                && query.region.map { b.region == $0 } ?? true
+        }
+        guard let max = query.maxBuckets, matching.count > max else { return (matching, false) }
+        return (Array(matching.prefix(max)), true)
     }
 
     public func deleteBucket(_ name: BucketName, user: Owner) async throws {
         _ = try await bucket(name, for: user)
         await free(try await metadata.deleteBucket(name))
+    }
+}
+
+/// What a ListBuckets request selects.
+public struct ListBucketsQuery: Sendable {
+    public var prefix: String
+    /// Only names after this one (the continuation token's bucket).
+    public var after: String?
+    public var region: String?
+    /// At most this many; nil = all.
+    public var maxBuckets: Int?
+    public init(prefix: String = "", after: String? = nil, region: String? = nil, maxBuckets: Int? = nil) {
+        self.prefix = prefix
+        self.after = after
+        self.region = region
+        self.maxBuckets = maxBuckets
     }
 }

@@ -240,16 +240,17 @@ class CairnServer:
     # -- clients ---------------------------------------------------------
 
     def client(self, user: User | None = None, *, access_key: str | None = None,
-               secret_key: str | None = None, addressing_style: str = "path", **config):
+               secret_key: str | None = None, addressing_style: str = "path",
+               region: str = REGION, **config):
         user = user or self.default_user
-        cfg = Config(region_name=REGION, signature_version="s3v4",
+        cfg = Config(region_name=region, signature_version="s3v4",
                      s3={"addressing_style": addressing_style},
                      retries={"total_max_attempts": 1},
                      connect_timeout=5, read_timeout=120, **config)
         return boto3.client("s3", endpoint_url=self.endpoint,
                             aws_access_key_id=access_key or user.access_key,
                             aws_secret_access_key=secret_key or user.secret_key,
-                            region_name=REGION, config=cfg,
+                            region_name=region, config=cfg,
                             verify=str(self.cafile) if getattr(self, "cafile", None) else None)
 
     def signed_request(self, method: str, path: str, *, query: str = "",

@@ -90,14 +90,34 @@ def test_create_bucket_accepts_valid_edge_case_names(s3, name):
     assert http_status(s3.head_bucket(Bucket=name)) == 200
 
 
-def test_create_bucket_you_already_own_gives_BucketAlreadyOwnedByYou_409(s3, bucket):
-    # NOTE: real AWS in us-east-1 (only there) answers 200 OK to re-creating a bucket you
-    # own, for legacy reasons; every other region, MinIO and Ceph answer 409
-    # BucketAlreadyOwnedByYou. Cairn follows the 409 behaviour (issue #2).
+def test_create_bucket_you_already_own_in_us_east_1_succeeds_and_changes_nothing(s3, bucket):
+    # S3's legacy behaviour, kept in us-east-1 only (CreateBucket API reference, Errors).
+    s3.put_object(Bucket=bucket, Key="kept", Body=b"x")
+    before = s3.list_buckets()["Buckets"]
+    assert http_status(s3.create_bucket(Bucket=bucket)) == 200
+    assert s3.list_buckets()["Buckets"] == before
+    assert s3.get_object(Bucket=bucket, Key="kept")["Body"].read() == b"x"
+
+
+def test_create_bucket_you_already_own_elsewhere_gives_BucketAlreadyOwnedByYou_409(start_server):
+    srv = start_server(extra_args=["--region", "eu-west-1"])
+    s3 = srv.client(region="eu-west-1")
+    cfg = {"LocationConstraint": "eu-west-1"}
+    s3.create_bucket(Bucket="mine-twice", CreateBucketConfiguration=cfg)
     with pytest.raises(ClientError) as e:
-        s3.create_bucket(Bucket=bucket)
+        s3.create_bucket(Bucket="mine-twice", CreateBucketConfiguration=cfg)
     assert error_code(e.value) == "BucketAlreadyOwnedByYou"
     assert http_status(e.value) == 409
+    assert e.value.response["Error"]["Message"] == (
+        "Your previous request to create the named bucket succeeded and you already own it.")
+
+
+@pytest.mark.parametrize("name", ["a.-b", "a-.b", "ab.-c.d", "x-.-y"])
+def test_create_bucket_refuses_a_dot_next_to_a_hyphen(s3, name):
+    with pytest.raises(ClientError) as e:
+        s3.create_bucket(Bucket=name)
+    assert error_code(e.value) == "InvalidBucketName"
+    assert http_status(e.value) == 400
 
 
 def test_create_bucket_owned_by_another_user_gives_BucketAlreadyExists_409(alice, bob):

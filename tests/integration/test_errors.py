@@ -93,8 +93,6 @@ def _trigger(s3, bucket, server, which):
         server.client(secret_key="wrong").list_buckets()
     elif which == "InvalidBucketName":
         s3.create_bucket(Bucket="Bad_Bucket")
-    elif which == "BucketAlreadyOwnedByYou":
-        s3.create_bucket(Bucket=bucket)
 
 
 AWS_MESSAGES = {
@@ -107,8 +105,6 @@ AWS_MESSAGES = {
     "SignatureDoesNotMatch": "The request signature we calculated does not match the signature "
                              "you provided. Check your key and signing method.",
     "InvalidBucketName": "The specified bucket is not valid.",
-    "BucketAlreadyOwnedByYou": "Your previous request to create the named bucket succeeded and "
-                               "you already own it.",
 }
 
 

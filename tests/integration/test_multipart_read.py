@@ -8,10 +8,10 @@ AWS behaviour mirrored here:
   * partNumber=1 of a single-part object is the whole object, still a 206 with Content-Range
     and without x-amz-mp-parts-count (an AWS response captured in
     github.com/versity/versitygw/issues/2074; moto#7779 "just like AWS does");
-  * a part number past the last part -> 416 InvalidPartNumber "The requested partnumber is not
-    satisfiable", the error document naming PartNumberRequested and ActualPartCount (AWS's own
-    shape as carried by LocalStack's generated S3 API, status 416, and by MinIO, Scality
-    CloudServer and s3s; Ozone's note that AWS returns 400 InvalidPart is the odd one out);
+  * a part number the object does not have -> 400 InvalidPart (ceph's s3-tests
+    test_multipart_get_part, run against AWS, and Apache Ozone's HDDS-15740 both record AWS's
+    answer; MinIO and LocalStack answer 416 InvalidPartNumber instead). A part number is valid
+    by presence: an object completed from parts 1 and 3 serves part 3 and refuses part 2;
   * Range and partNumber together -> 400 InvalidRequest (LocalStack's AWS-validated provider:
     "Cannot specify both Range header and partNumber query parameter");
   * GetObjectAttributes: ETag without quotes, ObjectSize, StorageClass, and for a multipart
@@ -83,24 +83,39 @@ def test_head_object_without_part_number_has_no_parts_count(mp):
     assert resp["ETag"] == etag
 
 
-def test_part_number_past_the_last_part_is_invalid_part_number(small_server, mp):
+def test_part_number_past_the_last_part_is_invalid_part(small_server, mp):
     s3, bucket, _etag = mp
     with pytest.raises(ClientError) as e:
         s3.get_object(Bucket=bucket, Key="mp", PartNumber=4)
-    assert http_status(e.value) == 416
-    assert error_code(e.value) == "InvalidPartNumber"
-    assert e.value.response["Error"]["Message"] == "The requested partnumber is not satisfiable"
+    assert http_status(e.value) == 400
+    assert error_code(e.value) == "InvalidPart"
 
     resp = raw(small_server, "GET", bucket, "mp", query="partNumber=4")
-    assert resp.status_code == 416
-    err = parse_error(resp.content)
-    assert err["Code"] == "InvalidPartNumber"
-    assert err.get("PartNumberRequested") == "4"
-    assert err.get("ActualPartCount") == "3"
+    assert resp.status_code == 400
+    assert parse_error(resp.content)["Code"] == "InvalidPart"
 
     with pytest.raises(ClientError) as e:
         s3.head_object(Bucket=bucket, Key="mp", PartNumber=4)
-    assert http_status(e.value) == 416
+    assert http_status(e.value) == 400
+
+
+def test_part_numbers_are_valid_by_presence(small_s3, small_bucket):
+    s3, bucket = small_s3, small_bucket
+    up = s3.create_multipart_upload(Bucket=bucket, Key="gaps")["UploadId"]
+    one, three = body_of(SMALL_MIN_PART, 7), b"three"
+    e1 = s3.upload_part(Bucket=bucket, Key="gaps", UploadId=up, PartNumber=1, Body=one)["ETag"]
+    e3 = s3.upload_part(Bucket=bucket, Key="gaps", UploadId=up, PartNumber=3, Body=three)["ETag"]
+    s3.complete_multipart_upload(Bucket=bucket, Key="gaps", UploadId=up, MultipartUpload={"Parts": [
+        {"PartNumber": 1, "ETag": e1}, {"PartNumber": 3, "ETag": e3}]})
+    resp = s3.get_object(Bucket=bucket, Key="gaps", PartNumber=3)
+    assert http_status(resp) == 206
+    assert resp["Body"].read() == three
+    assert resp["ContentRange"] == f"bytes {len(one)}-{len(one) + len(three) - 1}/{len(one) + len(three)}"
+    assert resp["PartsCount"] == 2
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="gaps", PartNumber=2)
+    assert http_status(e.value) == 400
+    assert error_code(e.value) == "InvalidPart"
 
 
 def test_part_number_1_of_a_single_part_object_is_the_whole_object(s3, bucket):
@@ -120,8 +135,8 @@ def test_part_number_1_of_a_single_part_object_is_the_whole_object(s3, bucket):
 
     with pytest.raises(ClientError) as e:
         s3.get_object(Bucket=bucket, Key="single", PartNumber=2)
-    assert http_status(e.value) == 416
-    assert error_code(e.value) == "InvalidPartNumber"
+    assert http_status(e.value) == 400
+    assert error_code(e.value) == "InvalidPart"
 
 
 def test_range_and_part_number_together_is_invalid_request(mp):

@@ -1,8 +1,10 @@
 """PutObject, GetObject (ranges, conditionals), HeadObject, DeleteObject."""
 
+import base64
 import datetime as dt
 import gzip
 import hashlib
+import hmac
 import os
 from email.utils import format_datetime
 
@@ -10,6 +12,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
+from awschunked import put_aws_chunked, signing_key
 from cairntest import MiB, error_code, headers_of, http_status, key_path, md5_hex, quoted_etag
 
 BODY = bytes(range(100))  # 100 bytes, every byte distinct
@@ -381,3 +384,60 @@ def test_md5_of_get_matches_etag_for_binary_data(s3, bucket):
     got = resp["Body"].read()
     assert got == data
     assert resp["ETag"] == f'"{md5_hex(got)}"'
+
+
+# -- header values as sent -------------------------------------------------------------------
+
+@pytest.mark.parametrize("sent, stored", [
+    ("deflate, gzip", "deflate, gzip"),
+    ("gzip,deflate", "gzip,deflate"),
+    ("aws-chunked", None),
+    ("aws-chunked, gzip", "gzip"),
+    ("deflate, aws-chunked, gzip", "deflate, gzip"),
+])
+def test_content_encoding_is_stored_as_sent_without_aws_chunked(server, s3, bucket, sent, stored):
+    if "aws-chunked" in sent:
+        resp = put_aws_chunked(server, bucket, "ce", b"body", headers={"Content-Encoding": sent})
+        assert resp.status == 200, resp.body
+    else:
+        s3.put_object(Bucket=bucket, Key="ce", Body=b"body", ContentEncoding=sent)
+    for resp in (s3.head_object(Bucket=bucket, Key="ce"), s3.get_object(Bucket=bucket, Key="ce")):
+        assert resp.get("ContentEncoding") == stored
+        assert headers_of(resp).get("content-encoding") == stored
+
+
+def put_with_utf8_headers(server, bucket, key, body: bytes, extra: dict[str, bytes]):
+    """A SigV4-signed PUT whose headers may hold any UTF-8 (botocore signs str values only)."""
+    user = server.default_user
+    amz_date = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    payload = hashlib.sha256(body).hexdigest()
+    hdrs = {b"host": server.host.encode(), b"x-amz-content-sha256": payload.encode(),
+            b"x-amz-date": amz_date.encode(), **{k.encode(): v for k, v in extra.items()}}
+    names = sorted(hdrs)
+    path = key_path(bucket, key)
+    canonical = b"\n".join([b"PUT", path.encode(), b"", b"".join(n + b":" + hdrs[n] + b"\n" for n in names),
+                            b";".join(names), payload.encode()])
+    scope = f"{amz_date[:8]}/us-east-1/s3/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical).hexdigest()])
+    signature = hmac.new(signing_key(user.secret_key, amz_date[:8]), to_sign.encode(), hashlib.sha256).hexdigest()
+    send = {k.decode(): v for k, v in hdrs.items() if k != b"host"}
+    send["Authorization"] = (f"AWS4-HMAC-SHA256 Credential={user.access_key}/{scope}, "
+                             f"SignedHeaders={';'.join(n.decode() for n in names)}, Signature={signature}")
+    return requests.put(server.endpoint + path, data=body, headers=send, timeout=30)
+
+
+def test_non_ascii_metadata_comes_back_rfc2047_encoded_and_ascii_as_sent(server, s3, bucket):
+    # botocore refuses non-ASCII metadata itself, so the header is sent raw, as UTF-8 bytes,
+    # and signed over those bytes.
+    value = "ü 日本 😀"
+    resp = put_with_utf8_headers(server, bucket, "meta", b"x", {
+        "x-amz-meta-unicode": value.encode("utf-8"),
+        "x-amz-meta-ascii": b"=?UTF-8?B?notdecoded?= plain",
+    })
+    assert resp.status_code == 200, resp.text
+    encoded = "=?UTF-8?B?" + base64.b64encode(value.encode("utf-8")).decode() + "?="
+    for resp in (s3.head_object(Bucket=bucket, Key="meta"), s3.get_object(Bucket=bucket, Key="meta")):
+        assert resp["Metadata"] == {"unicode": encoded, "ascii": "=?UTF-8?B?notdecoded?= plain"}
+    # A copy keeps the stored value, not its encoded form.
+    s3.copy_object(Bucket=bucket, Key="meta-copy", CopySource={"Bucket": bucket, "Key": "meta"})
+    assert s3.head_object(Bucket=bucket, Key="meta-copy")["Metadata"]["unicode"] == encoded
