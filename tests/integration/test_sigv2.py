@@ -1,7 +1,7 @@
 """Signature Version 2: the header form (`Authorization: AWS AKID:sig`, boto3 with
 signature_version="s3", s3cmd with signature_v2) and the query form (`AWSAccessKeyId`,
 `Signature`, `Expires`) that boto3's generate_presigned_url and aws CLI v1's `aws s3 presign`
-produce by default."""
+produce by default; plus `cairn s3 presign` (SigV4) fetched by a plain HTTP client."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from cairntest import KiB, REGION, User, key_path, parse_error, quoted_etag
+from clienttest import Cairn
 
 KEYS = ["plain.txt", "with space/and more", "unicodé/ключ/日本", "plus+sign", "percent%20sign", "mixed +%&=?;#[]"]
 
@@ -318,3 +319,36 @@ def test_s3cmd_with_signature_v2_ls_put_get_del(server, bucket, tmp_path):
     s3cmd("del", f"s3://{bucket}/dir/up load+1.txt")
     assert "up load" not in s3cmd("ls", "-r", f"s3://{bucket}")
 
+
+# -- cairn s3 presign -----------------------------------------------------------------------------
+
+@pytest.fixture
+def cairn(server, work):
+    u = server.default_user
+    return Cairn(server.endpoint, work, u.access_key, u.secret_key)
+
+
+def test_cairn_s3_presign_url_fetched_with_requests(server, s3, bucket, cairn):
+    key = "pre signed/ü+%.txt"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"presigned by cairn")
+    url = cairn.run("s3", "presign", f"s3://{bucket}/{key}").stdout.decode().strip()
+    assert url.startswith(server.endpoint + key_path(bucket, key) + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&")
+    assert "X-Amz-Expires=3600&" in url
+    assert requests.get(url, timeout=30).content == b"presigned by cairn"
+    # `cairn presign` is the same command
+    alias = cairn.run("presign", f"s3://{bucket}/{key}", "--expires-in", "60").stdout.decode().strip()
+    assert requests.get(alias, timeout=30).content == b"presigned by cairn"
+
+
+def test_cairn_s3_presign_expires_in(server, s3, bucket, cairn):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    url = cairn.run("s3", "presign", f"s3://{bucket}/k", "--expires-in", "1").stdout.decode().strip()
+    assert "X-Amz-Expires=1&" in url
+    time.sleep(2.1)
+    resp = requests.get(url, timeout=30)
+    assert resp.status_code == 403
+    err = parse_error(resp.content)
+    assert (err["Code"], err["Message"]) == ("AccessDenied", "Request has expired")
+    bad = cairn.run("s3", "presign", f"s3://{bucket}/k", "--expires-in", "604801", check=False)
+    assert bad.returncode != 0
+    assert b"--expires-in" in bad.stderr
