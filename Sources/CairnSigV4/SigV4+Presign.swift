@@ -5,9 +5,10 @@ extension SigV4 {
     public static let maxPresignExpiry = 604_800
 
     /// The query of a presigned URL (AWS's "Authenticating Requests: Using Query Parameters"): the
-    /// request's own parameters, then `X-Amz-Algorithm`, `-Credential`, `-Date`, `-Expires`,
-    /// `-SignedHeaders` (only `host`), `-Security-Token` when there is one, and `-Signature` last,
-    /// in the order botocore writes them. The payload is `UNSIGNED-PAYLOAD`.
+    /// request's own parameters, then `X-Amz-Algorithm`, `-Credential`, `-Date`, `-SignedHeaders`
+    /// (only `host`), `-Expires`, `-Security-Token` when there is one, and `-Signature` last: the
+    /// order botocore's presigned URLs have (the order is not signed; the same bytes ease comparing).
+    /// The payload is `UNSIGNED-PAYLOAD`.
     public static func presignedQuery(method: String, rawPath: String, query: [(String, String)], host: String,
                                       credentials: SigningCredentials, sessionToken: String?, scope: CredentialScope,
                                       amzDate: String, expiresIn: Int) -> [(String, String)] {
@@ -15,8 +16,8 @@ extension SigV4 {
             ("X-Amz-Algorithm", algorithm),
             ("X-Amz-Credential", "\(credentials.accessKey)/\(scope.string)"),
             ("X-Amz-Date", amzDate),
-            ("X-Amz-Expires", String(expiresIn)),
             ("X-Amz-SignedHeaders", "host"),
+            ("X-Amz-Expires", String(expiresIn)),
         ]
         if let sessionToken { q.append(("X-Amz-Security-Token", sessionToken)) }
         let r = SigV4Request(method: method, rawPath: rawPath, query: q, headers: [("host", host)])

@@ -11,8 +11,10 @@ import hmac
 import shutil
 import socket
 import subprocess
+import datetime
 import time
 from email.utils import formatdate
+from unittest import mock
 
 import boto3
 import pytest
@@ -333,7 +335,7 @@ def test_cairn_s3_presign_url_fetched_with_requests(server, s3, bucket, cairn):
     s3.put_object(Bucket=bucket, Key=key, Body=b"presigned by cairn")
     url = cairn.run("s3", "presign", f"s3://{bucket}/{key}").stdout.decode().strip()
     assert url.startswith(server.endpoint + key_path(bucket, key) + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&")
-    assert "X-Amz-Expires=3600&" in url
+    assert "X-Amz-Expires=3600&X-Amz-Signature=" in url
     assert requests.get(url, timeout=30).content == b"presigned by cairn"
     # `cairn presign` is the same command
     alias = cairn.run("presign", f"s3://{bucket}/{key}", "--expires-in", "60").stdout.decode().strip()
@@ -343,7 +345,7 @@ def test_cairn_s3_presign_url_fetched_with_requests(server, s3, bucket, cairn):
 def test_cairn_s3_presign_expires_in(server, s3, bucket, cairn):
     s3.put_object(Bucket=bucket, Key="k", Body=b"x")
     url = cairn.run("s3", "presign", f"s3://{bucket}/k", "--expires-in", "1").stdout.decode().strip()
-    assert "X-Amz-Expires=1&" in url
+    assert "X-Amz-Expires=1&X-Amz-Signature=" in url
     time.sleep(2.1)
     resp = requests.get(url, timeout=30)
     assert resp.status_code == 403
@@ -352,3 +354,21 @@ def test_cairn_s3_presign_expires_in(server, s3, bucket, cairn):
     bad = cairn.run("s3", "presign", f"s3://{bucket}/k", "--expires-in", "604801", check=False)
     assert bad.returncode != 0
     assert b"--expires-in" in bad.stderr
+
+
+@pytest.mark.parametrize("token", [None, "session/token+1"])
+def test_cairn_s3_presign_gives_botocores_url(server, cairn, token):
+    """The same URL, byte for byte, as botocore's SigV4 presigning at the same second."""
+    key = "a b/ü+%~=&.txt"
+    env = cairn.env(**({"AWS_SESSION_TOKEN": token} if token else {}))
+    url = cairn.run("s3", "presign", f"s3://bkt/{key}", "--expires-in", "900", env=env).stdout.decode().strip()
+    amz_date = url.split("X-Amz-Date=")[1].split("&")[0]
+    when = datetime.datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ")
+    u = server.default_user
+    botocore_client = boto3.client(
+        "s3", endpoint_url=server.endpoint, region_name=REGION, aws_access_key_id=u.access_key,
+        aws_secret_access_key=u.secret_key, aws_session_token=token,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+    with mock.patch("botocore.auth.get_current_datetime", return_value=when):
+        expected = botocore_client.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": key}, ExpiresIn=900)
+    assert url == expected
