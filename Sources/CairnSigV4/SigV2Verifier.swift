@@ -68,20 +68,18 @@ public struct SigV2Verifier: Sendable {
         let sentNames = Set(r.headers.map { $0.0.lowercased() })
         let amzHeaders = r.headers + r.query.filter { $0.0.lowercased().hasPrefix("x-amz-") && !sentNames.contains($0.0.lowercased()) }
         let candidates = Self.signedPaths(r.rawPath, virtualHostBucket: virtualHostBucket).map {
-            stringToSign(r, path: $0, dateLine: expiresText, amzHeaders: amzHeaders, virtualHostBucket: virtualHostBucket, queryFallback: true)
+            stringToSign(r, path: $0, dateLine: expiresText, amzHeaders: amzHeaders, virtualHostBucket: virtualHostBucket)
         }
         try check(provided, candidates, accessKey: accessKey, secret: user.secretKey)
         return VerifiedRequest(user: user, payload: .unsigned)
     }
 
-    /// The string to sign for `r`. With `queryFallback` (presigned URLs), Content-MD5 and
-    /// Content-Type come from the query when not sent as headers, as botocore puts them there.
-    func stringToSign(_ r: SigV4Request, path: String, dateLine: String, amzHeaders: [(String, String)], virtualHostBucket: String?,
-                      queryFallback: Bool = false) -> String {
-        func standard(_ name: String) -> String {
-            let value = r.header(name) ?? (queryFallback ? r.query.first { $0.0.lowercased() == name }?.1 : nil)
-            return value.map { SigV2.canonicalValue($0) } ?? ""
-        }
+    /// The string to sign for `r`. Content-MD5 and Content-Type are the headers sent, even for a
+    /// presigned URL whose query carries them (botocore puts them there): S3 answers
+    /// SignatureDoesNotMatch to an upload through such a URL that does not send the header.
+    func stringToSign(_ r: SigV4Request, path: String, dateLine: String, amzHeaders: [(String, String)],
+                      virtualHostBucket: String?) -> String {
+        func standard(_ name: String) -> String { r.header(name).map { SigV2.canonicalValue($0) } ?? "" }
         return SigV2.stringToSign(method: r.method, contentMD5: standard("content-md5"), contentType: standard("content-type"),
                                   date: dateLine, canonicalAmzHeaders: SigV2.canonicalAmzHeaders(amzHeaders),
                                   resource: SigV2.canonicalResource(rawPath: path, rawQuery: r.wireQuery, virtualHostBucket: virtualHostBucket))

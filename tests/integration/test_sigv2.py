@@ -90,6 +90,17 @@ def test_presigned_get_with_response_overrides_signs_them(server, s3, bucket):
     assert parse_error(tampered.content)["Code"] == "SignatureDoesNotMatch"
 
 
+def test_presigned_put_with_content_type_needs_the_header(server, s3, bucket):
+    url = default_presigner(server).generate_presigned_url(
+        "put_object", Params={"Bucket": bucket, "Key": "typed", "ContentType": "text/x-typed"})
+    without = requests.put(url, data=b"t", timeout=30)
+    assert without.status_code == 403
+    assert parse_error(without.content)["StringToSign"].startswith("PUT\n\n\n")
+    with_header = requests.put(url, data=b"t", headers={"Content-Type": "text/x-typed"}, timeout=30)
+    assert with_header.status_code == 200, with_header.content
+    assert s3.head_object(Bucket=bucket, Key="typed")["ContentType"] == "text/x-typed"
+
+
 def test_presigned_put_streams_with_expect_100_continue(server, s3, bucket):
     url = default_presigner(server).generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "big"})
     path_and_query = url[len(server.endpoint):]
