@@ -207,6 +207,17 @@ def test_boto3_sigv2_client_put_get_list_delete(server, bucket):
     assert c.get_bucket_location(Bucket=bucket)["LocationConstraint"] in (None, "", "us-east-1")
 
 
+def test_sigv2_put_still_verifies_content_md5(server, s3, bucket):
+    c = sigv2_client(server)
+    good = base64.b64encode(hashlib.md5(b"body").digest()).decode()
+    c.put_object(Bucket=bucket, Key="md5", Body=b"body", ContentMD5=good)
+    wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    with pytest.raises(ClientError) as e:
+        c.put_object(Bucket=bucket, Key="md5", Body=b"body!", ContentMD5=wrong)
+    assert e.value.response["Error"]["Code"] == "BadDigest"
+    assert s3.get_object(Bucket=bucket, Key="md5")["Body"].read() == b"body"
+
+
 def test_boto3_sigv2_client_multipart(start_server):
     srv = start_server(min_part_size=256 * KiB)
     c = sigv2_client(srv)
@@ -308,7 +319,7 @@ def test_both_header_and_query_auth_gives_InvalidArgument(server, bucket):
 # -- s3cmd ----------------------------------------------------------------------------------------
 
 @pytest.mark.skipif(shutil.which("s3cmd") is None, reason="s3cmd is not installed (apt-get install s3cmd)")
-def test_s3cmd_with_signature_v2_ls_put_get_del(server, bucket, tmp_path):
+def test_s3cmd_with_signature_v2_ls_put_get_signurl_del(server, bucket, tmp_path):
     u = server.default_user
     cfg = tmp_path / "s3cfg"
     cfg.write_text("[default]\n"
@@ -329,6 +340,8 @@ def test_s3cmd_with_signature_v2_ls_put_get_del(server, bucket, tmp_path):
     dest = tmp_path / "down.txt"
     s3cmd("get", f"s3://{bucket}/dir/up load+1.txt", str(dest))
     assert dest.read_bytes() == src.read_bytes()
+    signed = s3cmd("signurl", f"s3://{bucket}/dir/up load+1.txt", "+120").strip()
+    assert requests.get(signed, timeout=30).content == src.read_bytes()
     s3cmd("del", f"s3://{bucket}/dir/up load+1.txt")
     assert "up load" not in s3cmd("ls", "-r", f"s3://{bucket}")
 
