@@ -306,6 +306,15 @@ def test_virtual_hosted_sigv2_signs_bucket_in_resource(start_server):
     # Signed without the bucket in the resource: refused.
     hdrs = sigv2_headers("GET", url, u, headers={"Host": host})
     assert requests.get(url, headers=hdrs, timeout=30).status_code == 403
+    # boto3's default presigned URL, virtual-hosted: http://vh-bucket.localhost:PORT/dir/k%20v?AWSAccessKeyId=...
+    presigner = boto3.client("s3", endpoint_url=f"http://localhost:{srv.port}", region_name=REGION,
+                             aws_access_key_id=u.access_key, aws_secret_access_key=u.secret_key,
+                             config=Config(s3={"addressing_style": "virtual"}))
+    presigned = presigner.generate_presigned_url("get_object", Params={"Bucket": "vh-bucket", "Key": "dir/k v"})
+    assert presigned.startswith(f"http://{host}/dir/k%20v?AWSAccessKeyId=")
+    got = requests.get(presigned.replace(host, srv.host, 1), headers={"Host": host}, timeout=30)
+    assert got.status_code == 200, got.content
+    assert got.content == b"vhost v2"
 
 
 def test_both_header_and_query_auth_gives_InvalidArgument(server, bucket):
