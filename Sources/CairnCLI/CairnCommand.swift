@@ -5,7 +5,8 @@ public struct CairnCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cairn",
         abstract: "An S3-compatible object store and S3 client.",
-        subcommands: [ServerCommand.self, S3APICommand.self, CpCommand.self, KMSCommand.self, BenchCommand.self])
+        subcommands: [ServerCommand.self, S3APICommand.self, S3Command.self, CpCommand.self, PresignCommand.self,
+                      KMSCommand.self, BenchCommand.self])
 
     public init() {}
 }

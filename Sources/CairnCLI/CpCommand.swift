@@ -19,11 +19,7 @@ struct CpCommand: AsyncParsableCommand {
     @Flag(name: .customLong("quiet"), help: "Print nothing on success.") var quiet = false
     @Option(name: .customLong("max-bandwidth"), help: "Limit the transfer rate, e.g. 1MiB (per second).") var maxBandwidth: String?
 
-    @Option(name: .customLong("endpoint-url")) var endpointURL: String?
-    @Option var region: String?
-    @Option var profile: String?
-    @Flag(name: .customLong("no-verify-ssl")) var noVerifySSL = false
-    @Flag var debug = false
+    @OptionGroup var client: ClientOptions
 
     static func parseSize(_ s: String) throws -> Int64 {
         let units: [(String, Int64)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1)]
@@ -44,18 +40,8 @@ struct CpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var g = GlobalOptions()
-        g.endpointURL = endpointURL
-        g.region = region
-        g.profile = profile
-        g.noVerifySSL = noVerifySSL
-        g.debug = debug
         let env = ProcessInfo.processInfo.environment
-        let config: ClientConfig
-        do { config = try ConfigResolver.resolve(g, env: env) } catch {
-            FileHandle.standardError.write(Data("\n\(error)\n".utf8))
-            throw ExitCode(255)
-        }
+        let config = try client.resolve(env: env)
         var options = TransferOptions(stateDirectory: TransferOptions.defaultStateDirectory(env: env))
         options.partSize = try Self.parseSize(partSize)
         guard options.partSize > 0 else { throw ValidationError("--part-size must be positive") }

@@ -46,6 +46,12 @@ public enum URIEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The inverse of `parseQuery`: `name=value` pairs joined with `&`, an empty value sent as a
+    /// bare name (`?uploads`), as S3 clients send subresources.
+    public static func formatQuery(_ pairs: [(String, String)]) -> String {
+        pairs.map { $0.1.isEmpty ? encode($0.0) : "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
+    }
+
     /// Splits a raw query string into decoded (name, value) pairs, in order.
     public static func parseQuery(_ raw: some StringProtocol) -> [(String, String)] {
         guard !raw.isEmpty else { return [] }

@@ -202,8 +202,7 @@ extension S3Endpoint {
     public static func splitBucketKey(rawPath: String, host: String?, addressing: AddressingConfig) -> (String?, String?) {
         var path = Substring(rawPath)
         if let qi = path.firstIndex(of: "?") { path = path[..<qi] }
-        if let domain = addressing.domain, let host = host.map(stripPort), host.hasSuffix("." + domain) {
-            let bucket = String(host.dropLast(domain.count + 1))
+        if let bucket = virtualHostedBucket(host: host, addressing: addressing) {
             let key = path.hasPrefix("/") ? path.dropFirst() : path
             return (bucket, key.isEmpty ? nil : URIEncoding.decode(key))
         }
@@ -213,6 +212,12 @@ extension S3Endpoint {
         let bucket = URIEncoding.decode(trimmed[..<slash])
         let key = trimmed[trimmed.index(after: slash)...]
         return (bucket, key.isEmpty ? nil : URIEncoding.decode(key))
+    }
+
+    /// The bucket a virtual-hosted request names in its Host (`bucket.DOMAIN[:port]`), if any.
+    public static func virtualHostedBucket(host: String?, addressing: AddressingConfig) -> String? {
+        guard let domain = addressing.domain, let host = host.map(stripPort), host.hasSuffix("." + domain) else { return nil }
+        return String(host.dropLast(domain.count + 1))
     }
 
     static func stripPort(_ host: String) -> String {

@@ -12,7 +12,7 @@ import Logging
 struct S3Responder: HTTPResponder {
     typealias Context = S3RequestContext
     let storage: Storage
-    let verifier: SigV4Verifier
+    let authenticator: RequestAuthenticator
     let addressing: AddressingConfig
     let lifecycleClock: LifecycleClock
     let secure: Bool
@@ -30,9 +30,11 @@ struct S3Responder: HTTPResponder {
                                                 host: request.head.authority,
                                                 hasCopySource: request.headers[HTTPField.Name("x-amz-copy-source")!] != nil,
                                                 addressing: addressing)
-            let sigRequest = SigV4Request(method: request.method.rawValue, rawPath: rawPath, query: query,
+            var sigRequest = SigV4Request(method: request.method.rawValue, rawPath: rawPath, query: query,
                                           headers: Self.signableHeaders(request))
-            let verified = try verifier.verify(sigRequest)
+            sigRequest.rawQuery = request.uri.query ?? ""
+            let verified = try authenticator.verify(
+                sigRequest, virtualHostBucket: S3Endpoint.virtualHostedBucket(host: request.head.authority, addressing: addressing))
             let call = S3Call(request: request, context: context, endpoint: endpoint, user: verified.user,
                               payload: verified.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }),
                               secure: secure, allowInsecureSSEC: allowInsecureSSEC)

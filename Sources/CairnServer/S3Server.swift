@@ -46,7 +46,7 @@ public enum S3Server {
     public static func run(storage: Storage, configuration c: S3ServerConfiguration, logger: Logger) async throws {
         MallocTuning.apply()
         try await storage.recover()
-        let responder = S3Responder(storage: storage, verifier: SigV4Verifier(credentials: c.users),
+        let responder = S3Responder(storage: storage, authenticator: RequestAuthenticator(credentials: c.users),
                                     addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock,
                                     secure: c.tlsCertificatePath != nil && c.tlsKeyPath != nil,
                                     allowInsecureSSEC: c.allowInsecureSSEC, logger: logger)

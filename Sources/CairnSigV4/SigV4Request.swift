@@ -1,3 +1,5 @@
+import CairnModel
+
 /// The parts of an HTTP request that SigV4 signs, with no dependency on an HTTP library.
 public struct SigV4Request: Sendable {
     public var method: String
@@ -7,12 +9,20 @@ public struct SigV4Request: Sendable {
     public var query: [(String, String)]
     /// Header names (any case) and values; repeated names are joined with "," when canonicalised.
     public var headers: [(String, String)]
+    /// The query as it came on the wire, when known: SigV2 signs a subresource as sent (`?acl` and
+    /// `?acl=` differ). Without it, `query` is re-encoded with bare names for empty values.
+    public var rawQuery: String?
 
     public init(method: String, rawPath: String, query: [(String, String)], headers: [(String, String)]) {
         self.method = method
         self.rawPath = rawPath
         self.query = query
         self.headers = headers
+    }
+
+    /// The raw query, or `query` encoded again when the raw form is not known.
+    public var wireQuery: String {
+        rawQuery ?? URIEncoding.formatQuery(query)
     }
 
     public func header(_ name: String) -> String? {

@@ -52,6 +52,7 @@ public protocol CredentialProvider: Sendable {
 }
 
 /// Verifies SigV4 on the server: the Authorization header form and the presigned-URL form.
+/// SigV2 requests never reach it: `RequestAuthenticator` sends them to `SigV2Verifier`.
 public struct SigV4Verifier: Sendable {
     public let credentials: any CredentialProvider
     /// AWS allows 15 minutes between the request's time and the server's.
@@ -66,17 +67,11 @@ public struct SigV4Verifier: Sendable {
         if r.query.contains(where: { $0.0 == "X-Amz-Signature" }) {
             return try verifyPresigned(r, now: now)
         }
-        if r.query.contains(where: { $0.0 == "AWSAccessKeyId" || $0.0 == "Signature" }) {
-            throw S3Error(.invalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
-        }
         throw S3Error(.accessDenied, "Anonymous access is not allowed on this server.")
     }
 
     private func verifyHeader(_ auth: String, _ r: SigV4Request, now: Date) throws(S3Error) -> VerifiedRequest {
         guard auth.hasPrefix(SigV4.algorithm + " ") else {
-            if auth.hasPrefix("AWS ") {
-                throw S3Error(.invalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
-            }
             throw S3Error(.authorizationHeaderMalformed, "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.")
         }
         var fields: [String: String] = [:]
@@ -162,9 +157,7 @@ public struct SigV4Verifier: Sendable {
 
     private func checkSkew(_ date: Date, now: Date) throws(S3Error) {
         guard abs(date.timeIntervalSince(now)) <= maxSkew else {
-            throw S3Error(.requestTimeTooSkewed, fields: [
-                ("RequestTime", SigV4.amzDate(date)), ("ServerTime", Self.iso8601(now)), ("MaxAllowedSkewMilliseconds", "900000"),
-            ])
+            throw S3Error.requestTimeTooSkewed(requestTime: SigV4.amzDate(date), now: now)
         }
     }
 

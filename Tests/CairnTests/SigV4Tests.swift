@@ -142,6 +142,14 @@ struct SigV4Tests {
         }
     }
 
+    @Test("Presigning AWS's example GET gives AWS's signature, in botocore's parameter order")
+    func presignExample() {
+        let q = SigV4.presignedQuery(method: "GET", rawPath: "/test.txt", query: [], host: Self.host.1, credentials: Self.creds,
+                                     sessionToken: nil, scope: Self.scope, amzDate: Self.amzDate, expiresIn: 86400)
+        #expect(q.map(\.0) == ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires", "X-Amz-Signature"])
+        #expect(q.last?.1 == "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404")
+    }
+
     @Test("URI encoding keeps unreserved characters and encodes the rest in uppercase hex")
     func uriEncoding() {
         #expect(URIEncoding.encode("a b+c/d~e", keepSlash: true) == "a%20b%2Bc/d~e")

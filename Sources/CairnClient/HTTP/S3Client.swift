@@ -134,7 +134,7 @@ public final class S3Client: Sendable {
             } catch {
                 guard attempt < config.maxAttempts else {
                     debugLog("giving up after \(attempt) attempts: \(error)")
-                    throw ClientFailure(TransportError.message(for: error, url: url(for: request)))
+                    throw ClientFailure(TransportError.message(for: error, url: config.url(for: request)))
                 }
                 debugLog("retrying after connection error \(error) (attempt \(attempt) of \(config.maxAttempts))")
             }
@@ -158,30 +158,12 @@ public final class S3Client: Sendable {
             || ["SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "InternalError", "ServiceUnavailable"].contains(e.code)
     }
 
-    func url(for r: S3Request) -> String {
-        var base = config.endpoint.absoluteString
-        while base.hasSuffix("/") { base.removeLast() }
-        // Path-style: a path on the endpoint URL itself is kept as a prefix.
-        let q = r.query.map { $0.1.isEmpty ? URIEncoding.encode($0.0) : "\(URIEncoding.encode($0.0))=\(URIEncoding.encode($0.1))" }
-        return base + r.rawPath + (q.isEmpty ? "" : "?" + q.joined(separator: "&"))
-    }
-
-    var hostHeader: String {
-        let host = config.endpoint.host ?? ""
-        let h = host.contains(":") ? "[\(host)]" : host
-        if let port = config.endpoint.port,
-           !(config.endpoint.scheme == "http" && port == 80) && !(config.endpoint.scheme == "https" && port == 443) {
-            return "\(h):\(port)"
-        }
-        return h
-    }
-
     func build(_ r: S3Request) throws -> HTTPClientRequest {
-        let urlString = url(for: r)
+        let urlString = config.url(for: r)
         var req = HTTPClientRequest(url: urlString)
         req.method = HTTPMethod(rawValue: r.method)
         var headers = r.headers
-        headers.append(("host", hostHeader))
+        headers.append(("host", config.hostHeader))
         let amzDate = SigV4.amzDate(Date())
         headers.append(("x-amz-date", amzDate))
         let payloadHash: String
@@ -193,9 +175,7 @@ public final class S3Client: Sendable {
         headers.append(("x-amz-content-sha256", payloadHash))
         if let token = config.sessionToken { headers.append(("x-amz-security-token", token)) }
         if !config.accessKey.isEmpty {
-            var prefix = config.endpoint.path
-            while prefix.hasSuffix("/") { prefix.removeLast() }
-            let sreq = SigV4Request(method: r.method, rawPath: prefix + r.rawPath, query: r.query, headers: headers)
+            let sreq = SigV4Request(method: r.method, rawPath: config.signedPath(for: r), query: r.query, headers: headers)
             let scope = CredentialScope(date: String(amzDate.prefix(8)), region: config.region, service: "s3")
             let auth = SigV4.authorizationHeader(for: sreq, credentials: SigningCredentials(accessKey: config.accessKey, secretKey: config.secretKey),
                                                  scope: scope, amzDate: amzDate, payloadHash: payloadHash)

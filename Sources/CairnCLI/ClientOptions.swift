@@ -1,0 +1,27 @@
+import ArgumentParser
+import CairnClient
+import Foundation
+
+/// The aws CLI's global options that choose the endpoint and identity, shared by the client
+/// commands that are not `s3api` (which parses its own, as the aws CLI does).
+struct ClientOptions: ParsableArguments {
+    @Option(name: .customLong("endpoint-url"), help: "Override the endpoint URL.") var endpointURL: String?
+    @Option(help: "The region to use.") var region: String?
+    @Option(help: "A profile from the aws credentials/config files.") var profile: String?
+    @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify TLS certificates.") var noVerifySSL = false
+    @Flag(help: "Log the requests on stderr.") var debug = false
+
+    /// The resolved configuration, or exit 255 with the resolver's message (as the aws CLI does).
+    func resolve(env: [String: String] = ProcessInfo.processInfo.environment) throws -> ClientConfig {
+        var g = GlobalOptions()
+        g.endpointURL = endpointURL
+        g.region = region
+        g.profile = profile
+        g.noVerifySSL = noVerifySSL
+        g.debug = debug
+        do { return try ConfigResolver.resolve(g, env: env) } catch {
+            FileHandle.standardError.write(Data("\n\(error)\n".utf8))
+            throw ExitCode(255)
+        }
+    }
+}
