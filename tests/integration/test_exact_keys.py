@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import random
 from urllib.parse import unquote
 from xml.etree import ElementTree
@@ -221,3 +222,24 @@ def test_random_keys_are_put_listed_and_deleted_in_batches_without_touching_othe
         for k in rng.sample(sorted(left), min(3, len(left))):
             assert s3.get_object(Bucket=bucket, Key=k)["Body"].read() == k.encode("utf-8")
     s3.delete_bucket(Bucket=bucket)
+
+
+def test_the_aws_cli_lists_deletes_and_empties_a_bucket_of_nasty_keys(s3, bucket, aws, tmp_path):
+    keys = list(NASTY_KEYS)
+    for k in keys + ["report", "report "]:
+        s3.put_object(Bucket=bucket, Key=k, Body=body_for(k))
+    listed = aws.json("s3api", "list-objects-v2", "--bucket", bucket)
+    assert utf8_sorted(o["Key"] for o in listed["Contents"]) == utf8_sorted(keys + ["report", "report "])
+
+    # delete-objects with a JSON document: exactly the keys named.
+    doc = tmp_path / "delete.json"
+    doc.write_text(json.dumps({"Objects": [{"Key": "report "}, {"Key": " "}, {"Key": "a\r\nb"}]}))
+    out = aws.json("s3api", "delete-objects", "--bucket", bucket, "--delete", f"file://{doc}")
+    assert utf8_sorted(d["Key"] for d in out["Deleted"]) == utf8_sorted(["report ", " ", "a\r\nb"])
+    left = set(keys + ["report", "report "]) - {"report ", " ", "a\r\nb"}
+    assert set(all_keys(s3, bucket)) == left
+
+    # `aws s3 rm --recursive` lists and deletes what is left; then the bucket can go.
+    aws("s3", "rm", f"s3://{bucket}", "--recursive")
+    assert all_keys(s3, bucket) == []
+    aws("s3", "rb", f"s3://{bucket}")
