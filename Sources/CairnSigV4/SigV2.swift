@@ -97,10 +97,6 @@ public enum SigV2 {
 
     /// The string to sign as AWS echoes it in `StringToSignBytes`: two lowercase hex digits per
     /// UTF-8 byte, separated by spaces.
-    public static func bytesDescription(_ s: String) -> String {
-        s.utf8.map { Hex.encode([$0]) }.joined(separator: " ")
-    }
-
     /// Byte order (S3 sorts names as bytes, not by Unicode collation).
     static func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 }

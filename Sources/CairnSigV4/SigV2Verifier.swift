@@ -99,10 +99,7 @@ public struct SigV2Verifier: Sendable {
     private func check(_ provided: String, _ candidates: [String], accessKey: String, secret: String) throws(S3Error) {
         let sts = candidates[0]
         guard candidates.contains(where: { constantTimeEqual(SigV2.signature(secret: secret, stringToSign: $0), provided) }) else {
-            throw S3Error(.signatureDoesNotMatch, fields: [
-                ("AWSAccessKeyId", accessKey), ("StringToSign", sts), ("SignatureProvided", provided),
-                ("StringToSignBytes", SigV2.bytesDescription(sts)),
-            ])
+            throw S3Error.signatureDoesNotMatch(accessKey: accessKey, stringToSign: sts, provided: provided)
         }
     }
 
@@ -110,14 +107,5 @@ public struct SigV2Verifier: Sendable {
     /// the other spellings HTTP allows, or SigV4's compact form.
     public static func parseHTTPDate(_ s: String) -> Date? {
         SigV4Verifier.httpDateToAmz(s).flatMap(SigV4.parseAmzDate) ?? SigV4.parseAmzDate(s)
-    }
-}
-
-extension S3Error {
-    /// 403 RequestTimeTooSkewed with AWS's fields; `requestTime` is the date as the request sent it.
-    static func requestTimeTooSkewed(requestTime: String, now: Date) -> S3Error {
-        S3Error(.requestTimeTooSkewed, fields: [
-            ("RequestTime", requestTime), ("ServerTime", UTCDate(now).iso8601(milliseconds: false)), ("MaxAllowedSkewMilliseconds", "900000"),
-        ])
     }
 }

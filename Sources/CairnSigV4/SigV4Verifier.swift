@@ -100,7 +100,7 @@ public struct SigV4Verifier: Sendable {
         let sts = SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: creq)
         let key = SigV4.signingKey(secret: user.secretKey, scope: scope)
         guard constantTimeEqual(SigV4.signature(key: key, stringToSign: sts), sig) else {
-            throw S3Error(.signatureDoesNotMatch, fields: [("AWSAccessKeyId", accessKey), ("StringToSign", sts), ("CanonicalRequest", creq)])
+            throw S3Error.signatureDoesNotMatch(accessKey: accessKey, stringToSign: sts, provided: sig, canonicalRequest: creq)
         }
         return VerifiedRequest(user: user, payload: try payloadMode(payloadHash, seed: sig, amzDate: amzDate, scope: scope, key: key))
     }
@@ -133,7 +133,7 @@ public struct SigV4Verifier: Sendable {
         let sts = SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: creq)
         let key = SigV4.signingKey(secret: user.secretKey, scope: scope)
         guard constantTimeEqual(SigV4.signature(key: key, stringToSign: sts), sig) else {
-            throw S3Error(.signatureDoesNotMatch, fields: [("AWSAccessKeyId", accessKey), ("StringToSign", sts), ("CanonicalRequest", creq)])
+            throw S3Error.signatureDoesNotMatch(accessKey: accessKey, stringToSign: sts, provided: sig, canonicalRequest: creq)
         }
         return VerifiedRequest(user: user, payload: try payloadMode(payloadHash, seed: sig, amzDate: amzDate, scope: scope, key: key))
     }

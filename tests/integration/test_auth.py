@@ -60,7 +60,15 @@ def test_signed_header_altered_after_signing_gives_SignatureDoesNotMatch(server,
     hdrs["x-amz-meta-owner"] = "mallory"
     resp = requests.put(url, headers=hdrs, data=body, timeout=30)
     assert resp.status_code == 403
-    assert parse_error(resp.content)["Code"] == "SignatureDoesNotMatch"
+    err = parse_error(resp.content)
+    assert err["Code"] == "SignatureDoesNotMatch"
+    # S3's fields: what was signed, as text and as hex bytes, and the signature sent.
+    assert err["AWSAccessKeyId"] == server.default_user.access_key
+    assert err["SignatureProvided"] == hdrs["Authorization"].rsplit("Signature=", 1)[1]
+    assert err["StringToSign"].startswith("AWS4-HMAC-SHA256\n")
+    assert err["StringToSignBytes"] == " ".join(f"{b:02x}" for b in err["StringToSign"].encode())
+    assert "x-amz-meta-owner:mallory" in err["CanonicalRequest"]
+    assert err["CanonicalRequestBytes"] == " ".join(f"{b:02x}" for b in err["CanonicalRequest"].encode())
 
 
 def test_raw_signed_put_with_payload_sha256_succeeds(server, s3, bucket):
