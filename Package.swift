@@ -28,9 +28,11 @@ let package = Package(
         // one stitched pass. Always optimised: the tests (a debug build) exercise this exact code,
         // and unoptimised it is ~5x slower than the swift-crypto path it replaces.
         .target(name: "CCairnHashing", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("z")]),
-        // One streaming pass computing MD5 + SHA-256 + the requested checksum.
+        // Debian's libxxhash (XXHASH64 / XXHASH3 / XXHASH128 checksums); apt install libxxhash-dev.
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        // One streaming pass computing MD5 + SHA-256 + the requested checksums.
         .target(name: "CairnHashing", dependencies: [
-            "CairnModel", "CCairnHashing",
+            "CairnModel", "CCairnHashing", "CXXHash",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // SigV4 signing and verification, pure functions over canonical requests.

@@ -6,14 +6,14 @@ import Foundation
 /// Whole-object checksums of multipart uploads, computed from the parts' checksums alone.
 public enum ChecksumCombine {
     /// FULL_OBJECT: the CRC of the whole object, combined from each part's CRC and size.
-    /// Only the CRC algorithms can be combined; nil for SHA-1 / SHA-256.
+    /// Only the CRC algorithms can be combined; nil for the hashes (SHA*, MD5, XXHASH*).
     public static func fullObject(_ algorithm: ChecksumAlgorithm, parts: [(checksum: [UInt8], size: Int64)]) -> [UInt8]? {
         let (poly, width): (UInt64, Int32)
         switch algorithm {
         case .crc32: (poly, width) = (0xEDB8_8320, 32)
         case .crc32c: (poly, width) = (0x82F6_3B78, 32)
         case .crc64nvme: (poly, width) = (0x9A6C_9329_AC4B_C9B5, 64)
-        case .sha1, .sha256: return nil
+        case .sha1, .sha256, .sha512, .md5, .xxhash64, .xxhash3, .xxhash128: return nil
         }
         var crc: UInt64 = 0
         var first = true

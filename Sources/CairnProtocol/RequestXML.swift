@@ -48,20 +48,21 @@ public struct CompleteMultipartUploadXML: Decodable, Sendable {
         public var etag: String
         public var checksums: [Checksum]
 
-        enum CodingKeys: String, CodingKey {
-            case partNumber = "PartNumber", etag = "ETag"
-            case crc32 = "ChecksumCRC32", crc32c = "ChecksumCRC32C", crc64nvme = "ChecksumCRC64NVME"
-            case sha1 = "ChecksumSHA1", sha256 = "ChecksumSHA256"
+        /// `PartNumber`, `ETag` and one `Checksum<ALGORITHM>` element per algorithm.
+        struct Key: CodingKey {
+            var stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
         }
 
         public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            partNumber = try c.decode(XMLToken<Int>.self, forKey: .partNumber).value
-            etag = try c.decodeIfPresent(String.self, forKey: .etag) ?? ""
+            let c = try decoder.container(keyedBy: Key.self)
+            partNumber = try c.decode(XMLToken<Int>.self, forKey: Key(stringValue: "PartNumber")).value
+            etag = try c.decodeIfPresent(String.self, forKey: Key(stringValue: "ETag")) ?? ""
             var sums: [Checksum] = []
-            let keyed: [(CodingKeys, ChecksumAlgorithm)] = [(.crc32, .crc32), (.crc32c, .crc32c), (.crc64nvme, .crc64nvme), (.sha1, .sha1), (.sha256, .sha256)]
-            for (k, a) in keyed {
-                if let v = try c.decodeIfPresent(String.self, forKey: k) { sums.append(Checksum(a, base64: v)) }
+            for a in ChecksumAlgorithm.allCases {
+                if let v = try c.decodeIfPresent(String.self, forKey: Key(stringValue: a.xmlName)) { sums.append(Checksum(a, base64: v)) }
             }
             checksums = sums
         }

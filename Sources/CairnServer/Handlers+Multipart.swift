@@ -41,17 +41,28 @@ extension S3Responder {
             }
             return (nil, nil)
         }
+        let a = try Self.checksumAlgorithmHeader(raw)
+        var type = a.defaultMultipartType
+        if let rawType = call.header("x-amz-checksum-type") {
+            guard let t = ChecksumType(rawValue: rawType.uppercased()) else {
+                throw S3Error(.invalidRequest, "Value for x-amz-checksum-type header is invalid.")
+            }
+            type = t
+        }
+        // Only CRCs combine into a FULL_OBJECT value; CRC64NVME has no COMPOSITE form (AWS).
+        guard type.allows(a) else {
+            throw S3Error(.invalidRequest, "The \(type.rawValue) checksum type cannot be used with the \(a.rawValue.lowercased()) checksum algorithm.")
+        }
+        return (a, type.rawValue)
+    }
+
+    /// An `x-amz-checksum-algorithm` value (CreateMultipartUpload, CopyObject).
+    static func checksumAlgorithmHeader(_ raw: String) throws(S3Error) -> ChecksumAlgorithm {
         guard let a = ChecksumAlgorithm(caseInsensitive: raw) else {
-            throw S3Error(.invalidRequest, "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
+            let valid = ChecksumAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
+            throw S3Error(.invalidRequest, "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [\(valid)]")
         }
-        let type = call.header("x-amz-checksum-type")?.uppercased() ?? (a == .crc64nvme ? "FULL_OBJECT" : "COMPOSITE")
-        guard type == "COMPOSITE" || type == "FULL_OBJECT" else {
-            throw S3Error(.invalidRequest, "Value for x-amz-checksum-type header is invalid.")
-        }
-        if type == "COMPOSITE" && a == .crc64nvme || type == "FULL_OBJECT" && (a == .sha1 || a == .sha256) {
-            throw S3Error(.invalidRequest, "The \(type) checksum type cannot be used with the \(a.rawValue.lowercased()) checksum algorithm.")
-        }
-        return (a, type)
+        return a
     }
 
     func uploadPart(_ call: S3Call, _ bucket: String, _ key: String, partNumber raw: String, uploadID: String) async throws -> Response {
@@ -68,7 +79,9 @@ extension S3Responder {
         var h = HTTPFields()
         encryptionHeaders(upload.encryption, into: &h)
         h[.eTag] = part.etag.quoted
-        if let c = part.checksum { h[c.algorithm.headerName] = c.base64 }
+        // An upload with an algorithm answers with the part's value of it; a default (CRC64NVME)
+        // upload echoes only what the part was sent with, as AWS documents for UploadPart.
+        if let c = upload.checksumAlgorithm == nil ? check.sentChecksum : part.checksum { h[c.algorithm.headerName] = c.base64 }
         return Responses.empty(headers: h)
     }
 
@@ -86,7 +99,7 @@ extension S3Responder {
         }
         let body = storage.read(source, range: range, customerKey: sourceKey)
         let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body,
-                                                check: CopyCheck(algorithm: upload.checksumAlgorithm), customerKey: customerKey)
+                                                check: CopyCheck(algorithm: upload.checksumAlgorithm ?? .default), customerKey: customerKey)
         var h = HTTPFields()
         encryptionHeaders(upload.encryption, into: &h)
         h["x-amz-copy-source-version-id"] = nil
@@ -94,7 +107,8 @@ extension S3Responder {
         w.group("CopyPartResult", xmlns: XMLWriter.s3Namespace) { w in
             w.element("LastModified", S3Dates.iso8601(part.lastModified))
             w.element("ETag", part.etag.quoted)
-            if let c = part.checksum { w.element(c.algorithm.xmlName, c.base64) }
+            // CopyPartResult names only an algorithm the upload was created with (AWS), not the default.
+            if upload.checksumAlgorithm != nil, let c = part.checksum { w.element(c.algorithm.xmlName, c.base64) }
         }
         return Responses.xml(w, headers: h)
     }
@@ -183,7 +197,7 @@ extension S3Responder {
                     w.element("LastModified", S3Dates.iso8601(p.lastModified))
                     w.element("ETag", p.etag.quoted)
                     w.element("Size", p.size)
-                    if let c = p.checksum, upload.checksumAlgorithm == nil || c.algorithm == upload.checksumAlgorithm {
+                    if let c = p.checksum, c.algorithm == upload.objectChecksumAlgorithm {
                         w.element(c.algorithm.xmlName, c.base64)
                     }
                 }
@@ -191,10 +205,9 @@ extension S3Responder {
             writeOwner(&w, upload.owner, element: "Initiator")
             writeOwner(&w, upload.owner)
             w.element("StorageClass", upload.headers.storageClass ?? "STANDARD")
-            if let a = upload.checksumAlgorithm {
-                w.element("ChecksumAlgorithm", a.rawValue)
-                w.element("ChecksumType", upload.checksumType)
-            }
+            // An upload created without an algorithm shows the default it gets: CRC64NVME, FULL_OBJECT.
+            w.element("ChecksumAlgorithm", upload.objectChecksumAlgorithm.rawValue)
+            w.element("ChecksumType", upload.objectChecksumType)
         }
         return Responses.xml(w, headers: h)
     }

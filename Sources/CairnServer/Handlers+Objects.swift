@@ -200,10 +200,12 @@ extension S3Responder {
         let replace: ObjectHeaders? = directive == "REPLACE" ? try call.objectHeaders() : nil
         let sourceKey = try call.customerKey(copySource: true)
         try Storage.checkReadKey(source, customerKey: sourceKey)
+        let algorithm = try call.header("x-amz-checksum-algorithm").map(Self.checksumAlgorithmHeader)
         let (encryption, customerKey) = try await writeEncryption(call, BucketName(unchecked: bucket))
         let record = try await storage.copyObject(source: source, sourceKey: sourceKey, bucket: BucketName(unchecked: bucket), key: destKey,
                                                   user: call.owner, replaceHeaders: replace, encryption: encryption,
-                                                  encryptionRequested: try call.encryptionRequest() != .none, customerKey: customerKey)
+                                                  encryptionRequested: try call.encryptionRequest() != .none, customerKey: customerKey,
+                                                  checksumAlgorithm: algorithm)
         var h = HTTPFields()
         encryptionHeaders(record.encryption, into: &h)
         var w = XMLWriter()

@@ -11,6 +11,9 @@ struct PayloadVerifier: PayloadCheck {
     var sha256Hex: String?
     var checksum: Checksum?
     var requestedAlgorithm: ChecksumAlgorithm?
+    /// Set for parts of a multipart upload created without an algorithm: they keep S3's default
+    /// CRC64NVME, computed in the same pass as whatever checksum the part was sent with.
+    var defaultAlgorithm: ChecksumAlgorithm?
     var declaredLength: Int64?
     /// For aws-chunked bodies: the checksum header announced in `x-amz-trailer`, and where the
     /// decoder leaves the trailer's value.
@@ -19,6 +22,16 @@ struct PayloadVerifier: PayloadCheck {
 
     var needsSHA256: Bool { sha256Hex != nil }
     var checksumAlgorithm: ChecksumAlgorithm? { checksum?.algorithm ?? trailerAlgorithm ?? requestedAlgorithm }
+    var storedAlgorithm: ChecksumAlgorithm? { defaultAlgorithm ?? checksumAlgorithm }
+
+    /// The checksum value the client sent (header or trailer); after a successful `verify` it is
+    /// also the computed one. UploadPart echoes only this (AWS: "only present if the checksum was
+    /// provided in the request").
+    var sentChecksum: Checksum? {
+        if let checksum { return checksum }
+        guard let alg = trailerAlgorithm, let value = trailers?.trailers?.first(where: { $0.name == alg.headerName })?.value else { return nil }
+        return Checksum(alg, base64: value)
+    }
 
     /// `checksumHeaders: false` for CompleteMultipartUpload, whose `x-amz-checksum-*` header is the
     /// object's checksum, not the XML body's.
@@ -65,7 +78,7 @@ struct PayloadVerifier: PayloadCheck {
             }
             var digest = Substring(v)
             if partCount, let dash = v.lastIndex(of: "-"), Int(v[v.index(after: dash)...]) != nil { digest = v[..<dash] }
-            guard let raw = Data(base64Encoded: String(digest)), raw.count == digestLength(alg) else {
+            guard let raw = Data(base64Encoded: String(digest)), raw.count == alg.digestLength else {
                 throw S3Error(.invalidRequest, "Value for \(alg.headerName) header is invalid.")
             }
             found = Checksum(alg, base64: v)
@@ -73,22 +86,18 @@ struct PayloadVerifier: PayloadCheck {
         return found
     }
 
-    /// Makes the checksum of an upload's algorithm computed even when the request sent none.
+    /// Makes the checksum of an upload's algorithm computed even when the request sent none. An
+    /// upload created without an algorithm gets S3's default, CRC64NVME, for every part, computed
+    /// next to (not instead of) whatever checksum the part was sent with.
     mutating func require(_ algorithm: ChecksumAlgorithm?) throws(S3Error) {
-        guard let algorithm else { return }
+        guard let algorithm else {
+            defaultAlgorithm = .default
+            return
+        }
         if let sent = checksum?.algorithm ?? trailerAlgorithm, sent != algorithm {
             throw S3Error(.invalidRequest, "Checksum Type mismatch occurred, expected checksum Type: \(algorithm.rawValue.lowercased()), actual checksum Type: \(sent.rawValue.lowercased())")
         }
         requestedAlgorithm = algorithm
-    }
-
-    static func digestLength(_ a: ChecksumAlgorithm) -> Int {
-        switch a {
-        case .crc32, .crc32c: return 4
-        case .crc64nvme: return 8
-        case .sha1: return 20
-        case .sha256: return 32
-        }
     }
 
     func verify(_ d: BodyDigests) throws {
@@ -100,17 +109,17 @@ struct PayloadVerifier: PayloadCheck {
             throw S3Error(.badDigest, fields: [("ExpectedDigest", Data(md5).base64EncodedString()),
                                                ("CalculatedDigest", Data(d.md5).base64EncodedString())])
         }
-        if let c = checksum, let got = d.checksum, got.base64 != c.base64 {
+        if let c = checksum, let got = d.checksum(c.algorithm), got.base64 != c.base64 {
             throw S3Error(.badDigest, "The \(c.algorithm.rawValue) you specified did not match the calculated checksum.")
         }
         if let alg = trailerAlgorithm, let box = trailers {
             guard let value = box.trailers?.first(where: { $0.name == alg.headerName })?.value else {
                 throw S3Error(.invalidRequest, "The \(alg.headerName) trailer announced in x-amz-trailer was not sent.")
             }
-            guard let raw = Data(base64Encoded: value), raw.count == Self.digestLength(alg) else {
+            guard let raw = Data(base64Encoded: value), raw.count == alg.digestLength else {
                 throw S3Error(.invalidRequest, "Value for \(alg.headerName) trailing header is invalid.")
             }
-            if d.checksum?.base64 != value {
+            if d.checksum(alg)?.base64 != value {
                 throw S3Error(.badDigest, "The \(alg.rawValue) you specified did not match the calculated checksum.")
             }
         }

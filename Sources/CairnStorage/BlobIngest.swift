@@ -21,7 +21,7 @@ public struct BlobIngest: Sendable {
         let plainWriter = try await blobs.makeWriter()
         let writer: any BlobWriter = keying.map { EncryptingBlobWriter(base: plainWriter, cipher: $0.cipher) } ?? plainWriter
         do {
-            var hasher = BodyHasher(sha256: check.needsSHA256, checksum: check.checksumAlgorithm)
+            var hasher = BodyHasher(sha256: check.needsSHA256, checksums: [check.checksumAlgorithm, check.storedAlgorithm].compactMap { $0 })
             for try await buffer in body {
                 buffer.withUnsafeReadableBytes { hasher.update($0) }
                 if hasher.byteCount > maxSize { throw tooLarge(hasher.byteCount) }

@@ -29,6 +29,14 @@ public struct UploadRecord: Sendable, Equatable {
         self.checksumType = checksumType
     }
 
+    /// The algorithm of the object's checksum: the upload's own, else S3's default CRC64NVME.
+    public var objectChecksumAlgorithm: ChecksumAlgorithm { checksumAlgorithm ?? .default }
+
+    /// `COMPOSITE` or `FULL_OBJECT`: the upload's own type, else the default's (FULL_OBJECT).
+    public var objectChecksumType: String {
+        checksumAlgorithm == nil ? ChecksumType.fullObject.rawValue : checksumType ?? objectChecksumAlgorithm.defaultMultipartType.rawValue
+    }
+
     /// Long, URL-safe and unguessable, like AWS's upload ids.
     public static func newID() -> String {
         var bytes = [UInt8](repeating: 0, count: 48)

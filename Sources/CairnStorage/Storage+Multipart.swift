@@ -73,7 +73,7 @@ extension Storage {
         }
         let part = PartRecord(uploadID: upload.uploadID, partNumber: partNumber, size: digests.size,
                               etag: Self.etag(digests, upload.encryption, blobEncryption),
-                              lastModified: Date().truncatedToMilliseconds, blob: blob, checksum: digests.checksum,
+                              lastModified: Date().truncatedToMilliseconds, blob: blob, checksum: digests.stored(check),
                               encryption: blobEncryption)
         do {
             await free(try await metadata.putPart(part, bucket: upload.bucket, key: upload.key))
@@ -143,7 +143,7 @@ extension Storage {
             try Self.checkCompleteConditions(conditions, current: current, key: key)
             let etag = Self.multipartETag(chosen.map(\.etag))
             let record = ObjectRecord(bucket: bucket, key: key, size: size, etag: etag, lastModified: now, owner: upload.owner,
-                                      headers: upload.headers, checksum: checksum, checksumType: checksum == nil ? nil : upload.checksumType,
+                                      headers: upload.headers, checksum: checksum, checksumType: checksum == nil ? nil : upload.objectChecksumType,
                                       segments: chosen.map { BlobSegment(blob: $0.blob, offset: 0, length: $0.size, encryption: $0.encryption) },
                                       parts: chosen.map { ManifestPart(partNumber: $0.partNumber, size: $0.size, etag: $0.etag.value, checksum: $0.checksum) },
                                       encryption: upload.encryption)
@@ -161,25 +161,30 @@ extension Storage {
         return object
     }
 
-    /// The object's checksum from its parts' (COMPOSITE or FULL_OBJECT, as the upload was created),
-    /// checked against a whole-object value the client sent. O(parts); no data is read.
+    /// The object's checksum from its parts' (COMPOSITE or FULL_OBJECT, as the upload was created;
+    /// S3's default CRC64NVME FULL_OBJECT for uploads created without an algorithm), checked against
+    /// a whole-object value the client sent. O(parts); no data is read.
     static func objectChecksum(_ upload: UploadRecord, _ parts: [PartRecord], expected: Checksum?) throws -> Checksum? {
-        guard let alg = upload.checksumAlgorithm else {
-            if let expected {
-                throw S3Error(.invalidRequest, "The upload was created without a checksum algorithm; \(expected.algorithm.headerName) cannot be verified.")
-            }
-            return nil
+        let alg = upload.objectChecksumAlgorithm
+        let unverifiable = expected.map {
+            S3Error(.invalidRequest, "The upload was created without a checksum algorithm; \($0.algorithm.headerName) cannot be verified.")
         }
+        if upload.checksumAlgorithm == nil, let unverifiable, expected?.algorithm != alg { throw unverifiable }
         var raw: [[UInt8]] = []
         for p in parts {
             guard let c = p.checksum, c.algorithm == alg, let bytes = Data(base64Encoded: c.base64) else {
+                // Parts stored before uploads got the default have none: the object then has none.
+                if upload.checksumAlgorithm == nil {
+                    if let unverifiable { throw unverifiable }
+                    return nil
+                }
                 throw S3Error(.invalidPart, "Part \(p.partNumber) has no \(alg.rawValue) checksum.",
                               fields: [("UploadId", upload.uploadID), ("PartNumber", String(p.partNumber))])
             }
             raw.append(Array(bytes))
         }
         let value: String
-        if upload.checksumType == "FULL_OBJECT", let full = ChecksumCombine.fullObject(alg, parts: zip(raw, parts).map { ($0, $1.size) }) {
+        if upload.objectChecksumType == ChecksumType.fullObject.rawValue, let full = ChecksumCombine.fullObject(alg, parts: zip(raw, parts).map { ($0, $1.size) }) {
             value = Data(full).base64EncodedString()
         } else {
             value = ChecksumCombine.composite(alg, parts: raw)

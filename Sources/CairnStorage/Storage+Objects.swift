@@ -17,7 +17,7 @@ extension Storage {
         }
         let record = ObjectRecord(bucket: bucket, key: key, size: digests.size, etag: Self.etag(digests, encryption, blobEncryption),
                                   lastModified: Date().truncatedToMilliseconds, owner: user, headers: headers,
-                                  checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : "FULL_OBJECT",
+                                  checksum: digests.stored(check), checksumType: digests.stored(check) == nil ? nil : ChecksumType.fullObject.rawValue,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption)
         try await commit(record, newBlob: blob)
@@ -74,14 +74,16 @@ extension Storage {
     /// CopyObject. The bytes are copied into a new blob (blobs are never shared between records, so
     /// freeing stays a per-record decision). `encryptionRequested`: the request itself named an
     /// encryption (a bucket default does not count), which makes copying an object onto itself legal.
+    /// The copy's checksum is `checksumAlgorithm` (`x-amz-checksum-algorithm`), else the source's
+    /// algorithm, else S3's default CRC64NVME, computed over the copied bytes (so FULL_OBJECT).
     public func copyObject(source: ObjectRecord, sourceKey: CustomerKey? = nil, bucket: BucketName, key: ObjectKey, user: Owner,
                            replaceHeaders: ObjectHeaders?, encryption: ObjectEncryption? = nil, encryptionRequested: Bool = false,
-                           customerKey: CustomerKey? = nil) async throws -> ObjectRecord {
+                           customerKey: CustomerKey? = nil, checksumAlgorithm: ChecksumAlgorithm? = nil) async throws -> ObjectRecord {
         _ = try await self.bucket(bucket, for: user)
         if source.bucket == bucket, source.key == key, replaceHeaders == nil, !encryptionRequested {
             throw S3Error(.invalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
         }
-        let check = ChecksumCarry(algorithm: source.checksum?.algorithm)
+        let check = ChecksumCarry(algorithm: checksumAlgorithm ?? source.checksum?.algorithm ?? .default)
         let keying = try await blobKeying(encryption, customerKey: customerKey)
         let (blob, digests, blobEncryption) = try await ingest.ingest(read(source, range: nil, customerKey: sourceKey), check: check,
                                                                       maxSize: .max, keying: keying) { _ in S3Error(.internalError) }
@@ -102,7 +104,7 @@ extension Storage {
     }
 }
 
-/// For copies: recompute the source's checksum algorithm over the copied bytes; nothing to verify.
+/// For copies: compute the copy's checksum algorithm over the copied bytes; nothing to verify.
 struct ChecksumCarry: PayloadCheck {
     var algorithm: ChecksumAlgorithm?
     var needsSHA256: Bool { false }

@@ -31,6 +31,8 @@ except ImportError:  # pragma: no cover - the pure-Python fallback below is used
     _crt = None
 
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
+# The five S3 added later; XXHASH* values come from awscrt (what botocore uses), seed 0.
+NEW_ALGORITHMS = ("SHA512", "MD5", "XXHASH64", "XXHASH3", "XXHASH128")
 
 
 def body_of(size: int, seed: int) -> bytes:
@@ -92,6 +94,16 @@ def digest(algorithm: str, data: bytes) -> bytes:
         return hashlib.sha1(data).digest()
     if a == "SHA256":
         return hashlib.sha256(data).digest()
+    if a == "SHA512":
+        return hashlib.sha512(data).digest()
+    if a == "MD5":
+        return hashlib.md5(data).digest()
+    if a in ("XXHASH64", "XXHASH3", "XXHASH128"):
+        if _crt is None:
+            pytest.skip("XXHASH checksums need awscrt (tests/requirements.txt)")
+        one_shot = {"XXHASH64": _crt.XXHash.compute_xxhash64, "XXHASH3": _crt.XXHash.compute_xxhash3_64,
+                    "XXHASH128": _crt.XXHash.compute_xxhash3_128}[a]
+        return one_shot(data)
     raise ValueError(algorithm)
 
 

@@ -232,7 +232,6 @@ public enum S3APIRunner {
         var body = RequestBody.empty
         var digest: FileDigest?
         let checksumGiven = ChecksumAlgorithm.allCases.contains { params[$0.xmlName] != nil }
-            || ["ChecksumSHA512", "ChecksumMD5", "ChecksumXXHASH64", "ChecksumXXHASH3", "ChecksumXXHASH128"].contains { params[$0] != nil }
         var algorithm: ChecksumAlgorithm?
         if !checksumGiven {
             if let a = params["ChecksumAlgorithm"]?.stringValue {
