@@ -29,7 +29,7 @@ let package = Package(
         // and unoptimised it is ~5x slower than the swift-crypto path it replaces.
         .target(name: "CCairnHashing", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("z")]),
         // Debian's libxxhash (XXHASH64 / XXHASH3 / XXHASH128 checksums); apt install libxxhash-dev.
-        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"]), .brew(["xxhash"])]),
         // One streaming pass computing MD5 + SHA-256 + the requested checksums.
         .target(name: "CairnHashing", dependencies: [
             "CairnModel", "CCairnHashing", "CXXHash",

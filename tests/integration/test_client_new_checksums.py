@@ -10,7 +10,7 @@ import pytest
 
 from cairntest import run_aws
 from clienttest import Cairn
-from test_integrity_helpers import checksum
+from test_integrity_helpers import checksum, composite
 
 COMPUTABLE = ["SHA512", "XXHASH64", "XXHASH3", "XXHASH128"]
 
@@ -69,3 +69,26 @@ def test_aws_cli_put_object_checksum_algorithm(server, s3, bucket, work, algorit
                                        "--checksum-mode", "ENABLED"], workdir=work).stdout)
     assert head[f"Checksum{algorithm}"] == checksum(algorithm, data)
     assert head["ChecksumType"] == "FULL_OBJECT"
+
+
+def test_aws_cli_multipart_composite_xxhash128(server, s3, bucket, work):
+    def aws(*args):
+        return json.loads(run_aws(server, ["s3api", *args], workdir=work).stdout or b"{}")
+
+    created = aws("create-multipart-upload", "--bucket", bucket, "--key", "mp", "--checksum-algorithm", "XXHASH128")
+    assert (created["ChecksumAlgorithm"], created["ChecksumType"]) == ("XXHASH128", "COMPOSITE")
+    uid = created["UploadId"]
+    bodies = [b"a" * (5 * 1024 * 1024), b"tail"]  # the default server keeps S3's 5 MiB minimum part
+    parts = []
+    for n, body in enumerate(bodies, 1):
+        (work / f"p{n}").write_bytes(body)
+        out = aws("upload-part", "--bucket", bucket, "--key", "mp", "--upload-id", uid, "--part-number", str(n),
+                  "--body", f"p{n}", "--checksum-algorithm", "XXHASH128")
+        assert out["ChecksumXXHASH128"] == checksum("XXHASH128", body)
+        parts.append({"PartNumber": n, "ETag": out["ETag"], "ChecksumXXHASH128": out["ChecksumXXHASH128"]})
+    done = aws("complete-multipart-upload", "--bucket", bucket, "--key", "mp", "--upload-id", uid,
+               "--multipart-upload", json.dumps({"Parts": parts}))
+    assert done["ChecksumXXHASH128"] == composite("XXHASH128", bodies)
+    assert done["ChecksumType"] == "COMPOSITE"
+    attrs = aws("get-object-attributes", "--bucket", bucket, "--key", "mp", "--object-attributes", "Checksum")
+    assert attrs["Checksum"] == {"ChecksumXXHASH128": composite("XXHASH128", bodies), "ChecksumType": "COMPOSITE"}

@@ -26,7 +26,8 @@ from botocore.exceptions import ClientError
 
 from cairntest import error_code, http_status
 from test_integrity_helpers import (  # noqa: F401 (fixtures and the parametrizing hook)
-    ALGORITHMS, assert_nothing_stored, assert_s3_error, bad_digest_message, body_of, checksum,
+    ALGORITHMS, ALL_ALGORITHMS, assert_nothing_stored, assert_s3_error, bad_digest_message,
+    body_of, checksum,
     header_name, http_only, ibucket, is3, iserver, module_client, module_server,
     pytest_generate_tests, response_key, signed, snapshot, tls_cert, wrong_checksum)
 
@@ -70,7 +71,7 @@ def test_put_with_checksum_algorithm_is_verified_stored_and_returned(iserver, is
 
 
 def test_put_with_precomputed_checksum_header(iserver, is3, ibucket):
-    for algorithm in ALGORITHMS:
+    for algorithm in ALL_ALGORITHMS:
         data = body_of(5000, 2)
         resp = is3.put_object(Bucket=ibucket, Key=algorithm, Body=data,
                               **{response_key(algorithm): checksum(algorithm, data)})
@@ -79,7 +80,7 @@ def test_put_with_precomputed_checksum_header(iserver, is3, ibucket):
 
 
 def test_put_checksum_mismatch_is_bad_digest_and_stores_nothing(iserver, is3, ibucket):
-    for algorithm in ALGORITHMS:
+    for algorithm in ALL_ALGORITHMS:
         data = body_of(40_000, 3)
         before = snapshot(iserver)
         err = client_error(is3.put_object, Bucket=ibucket, Key="k", Body=data,
@@ -105,7 +106,7 @@ def test_put_checksum_mismatch_keeps_the_existing_object(iserver, is3, ibucket, 
 @http_only
 def test_put_malformed_checksum_header_is_invalid_request(iserver, is3, ibucket):
     data = b"some data"
-    for algorithm in ALGORITHMS:
+    for algorithm in ALL_ALGORITHMS:
         raw = base64.b64decode(checksum(algorithm, data))
         for value in ["not base64!", base64.b64encode(raw[:-1]).decode(),  # one byte short
                       base64.b64encode(raw + b"\0").decode(), checksum(algorithm, data)[:-2], ""]:

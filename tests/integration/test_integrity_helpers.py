@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover - the pure-Python fallback below is used
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 # The five S3 added later; XXHASH* values come from awscrt (what botocore uses), seed 0.
 NEW_ALGORITHMS = ("SHA512", "MD5", "XXHASH64", "XXHASH3", "XXHASH128")
+ALL_ALGORITHMS = ALGORITHMS + NEW_ALGORITHMS
 
 
 def body_of(size: int, seed: int) -> bytes:
