@@ -41,9 +41,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        // Pure authorization: (principal, action, resource, bucket owner) -> allow / deny.
+        .target(name: "CairnPolicy", dependencies: ["CairnModel"]),
         // S3 wire protocol: endpoint parsing, XML bodies, error XML, ranges, dates.
         .target(name: "CairnProtocol", dependencies: [
-            "CairnModel",
+            "CairnModel", "CairnPolicy",
             .product(name: "XMLCoder", package: "XMLCoder"),
         ]),
         // The core: bucket / object / multipart services over small store protocols.
@@ -65,7 +67,7 @@ let package = Package(
             .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
         .target(name: "CairnServer", dependencies: [
-            "CairnModel", "CairnProtocol", "CairnSigV4", "CairnStorage", "CairnHashing", "CCairnPOSIX",
+            "CairnModel", "CairnPolicy", "CairnProtocol", "CairnSigV4", "CairnStorage", "CairnHashing", "CCairnPOSIX",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -94,7 +96,7 @@ let package = Package(
         ]),
         .executableTarget(name: "cairn", dependencies: ["CairnCLI"]),
         .testTarget(name: "CairnTests", dependencies: [
-            "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnStorage", "CairnStorageFS", "CairnClient",
+            "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnPolicy", "CairnStorage", "CairnStorageFS", "CairnClient",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),

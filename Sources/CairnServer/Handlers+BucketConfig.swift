@@ -6,8 +6,7 @@ import HTTPTypes
 import Hummingbird
 
 extension S3Responder {
-    func putBucketLifecycle(_ call: S3Call, _ bucket: String) async throws -> Response {
-        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
+    func putBucketLifecycle(_ call: S3Call) async throws -> Response {
         call.sendContinue()
         let config = try RequestXML.decode(LifecycleConfigurationXML.self, from: try await collectXMLBody(call))
         guard !config.Rule.isEmpty, config.Rule.count <= 1000 else { throw S3Error(.malformedXML) }
@@ -31,15 +30,13 @@ extension S3Responder {
             guard ids.insert(id).inserted else { throw S3Error(.invalidArgument, "Rule ID must be unique. Found same ID for more than one rule") }
             rules.append(LifecycleRule(id: id, prefix: r.prefix, enabled: r.Status.value == "Enabled", abortDaysAfterInitiation: days))
         }
-        try await storage.setLifecycleRules(BucketName(unchecked: bucket), user: call.owner, rules: rules)
+        try await storage.setLifecycleRules(call.bucket, rules: rules)
         return Responses.empty()
     }
 
-    func getBucketLifecycle(_ call: S3Call, _ bucket: String) async throws -> Response {
-        let name = BucketName(unchecked: bucket)
-        _ = try await storage.bucket(name, for: call.owner)
-        guard let rules = try await storage.lifecycleRules(name) else {
-            throw S3Error(.noSuchLifecycleConfiguration, fields: [("BucketName", bucket)])
+    func getBucketLifecycle(_ call: S3Call) async throws -> Response {
+        guard let rules = try await storage.lifecycleRules(call.bucket.name) else {
+            throw S3Error(.noSuchLifecycleConfiguration, fields: [("BucketName", call.bucket.name.rawValue)])
         }
         var w = XMLWriter()
         w.group("LifecycleConfiguration", xmlns: XMLWriter.s3Namespace) { w in
@@ -57,22 +54,21 @@ extension S3Responder {
         return Responses.xml(w)
     }
 
-    func deleteBucketLifecycle(_ call: S3Call, _ bucket: String) async throws -> Response {
-        try await storage.setLifecycleRules(BucketName(unchecked: bucket), user: call.owner, rules: nil)
+    func deleteBucketLifecycle(_ call: S3Call) async throws -> Response {
+        try await storage.setLifecycleRules(call.bucket, rules: nil)
         return Responses.empty(.noContent)
     }
 
-    func putBucketRequestPayment(_ call: S3Call, _ bucket: String) async throws -> Response {
-        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
+    func putBucketRequestPayment(_ call: S3Call) async throws -> Response {
         call.sendContinue()
         let config = try RequestXML.decode(RequestPaymentConfigurationXML.self, from: try await collectXMLBody(call))
         guard config.Payer.value == "Requester" || config.Payer.value == "BucketOwner" else { throw S3Error(.malformedXML) }
-        try await storage.setRequestPayer(BucketName(unchecked: bucket), user: call.owner, payer: config.Payer.value)
+        try await storage.setRequestPayer(call.bucket, payer: config.Payer.value)
         return Responses.empty()
     }
 
-    func getBucketRequestPayment(_ call: S3Call, _ bucket: String) async throws -> Response {
-        let payer = try await storage.requestPayer(BucketName(unchecked: bucket), user: call.owner)
+    func getBucketRequestPayment(_ call: S3Call) async throws -> Response {
+        let payer = storage.requestPayer(call.bucket)
         var w = XMLWriter()
         w.group("RequestPaymentConfiguration", xmlns: XMLWriter.s3Namespace) { $0.element("Payer", payer) }
         return Responses.xml(w)
@@ -86,10 +82,10 @@ extension S3Responder {
     }
 
     /// `x-amz-request-charged: requester` when a requester-pays bucket was used by a request that
-    /// accepted the charge (`x-amz-request-payer: requester`).
-    func requestChargedHeader(_ call: S3Call) async -> String? {
-        guard call.header("x-amz-request-payer")?.lowercased() == "requester", let bucket = call.endpoint.bucket,
-              let record = try? await storage.metadata.bucket(BucketName(unchecked: bucket)), record.requestPayer == "Requester"
+    /// accepted the charge (`x-amz-request-payer: requester`). The bucket is as the request found it.
+    func requestChargedHeader(_ call: S3Call) -> String? {
+        guard call.header("x-amz-request-payer")?.lowercased() == "requester",
+              call.access.bucket?.record.requestPayer == "Requester"
         else { return nil }
         return "requester"
     }

@@ -60,21 +60,21 @@ extension S3Responder {
         return Responses.empty(headers: h)
     }
 
-    func deleteBucket(_ call: S3Call, _ name: String) async throws -> Response {
-        try await storage.deleteBucket(BucketName(unchecked: name), user: call.owner)
+    func deleteBucket(_ call: S3Call) async throws -> Response {
+        try await storage.deleteBucket(call.bucket)
         return Responses.empty(.noContent)
     }
 
-    func headBucket(_ call: S3Call, _ name: String) async throws -> Response {
-        let b = try await storage.bucket(BucketName(unchecked: name), for: call.owner)
+    func headBucket(_ call: S3Call) async throws -> Response {
+        let b = call.bucket.record
         var h = HTTPFields()
         h["x-amz-bucket-region"] = b.region
         h["x-amz-access-point-alias"] = "false"
         return Responses.empty(headers: h)
     }
 
-    func getBucketLocation(_ call: S3Call, _ name: String) async throws -> Response {
-        let b = try await storage.bucket(BucketName(unchecked: name), for: call.owner)
+    func getBucketLocation(_ call: S3Call) async throws -> Response {
+        let b = call.bucket.record
         var w = XMLWriter()
         // us-east-1 is reported as an empty LocationConstraint, as AWS does.
         if b.region == "us-east-1" {

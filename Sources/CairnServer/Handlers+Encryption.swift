@@ -6,8 +6,7 @@ import HTTPTypes
 import Hummingbird
 
 extension S3Responder {
-    func putBucketEncryption(_ call: S3Call, _ bucket: String) async throws -> Response {
-        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
+    func putBucketEncryption(_ call: S3Call) async throws -> Response {
         call.sendContinue()
         let config = try RequestXML.decode(ServerSideEncryptionConfigurationXML.self, from: try await collectXMLBody(call))
         guard config.Rule.count == 1, let d = config.Rule[0].ApplyServerSideEncryptionByDefault else { throw S3Error(.malformedXML) }
@@ -17,17 +16,15 @@ extension S3Responder {
         if d.SSEAlgorithm.value == "AES256", d.KMSMasterKeyID != nil {
             throw S3Error(.invalidArgument, "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse")
         }
-        try await storage.setBucketEncryption(BucketName(unchecked: bucket), user: call.owner,
+        try await storage.setBucketEncryption(call.bucket,
                                               BucketEncryptionDefault(algorithm: d.SSEAlgorithm.value, kmsKeyID: d.KMSMasterKeyID,
                                                                       bucketKeyEnabled: config.Rule[0].BucketKeyEnabled?.value ?? false))
         return Responses.empty()
     }
 
-    func getBucketEncryption(_ call: S3Call, _ bucket: String) async throws -> Response {
-        let name = BucketName(unchecked: bucket)
-        _ = try await storage.bucket(name, for: call.owner)
-        guard let d = try await storage.bucketEncryption(name) else {
-            throw S3Error(.serverSideEncryptionConfigurationNotFound, fields: [("BucketName", bucket)])
+    func getBucketEncryption(_ call: S3Call) async throws -> Response {
+        guard let d = try await storage.bucketEncryption(call.bucket.name) else {
+            throw S3Error(.serverSideEncryptionConfigurationNotFound, fields: [("BucketName", call.bucket.name.rawValue)])
         }
         var w = XMLWriter()
         w.group("ServerSideEncryptionConfiguration", xmlns: XMLWriter.s3Namespace) { w in
@@ -42,15 +39,15 @@ extension S3Responder {
         return Responses.xml(w)
     }
 
-    func deleteBucketEncryption(_ call: S3Call, _ bucket: String) async throws -> Response {
-        try await storage.setBucketEncryption(BucketName(unchecked: bucket), user: call.owner, nil)
+    func deleteBucketEncryption(_ call: S3Call) async throws -> Response {
+        try await storage.setBucketEncryption(call.bucket, nil)
         return Responses.empty(.noContent)
     }
 
     /// The encryption of a new object or upload and the SSE-C key that goes with it.
-    func writeEncryption(_ call: S3Call, _ bucket: BucketName) async throws -> (ObjectEncryption?, CustomerKey?) {
+    func writeEncryption(_ call: S3Call) async throws -> (ObjectEncryption?, CustomerKey?) {
         let request = try call.encryptionRequest()
         let key: CustomerKey? = if case .customer(let k) = request { k } else { nil }
-        return (try await storage.resolveEncryption(request, bucket: bucket), key)
+        return (try await storage.resolveEncryption(request, bucket: call.bucket.name), key)
     }
 }

@@ -7,7 +7,8 @@ import Hummingbird
 
 extension S3Responder {
     /// ListObjects (v1) and ListObjectsV2.
-    func listObjects(_ call: S3Call, _ bucket: String, version: Int) async throws -> Response {
+    func listObjects(_ call: S3Call, version: Int) async throws -> Response {
+        let bucket = call.bucket.name.rawValue
         let prefix = call.query["prefix"] ?? ""
         let delimiter = call.query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
         let maxKeys = try call.intQuery("max-keys", default: 1000, range: 0...1000)
@@ -25,7 +26,7 @@ extension S3Responder {
         } else {
             after = call.query["marker"]
         }
-        let page = try await storage.listObjects(bucket: BucketName(unchecked: bucket), user: call.owner,
+        let page = try await storage.listObjects(in: call.bucket,
                                                  query: ListObjectsQuery(prefix: prefix, delimiter: delimiter, after: after, maxKeys: maxKeys))
         let fetchOwner = version == 1 || call.query["fetch-owner"] == "true"
         var w = XMLWriter()
@@ -69,14 +70,15 @@ extension S3Responder {
     }
 
     /// ListObjectVersions on an unversioned bucket: every object is its own only version, "null".
-    func listObjectVersions(_ call: S3Call, _ bucket: String) async throws -> Response {
+    func listObjectVersions(_ call: S3Call) async throws -> Response {
+        let bucket = call.bucket.name.rawValue
         let prefix = call.query["prefix"] ?? ""
         let delimiter = call.query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
         let maxKeys = try call.intQuery("max-keys", default: 1000, range: 0...1000)
         let urlEncode = try encodingType(call)
         let enc: (String) -> String = { urlEncode ? URIEncoding.encode($0, keepSlash: true) : $0 }
         let keyMarker = call.query["key-marker"]
-        let page = try await storage.listObjects(bucket: BucketName(unchecked: bucket), user: call.owner,
+        let page = try await storage.listObjects(in: call.bucket,
                                                  query: ListObjectsQuery(prefix: prefix, delimiter: delimiter, after: keyMarker, maxKeys: maxKeys))
         var w = XMLWriter()
         w.group("ListVersionsResult", xmlns: XMLWriter.s3Namespace) { w in

@@ -12,9 +12,8 @@ extension S3Responder {
         let objectKey = try ObjectKey(validating: key)
         let headers = try call.objectHeaders()
         let (algorithm, type) = try checksumSettings(call)
-        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
-        let (encryption, _) = try await writeEncryption(call, BucketName(unchecked: bucket))
-        let upload = try await storage.createMultipartUpload(bucket: BucketName(unchecked: bucket), key: objectKey, user: call.owner,
+        let (encryption, _) = try await writeEncryption(call)
+        let upload = try await storage.createMultipartUpload(in: call.bucket, key: objectKey, owner: call.owner,
                                                              headers: headers, checksumAlgorithm: algorithm, checksumType: type,
                                                              encryption: encryption)
         var h = HTTPFields()
@@ -67,7 +66,7 @@ extension S3Responder {
 
     func uploadPart(_ call: S3Call, _ bucket: String, _ key: String, partNumber raw: String, uploadID: String) async throws -> Response {
         let partNumber = try Storage.partNumber(raw)
-        let upload = try await storage.upload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        let upload = try await storage.upload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
         try requireBodyLength(call)
         let (body, trailers) = try BodyDecoding.body(call)
         var check = try PayloadVerifier(call: call, trailers: trailers)
@@ -87,7 +86,7 @@ extension S3Responder {
 
     func uploadPartCopy(_ call: S3Call, _ bucket: String, _ key: String, partNumber raw: String, uploadID: String) async throws -> Response {
         let partNumber = try Storage.partNumber(raw)
-        let upload = try await storage.upload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        let upload = try await storage.upload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
         let source = try await copySource(call)
         let sourceKey = try call.customerKey(copySource: true)
         try Storage.checkReadKey(source, customerKey: sourceKey)
@@ -130,7 +129,6 @@ extension S3Responder {
 
     func completeMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
         let objectKey = ObjectKey(unchecked: key)
-        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
         call.sendContinue()
         let body = try await collectXMLBody(call, limit: 16 * 1024 * 1024, checksumHeaders: false)
         guard !body.isEmpty else { throw S3Error(.malformedXML) }
@@ -143,7 +141,7 @@ extension S3Responder {
             objectSize = v
         }
         let object = try await storage.completeMultipartUpload(
-            uploadID, bucket: BucketName(unchecked: bucket), key: objectKey, user: call.owner,
+            uploadID, in: call.bucket, key: objectKey, requester: call.owner,
             parts: request.parts.map { CompletedPartRequest(partNumber: $0.partNumber, etag: $0.etag, checksums: $0.checksums) },
             conditions: CompleteConditions(ifMatch: call.header("if-match"), ifNoneMatch: call.header("if-none-match"),
                                            objectSize: objectSize, checksum: wholeObjectChecksum(call)))
@@ -170,13 +168,13 @@ extension S3Responder {
     }
 
     func abortMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
-        try await storage.abortMultipartUpload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        try await storage.abortMultipartUpload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
         let h = HTTPFields()
         return Responses.empty(.noContent, headers: h)
     }
 
     func listParts(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
-        let upload = try await storage.upload(uploadID, bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        let upload = try await storage.upload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
         let maxParts = try call.intQuery("max-parts", default: 1000, range: 0...1000)
         let marker = try call.intQuery("part-number-marker", default: 0, range: 0...Storage.maxPartNumber)
         let (parts, truncated) = try await storage.listParts(upload, marker: marker, maxParts: maxParts)
@@ -221,7 +219,7 @@ extension S3Responder {
         let keyMarker = call.query["key-marker"].flatMap { $0.isEmpty ? nil : $0 }
         let uploadIDMarker = keyMarker == nil ? nil : call.query["upload-id-marker"].flatMap { $0.isEmpty ? nil : $0 }
         let page = try await storage.listMultipartUploads(
-            bucket: BucketName(unchecked: bucket), user: call.owner,
+            in: call.bucket,
             query: ListUploadsQuery(prefix: prefix, delimiter: delimiter, keyMarker: keyMarker, uploadIDMarker: uploadIDMarker, maxUploads: maxUploads))
         let h = HTTPFields()
         var w = XMLWriter()

@@ -7,20 +7,19 @@ import HTTPTypes
 import Hummingbird
 
 extension S3Responder {
-    func putObject(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
+    func putObject(_ call: S3Call, _ key: String) async throws -> Response {
         let objectKey = try ObjectKey(validating: key)
         let headers = try call.objectHeaders()
         try requireBodyLength(call)
-        // Authenticate and check the bucket before asking for the body.
+        // The bucket was read and access decided before dispatch; the body is asked for last.
         let (body, trailers) = try BodyDecoding.body(call)
         var check = try PayloadVerifier(call: call, trailers: trailers)
         // As S3 does since 2025: an object uploaded without any checksum gets a CRC64NVME
         // (FULL_OBJECT) computed in the same pass, stored and returned like a client-sent one.
         if check.checksumAlgorithm == nil { check.requestedAlgorithm = .crc64nvme }
-        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
-        let (encryption, customerKey) = try await writeEncryption(call, BucketName(unchecked: bucket))
+        let (encryption, customerKey) = try await writeEncryption(call)
         call.sendContinue()
-        let record = try await storage.putObject(bucket: BucketName(unchecked: bucket), key: objectKey, user: call.owner,
+        let record = try await storage.putObject(in: call.bucket, key: objectKey, owner: call.owner,
                                                  headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey)
         var h = HTTPFields()
         h[.eTag] = record.etag.quoted
@@ -32,8 +31,8 @@ extension S3Responder {
         return Responses.empty(headers: h)
     }
 
-    func getObject(_ call: S3Call, _ bucket: String, _ key: String, head: Bool) async throws -> Response {
-        let object = try await storage.object(bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+    func getObject(_ call: S3Call, _ key: String, head: Bool) async throws -> Response {
+        let object = try await storage.object(in: call.bucket, key: ObjectKey(unchecked: key))
         let customerKey = try call.customerKey()
         try Storage.checkReadKey(object, customerKey: customerKey)
         let conditions = try preconditions(call, prefix: "")
@@ -161,18 +160,17 @@ extension S3Responder {
                              ifModifiedSince: date("if-modified-since"), ifUnmodifiedSince: date("if-unmodified-since"))
     }
 
-    func deleteObject(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
-        try await storage.deleteObject(bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+    func deleteObject(_ call: S3Call, _ key: String) async throws -> Response {
+        try await storage.deleteObject(in: call.bucket, key: ObjectKey(unchecked: key))
         return Responses.empty(.noContent)
     }
 
-    func deleteObjects(_ call: S3Call, _ bucket: String) async throws -> Response {
-        _ = try await storage.bucket(BucketName(unchecked: bucket), for: call.owner)
+    func deleteObjects(_ call: S3Call) async throws -> Response {
         call.sendContinue()
         let body = try await collectXMLBody(call)
         let request = try RequestXML.decode(DeleteRequestXML.self, from: body)
         guard !request.objects.isEmpty, request.objects.count <= 1000 else { throw S3Error(.malformedXML) }
-        let results = try await storage.deleteObjects(bucket: BucketName(unchecked: bucket), keys: request.objects.map(\.key), user: call.owner)
+        let results = try await storage.deleteObjects(in: call.bucket, keys: request.objects.map(\.key))
         var w = XMLWriter()
         w.group("DeleteResult", xmlns: XMLWriter.s3Namespace) { w in
             for (key, error) in results {
@@ -190,7 +188,7 @@ extension S3Responder {
         return Responses.xml(w)
     }
 
-    func copyObject(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
+    func copyObject(_ call: S3Call, _ key: String) async throws -> Response {
         let destKey = try ObjectKey(validating: key)
         let source = try await copySource(call)
         let directive = call.header("x-amz-metadata-directive") ?? "COPY"
@@ -201,9 +199,9 @@ extension S3Responder {
         let sourceKey = try call.customerKey(copySource: true)
         try Storage.checkReadKey(source, customerKey: sourceKey)
         let algorithm = try call.header("x-amz-checksum-algorithm").map(Self.checksumAlgorithmHeader)
-        let (encryption, customerKey) = try await writeEncryption(call, BucketName(unchecked: bucket))
-        let record = try await storage.copyObject(source: source, sourceKey: sourceKey, bucket: BucketName(unchecked: bucket), key: destKey,
-                                                  user: call.owner, replaceHeaders: replace, encryption: encryption,
+        let (encryption, customerKey) = try await writeEncryption(call)
+        let record = try await storage.copyObject(source: source, sourceKey: sourceKey, into: call.bucket, key: destKey,
+                                                  owner: call.owner, replaceHeaders: replace, encryption: encryption,
                                                   encryptionRequested: try call.encryptionRequest() != .none, customerKey: customerKey,
                                                   checksumAlgorithm: algorithm)
         var h = HTTPFields()
@@ -220,24 +218,14 @@ extension S3Responder {
         return Responses.xml(w, headers: h)
     }
 
-    /// The object named by `x-amz-copy-source` (`bucket/key` or `/bucket/key`, URL-encoded, with an
-    /// optional `?versionId=`), after its `x-amz-copy-source-if-*` conditions (all failures are 412).
+    /// The object named by `x-amz-copy-source` (parsed and authorized before dispatch), after its
+    /// `x-amz-copy-source-if-*` conditions (all failures are 412).
     func copySource(_ call: S3Call) async throws -> ObjectRecord {
-        guard var raw = call.header("x-amz-copy-source") else { throw S3Error(.invalidArgument) }
-        var versionID: String?
-        if let q = raw.firstIndex(of: "?") {
-            for (k, v) in URIEncoding.parseQuery(raw[raw.index(after: q)...]) where k == "versionId" { versionID = v }
-            raw = String(raw[..<q])
+        guard let copy = call.access.copySource else { throw S3Error(.invalidArgument) }
+        if let v = copy.address.versionID, v != "null" {
+            throw S3Error(.noSuchVersion, "The specified version does not exist.", fields: [("Key", copy.address.key), ("VersionId", v)])
         }
-        let path = URIEncoding.decode(raw.hasPrefix("/") ? String(raw.dropFirst()) : raw)
-        guard let slash = path.firstIndex(of: "/"), slash != path.startIndex, path.index(after: slash) != path.endIndex else {
-            throw S3Error(.invalidArgument, "Invalid copy source object key", fields: [("ArgumentName", "x-amz-copy-source"), ("ArgumentValue", raw)])
-        }
-        let bucket = String(path[..<slash]), key = String(path[path.index(after: slash)...])
-        if let v = versionID, v != "null" {
-            throw S3Error(.noSuchVersion, "The specified version does not exist.", fields: [("Key", key), ("VersionId", v)])
-        }
-        let source = try await storage.object(bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key), user: call.owner)
+        let source = try await storage.object(in: copy.bucket, key: ObjectKey(unchecked: copy.address.key))
         let conditions = try preconditions(call, prefix: "x-amz-copy-source-")
         if conditions.evaluate(etag: source.etag, lastModified: source.lastModified) != .proceed {
             throw S3Error(.preconditionFailed, fields: [("Condition", "x-amz-copy-source-If-Match")])

@@ -12,14 +12,27 @@ struct S3Call: Sendable {
     let request: Request
     let context: S3RequestContext
     let endpoint: S3Endpoint
-    let user: UserIdentity
+    let principal: Principal
+    /// The bucket (and copy source) the request addresses, read and authorized before dispatch.
+    let access: RequestAccess
     let payload: PayloadMode
     let query: [String: String]
     /// Whether the connection is HTTPS (SSE-C requires it unless the server allows otherwise).
     let secure: Bool
     let allowInsecureSSEC: Bool
 
-    var owner: Owner { user.owner }
+    /// Who owns what the request creates: the signed user (an anonymous writer, once policies
+    /// allow one, gives the bucket's owner its objects, as S3 does).
+    var owner: Owner {
+        principal.user?.owner ?? access.bucket?.owner ?? Owner(id: "anonymous", displayName: "anonymous")
+    }
+
+    /// The bucket the endpoint addresses. Dispatch runs only after `authorize` loaded it for every
+    /// endpoint that `needsBucket`, so a handler of such an endpoint always has it.
+    var bucket: BucketContext {
+        guard let b = access.bucket else { preconditionFailure("\(endpoint.operationName) dispatched without its bucket") }
+        return b
+    }
 
     func header(_ name: String) -> String? {
         guard let n = HTTPField.Name(name) else { return nil }

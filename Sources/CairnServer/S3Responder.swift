@@ -1,4 +1,5 @@
 import CairnModel
+import CairnPolicy
 import CairnProtocol
 import CairnSigV4
 import CairnStorage
@@ -18,28 +19,37 @@ struct S3Responder: HTTPResponder {
     let secure: Bool
     let allowInsecureSSEC: Bool
     let logger: Logger
+    /// Told of every request once it is answered (metrics and access logs hook in here).
+    var observers: [any RequestObserver] = []
 
     func respond(to request: Request, context: S3RequestContext) async throws -> Response {
         let requestID = RequestID.next()
+        let started = ContinuousClock.now
         let rawPath = request.uri.path
         let isHead = request.method == .head
         var response: Response
+        var endpoint: S3Endpoint?
+        var principal = Principal.anonymous
         do {
             let query = URIEncoding.parseQuery(request.uri.query ?? "")
-            let endpoint = try S3Endpoint.parse(method: request.method.rawValue, rawPath: rawPath, query: query,
-                                                host: request.head.authority,
-                                                hasCopySource: request.headers[HTTPField.Name("x-amz-copy-source")!] != nil,
-                                                addressing: addressing)
+            let parsed = try S3Endpoint.parse(method: request.method.rawValue, rawPath: rawPath, query: query,
+                                              host: request.head.authority,
+                                              hasCopySource: request.headers[HTTPField.Name("x-amz-copy-source")!] != nil,
+                                              addressing: addressing)
+            endpoint = parsed
             var sigRequest = SigV4Request(method: request.method.rawValue, rawPath: rawPath, query: query,
                                           headers: Self.signableHeaders(request))
             sigRequest.rawQuery = request.uri.query ?? ""
-            let verified = try authenticator.verify(
+            let authentication = try authenticator.authenticate(
                 sigRequest, virtualHostBucket: S3Endpoint.virtualHostedBucket(host: request.head.authority, addressing: addressing))
-            let call = S3Call(request: request, context: context, endpoint: endpoint, user: verified.user,
-                              payload: verified.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }),
+            principal = authentication.principal
+            let access = try await authorize(parsed, principal: authentication.principal,
+                                             copySourceHeader: request.headers[HTTPField.Name("x-amz-copy-source")!])
+            let call = S3Call(request: request, context: context, endpoint: parsed, principal: authentication.principal,
+                              access: access, payload: authentication.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }),
                               secure: secure, allowInsecureSSEC: allowInsecureSSEC)
             response = try await dispatch(call)
-            if let charged = await requestChargedHeader(call) { response.headers["x-amz-request-charged"] = charged }
+            if let charged = requestChargedHeader(call) { response.headers["x-amz-request-charged"] = charged }
         } catch let error as S3Error {
             response = errorResponse(error, resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
         } catch {
@@ -49,6 +59,9 @@ struct S3Responder: HTTPResponder {
         response.headers[HTTPField.Name("x-amz-request-id")!] = requestID
         response.headers[HTTPField.Name("x-amz-id-2")!] = RequestID.hostID
         response.headers[.server] = "Cairn"
+        let record = ObservedRequest(requestID: requestID, endpoint: endpoint, principal: principal,
+                                     status: response.status.code, duration: ContinuousClock.now - started)
+        for observer in observers { observer.observe(record) }
         return response
     }
 
@@ -56,28 +69,28 @@ struct S3Responder: HTTPResponder {
         switch call.endpoint {
         case .listBuckets: return try await listBuckets(call)
         case .createBucket(let b): return try await createBucket(call, b)
-        case .deleteBucket(let b): return try await deleteBucket(call, b)
-        case .headBucket(let b): return try await headBucket(call, b)
-        case .getBucketLocation(let b): return try await getBucketLocation(call, b)
-        case .listObjectsV1(let b): return try await listObjects(call, b, version: 1)
-        case .listObjectsV2(let b): return try await listObjects(call, b, version: 2)
-        case .listObjectVersions(let b): return try await listObjectVersions(call, b)
-        case .deleteObjects(let b): return try await deleteObjects(call, b)
-        case .putObject(let b, let k): return try await putObject(call, b, k)
-        case .copyObject(let b, let k): return try await copyObject(call, b, k)
-        case .getObject(let b, let k): return try await getObject(call, b, k, head: false)
-        case .headObject(let b, let k): return try await getObject(call, b, k, head: true)
-        case .getObjectAttributes(let b, let k): return try await getObjectAttributes(call, b, k)
-        case .deleteObject(let b, let k): return try await deleteObject(call, b, k)
+        case .deleteBucket: return try await deleteBucket(call)
+        case .headBucket: return try await headBucket(call)
+        case .getBucketLocation: return try await getBucketLocation(call)
+        case .listObjectsV1: return try await listObjects(call, version: 1)
+        case .listObjectsV2: return try await listObjects(call, version: 2)
+        case .listObjectVersions: return try await listObjectVersions(call)
+        case .deleteObjects: return try await deleteObjects(call)
+        case .putObject(_, let k): return try await putObject(call, k)
+        case .copyObject(_, let k): return try await copyObject(call, k)
+        case .getObject(_, let k): return try await getObject(call, k, head: false)
+        case .headObject(_, let k): return try await getObject(call, k, head: true)
+        case .getObjectAttributes(_, let k): return try await getObjectAttributes(call, k)
+        case .deleteObject(_, let k): return try await deleteObject(call, k)
         case .listMultipartUploads(let b): return try await listMultipartUploads(call, b)
-        case .putBucketLifecycle(let b): return try await putBucketLifecycle(call, b)
-        case .getBucketLifecycle(let b): return try await getBucketLifecycle(call, b)
-        case .deleteBucketLifecycle(let b): return try await deleteBucketLifecycle(call, b)
-        case .putBucketRequestPayment(let b): return try await putBucketRequestPayment(call, b)
-        case .getBucketRequestPayment(let b): return try await getBucketRequestPayment(call, b)
-        case .putBucketEncryption(let b): return try await putBucketEncryption(call, b)
-        case .getBucketEncryption(let b): return try await getBucketEncryption(call, b)
-        case .deleteBucketEncryption(let b): return try await deleteBucketEncryption(call, b)
+        case .putBucketLifecycle: return try await putBucketLifecycle(call)
+        case .getBucketLifecycle: return try await getBucketLifecycle(call)
+        case .deleteBucketLifecycle: return try await deleteBucketLifecycle(call)
+        case .putBucketRequestPayment: return try await putBucketRequestPayment(call)
+        case .getBucketRequestPayment: return try await getBucketRequestPayment(call)
+        case .putBucketEncryption: return try await putBucketEncryption(call)
+        case .getBucketEncryption: return try await getBucketEncryption(call)
+        case .deleteBucketEncryption: return try await deleteBucketEncryption(call)
         case .createMultipartUpload(let b, let k): return try await createMultipartUpload(call, b, k)
         case .uploadPart(let b, let k, let n, let u): return try await uploadPart(call, b, k, partNumber: n, uploadID: u)
         case .uploadPartCopy(let b, let k, let n, let u): return try await uploadPartCopy(call, b, k, partNumber: n, uploadID: u)

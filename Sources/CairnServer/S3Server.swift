@@ -49,7 +49,8 @@ public enum S3Server {
         let responder = S3Responder(storage: storage, authenticator: RequestAuthenticator(credentials: c.users),
                                     addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock,
                                     secure: c.tlsCertificatePath != nil && c.tlsKeyPath != nil,
-                                    allowInsecureSSEC: c.allowInsecureSSEC, logger: logger)
+                                    allowInsecureSSEC: c.allowInsecureSSEC, logger: logger,
+                                    observers: [LoggingRequestObserver(logger: logger)])
         let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64((c.idleTimeoutSeconds * 1000).rounded(.up))) : nil
         var server = HTTPServerBuilder.http1(configuration: .init(
             additionalChannelHandlers: [LargeReadsHandler(), ContinueHandler()], idleTimeout: idle))

@@ -4,9 +4,11 @@ import Foundation
 /// The server's one authenticate step: picks the scheme a request was signed with from its shape
 /// and hands it to that verifier.
 ///
+/// - no Authorization header and no signature in the query: the anonymous principal (what it may
+///   do is the authorizer's decision);
 /// - `Authorization: AWS AKID:sig`, or a query with `AWSAccessKeyId` / `Signature`: SigV2;
-/// - anything else (`AWS4-HMAC-SHA256` header, `X-Amz-*` query, or no signature): SigV4, which
-///   also answers anonymous and malformed requests.
+/// - anything else (`AWS4-HMAC-SHA256` header, `X-Amz-*` query): SigV4, which also answers
+///   malformed requests.
 public struct RequestAuthenticator: Sendable {
     public var sigV4: SigV4Verifier
     public var sigV2: SigV2Verifier
@@ -16,7 +18,17 @@ public struct RequestAuthenticator: Sendable {
         self.sigV2 = SigV2Verifier(credentials: credentials)
     }
 
-    /// `virtualHostBucket`: the bucket the Host header names, if virtual-hosted (SigV2 signs it).
+    /// Who sent the request and how its payload is checked. `virtualHostBucket`: the bucket the
+    /// Host header names, if virtual-hosted (SigV2 signs it).
+    public func authenticate(_ r: SigV4Request, virtualHostBucket: String?, now: Date = Date()) throws(S3Error) -> Authentication {
+        let signed = r.header("authorization") != nil
+            || r.query.contains { ["AWSAccessKeyId", "Signature", "X-Amz-Signature", "X-Amz-Algorithm", "X-Amz-Credential"].contains($0.0) }
+        guard signed else { return Authentication(principal: .anonymous, payload: .unsigned) }
+        let verified = try verify(r, virtualHostBucket: virtualHostBucket, now: now)
+        return Authentication(principal: .user(verified.user), payload: verified.payload)
+    }
+
+    /// Verifies a signed request (SigV2 or SigV4); an unsigned one is AccessDenied here.
     public func verify(_ r: SigV4Request, virtualHostBucket: String?, now: Date = Date()) throws(S3Error) -> VerifiedRequest {
         let auth = r.header("authorization")
         let v2Query = r.query.contains { $0.0 == "AWSAccessKeyId" || $0.0 == "Signature" }
@@ -31,4 +43,10 @@ public struct RequestAuthenticator: Sendable {
         }
         return try sigV4.verify(r, now: now)
     }
+}
+
+/// The outcome of authentication: the principal, and what its payload promises.
+public struct Authentication: Sendable {
+    public var principal: Principal
+    public var payload: PayloadMode
 }

@@ -35,8 +35,8 @@ extension Storage {
         return try JSONDecoder().decode([LifecycleRule].self, from: Data(json.utf8))
     }
 
-    public func setLifecycleRules(_ bucket: BucketName, user: Owner, rules: [LifecycleRule]?) async throws {
-        _ = try await self.bucket(bucket, for: user)
+    public func setLifecycleRules(_ context: BucketContext, rules: [LifecycleRule]?) async throws {
+        let bucket = context.name
         let json = try rules.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try await metadata.setBucketConfig(bucket, .lifecycle, json)
     }
@@ -76,12 +76,12 @@ extension Storage {
         return aborted
     }
 
-    public func requestPayer(_ bucket: BucketName, user: Owner) async throws -> String {
-        try await self.bucket(bucket, for: user).requestPayer
+    public func requestPayer(_ context: BucketContext) -> String {
+        context.record.requestPayer
     }
 
-    public func setRequestPayer(_ bucket: BucketName, user: Owner, payer: String) async throws {
-        _ = try await self.bucket(bucket, for: user)
+    public func setRequestPayer(_ context: BucketContext, payer: String) async throws {
+        let bucket = context.name
         try await metadata.setBucketConfig(bucket, .requestPayment, payer == "Requester" ? "Requester" : nil)
     }
 }

@@ -19,15 +19,6 @@ extension Storage {
         }
     }
 
-    /// The bucket, if it exists and `user` may use it: NoSuchBucket / AccessDenied otherwise.
-    public func bucket(_ name: BucketName, for user: Owner) async throws -> BucketRecord {
-        guard let b = try await metadata.bucket(name) else {
-            throw S3Error(.noSuchBucket, fields: [("BucketName", name.rawValue)])
-        }
-        guard b.owner.id == user.id else { throw S3Error(.accessDenied) }
-        return b
-    }
-
     /// One page of the owner's buckets in name order (ListBuckets, paged as S3 has since 2024):
     /// names starting with `query.prefix`, after `query.after`, in `query.region` if given. The
     /// page is truncated when more match than `query.maxBuckets`.
@@ -41,9 +32,8 @@ extension Storage {
         return (Array(matching.prefix(max)), true)
     }
 
-    public func deleteBucket(_ name: BucketName, user: Owner) async throws {
-        _ = try await bucket(name, for: user)
-        await free(try await metadata.deleteBucket(name))
+    public func deleteBucket(_ bucket: BucketContext) async throws {
+        await free(try await metadata.deleteBucket(bucket.name))
     }
 }
 

@@ -111,8 +111,8 @@ extension Storage {
         return try JSONDecoder().decode(BucketEncryptionDefault.self, from: Data(json.utf8))
     }
 
-    public func setBucketEncryption(_ bucket: BucketName, user: Owner, _ value: BucketEncryptionDefault?) async throws {
-        _ = try await self.bucket(bucket, for: user)
+    public func setBucketEncryption(_ context: BucketContext, _ value: BucketEncryptionDefault?) async throws {
+        let bucket = context.name
         if let v = value, v.algorithm == "aws:kms", try await requireKeys().kmsKeyARN(v.kmsKeyID) == nil {
             throw S3Error(.kmsNotFound, "Invalid keyId \(v.kmsKeyID ?? "")")
         }

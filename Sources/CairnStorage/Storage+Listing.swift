@@ -28,8 +28,8 @@ public struct ListObjectsPage: Sendable {
 extension Storage {
     /// Ordered range scans over the key index; a common prefix is skipped with one seek, so a
     /// delimiter listing costs O(returned entries), not O(keys under the prefixes).
-    public func listObjects(bucket: BucketName, user: Owner, query q: ListObjectsQuery) async throws -> ListObjectsPage {
-        _ = try await self.bucket(bucket, for: user)
+    public func listObjects(in context: BucketContext, query q: ListObjectsQuery) async throws -> ListObjectsPage {
+        let bucket = context.name
         var page = ListObjectsPage()
         guard q.maxKeys > 0 else { return page }
         var after = q.after

@@ -43,21 +43,19 @@ extension Storage {
         return n
     }
 
-    public func createMultipartUpload(bucket: BucketName, key: ObjectKey, user: Owner, headers: ObjectHeaders,
+    public func createMultipartUpload(in context: BucketContext, key: ObjectKey, owner: Owner, headers: ObjectHeaders,
                                       checksumAlgorithm: ChecksumAlgorithm?, checksumType: String?,
                                       encryption: ObjectEncryption? = nil) async throws -> UploadRecord {
-        _ = try await self.bucket(bucket, for: user)
-        let upload = UploadRecord(uploadID: UploadRecord.newID(), bucket: bucket, key: key, initiated: Date().truncatedToMilliseconds,
-                                  owner: user, headers: headers, checksumAlgorithm: checksumAlgorithm, checksumType: checksumType,
+        let upload = UploadRecord(uploadID: UploadRecord.newID(), bucket: context.name, key: key, initiated: Date().truncatedToMilliseconds,
+                                  owner: owner, headers: headers, checksumAlgorithm: checksumAlgorithm, checksumType: checksumType,
                                   encryption: encryption)
         try await metadata.createUpload(upload)
         return upload
     }
 
     /// The upload named by a request, or NoSuchUpload.
-    public func upload(_ id: String, bucket: BucketName, key: ObjectKey, user: Owner) async throws -> UploadRecord {
-        _ = try await self.bucket(bucket, for: user)
-        guard let u = try await metadata.upload(id, bucket: bucket, key: key) else { throw S3Error.noSuchUpload(id) }
+    public func upload(_ id: String, in context: BucketContext, key: ObjectKey) async throws -> UploadRecord {
+        guard let u = try await metadata.upload(id, bucket: context.name, key: key) else { throw S3Error.noSuchUpload(id) }
         return u
     }
 
@@ -98,16 +96,15 @@ extension Storage {
         }
     }
 
-    public func abortMultipartUpload(_ id: String, bucket: BucketName, key: ObjectKey, user: Owner) async throws {
-        _ = try await self.bucket(bucket, for: user)
-        await free(try await metadata.abortUpload(id, bucket: bucket, key: key))
+    public func abortMultipartUpload(_ id: String, in context: BucketContext, key: ObjectKey) async throws {
+        await free(try await metadata.abortUpload(id, bucket: context.name, key: key))
     }
 
     /// CompleteMultipartUpload. Checks in AWS's order (InvalidPartOrder, InvalidPart, EntityTooSmall)
     /// inside the metadata transaction, then writes a manifest over the part blobs: no byte is copied.
-    public func completeMultipartUpload(_ id: String, bucket: BucketName, key: ObjectKey, user: Owner,
+    public func completeMultipartUpload(_ id: String, in context: BucketContext, key: ObjectKey, requester: Owner,
                                         parts requested: [CompletedPartRequest], conditions: CompleteConditions) async throws -> ObjectRecord {
-        _ = try await self.bucket(bucket, for: user)
+        let bucket = context.name
         guard !requested.isEmpty else {
             throw S3Error(.malformedXML)
         }
@@ -154,7 +151,7 @@ extension Storage {
             // A retry of a completion that already happened gets the same answer; anything else on a
             // completed upload is NoSuchUpload, as AWS answers.
             guard let done, done.requestDigest == digest, done.bucket == bucket, done.key == key else { throw S3Error.noSuchUpload(id) }
-            return ObjectRecord(bucket: bucket, key: key, size: 0, etag: done.etag, lastModified: now, owner: user,
+            return ObjectRecord(bucket: bucket, key: key, size: 0, etag: done.etag, lastModified: now, owner: requester,
                                 headers: ObjectHeaders(), checksum: done.checksum, checksumType: done.checksumType, segments: [])
         })
         await free(freed)

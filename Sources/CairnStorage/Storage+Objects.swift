@@ -6,17 +6,17 @@ import NIOCore
 extension Storage {
     /// PutObject: data first (temp file, hashed and verified in one pass, fsynced, renamed), then one
     /// metadata transaction makes it visible and hands back the replaced version's blobs to free.
-    public func putObject(bucket: BucketName, key: ObjectKey, user: Owner, headers: ObjectHeaders,
+    public func putObject(in context: BucketContext, key: ObjectKey, owner: Owner, headers: ObjectHeaders,
                           body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck,
                           encryption: ObjectEncryption? = nil, customerKey: CustomerKey? = nil) async throws -> ObjectRecord {
-        _ = try await self.bucket(bucket, for: user)
+        let bucket = context.name
         let max = limits.maxSinglePutSize
         let keying = try await blobKeying(encryption, customerKey: customerKey)
         let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) {
             S3Error.entityTooLarge(proposed: $0, max: max)
         }
         let record = ObjectRecord(bucket: bucket, key: key, size: digests.size, etag: Self.etag(digests, encryption, blobEncryption),
-                                  lastModified: Date().truncatedToMilliseconds, owner: user, headers: headers,
+                                  lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
                                   checksum: digests.stored(check), checksumType: digests.stored(check) == nil ? nil : ChecksumType.fullObject.rawValue,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption)
@@ -34,10 +34,9 @@ extension Storage {
         }
     }
 
-    /// The object's record for GET/HEAD, after the bucket check. NoSuchKey when absent.
-    public func object(bucket: BucketName, key: ObjectKey, user: Owner) async throws -> ObjectRecord {
-        _ = try await self.bucket(bucket, for: user)
-        guard let o = try await metadata.object(bucket, key) else {
+    /// The object's record for GET/HEAD. NoSuchKey when absent.
+    public func object(in context: BucketContext, key: ObjectKey) async throws -> ObjectRecord {
+        guard let o = try await metadata.object(context.name, key) else {
             throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)])
         }
         return o
@@ -50,14 +49,13 @@ extension Storage {
     }
 
     /// DeleteObject: succeeds whether or not the key exists (S3 answers 204 either way).
-    public func deleteObject(bucket: BucketName, key: ObjectKey, user: Owner) async throws {
-        _ = try await self.bucket(bucket, for: user)
-        await free(try await metadata.deleteObject(bucket, key))
+    public func deleteObject(in context: BucketContext, key: ObjectKey) async throws {
+        await free(try await metadata.deleteObject(context.name, key))
     }
 
     /// DeleteObjects: each key independently; per-key errors are reported, not thrown.
-    public func deleteObjects(bucket: BucketName, keys: [String], user: Owner) async throws -> [(String, S3Error?)] {
-        _ = try await self.bucket(bucket, for: user)
+    public func deleteObjects(in context: BucketContext, keys: [String]) async throws -> [(String, S3Error?)] {
+        let bucket = context.name
         var results: [(String, S3Error?)] = []
         for k in keys {
             do {
@@ -76,10 +74,10 @@ extension Storage {
     /// encryption (a bucket default does not count), which makes copying an object onto itself legal.
     /// The copy's checksum is `checksumAlgorithm` (`x-amz-checksum-algorithm`), else the source's
     /// algorithm, else S3's default CRC64NVME, computed over the copied bytes (so FULL_OBJECT).
-    public func copyObject(source: ObjectRecord, sourceKey: CustomerKey? = nil, bucket: BucketName, key: ObjectKey, user: Owner,
+    public func copyObject(source: ObjectRecord, sourceKey: CustomerKey? = nil, into context: BucketContext, key: ObjectKey, owner: Owner,
                            replaceHeaders: ObjectHeaders?, encryption: ObjectEncryption? = nil, encryptionRequested: Bool = false,
                            customerKey: CustomerKey? = nil, checksumAlgorithm: ChecksumAlgorithm? = nil) async throws -> ObjectRecord {
-        _ = try await self.bucket(bucket, for: user)
+        let bucket = context.name
         if source.bucket == bucket, source.key == key, replaceHeaders == nil, !encryptionRequested {
             throw S3Error(.invalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
         }
@@ -95,7 +93,7 @@ extension Storage {
         if replaceHeaders != nil, headers.storageClass == nil { headers.storageClass = source.headers.storageClass }
         let record = ObjectRecord(bucket: bucket, key: key, size: digests.size,
                                   etag: Self.etag(digests, encryption, blobEncryption),
-                                  lastModified: Date().truncatedToMilliseconds, owner: user, headers: headers,
+                                  lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
                                   checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : "FULL_OBJECT",
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption)

@@ -28,8 +28,8 @@ extension Storage {
     /// ListMultipartUploads: a range scan of the (bucket, key, initiated, id) index from the markers.
     /// With key-marker alone, uploads of keys after it; with upload-id-marker too, the marker key's
     /// uploads initiated after that upload, then later keys.
-    public func listMultipartUploads(bucket: BucketName, user: Owner, query q: ListUploadsQuery) async throws -> ListUploadsPage {
-        _ = try await self.bucket(bucket, for: user)
+    public func listMultipartUploads(in context: BucketContext, query q: ListUploadsQuery) async throws -> ListUploadsPage {
+        let bucket = context.name
         var page = ListUploadsPage()
         guard q.maxUploads > 0 else { return page }
         var afterKey = q.keyMarker

@@ -181,6 +181,13 @@ def test_anonymous_request_gives_AccessDenied_403(server, s3, bucket, method, wh
     assert s3.get_object(Bucket=bucket, Key="private.txt")["Body"].read() == b"secret"
 
 
+def test_anonymous_request_to_a_missing_bucket_is_NoSuchBucket(server):
+    # S3 reads the bucket before it decides access: a bucket that does not exist is 404 to anyone.
+    resp = server.anonymous_request("GET", "/no-such-bucket-anywhere/k")
+    assert resp.status_code == 404
+    assert parse_error(resp.content)["Code"] == "NoSuchBucket"
+
+
 # -- clock skew ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("offset_minutes", [-20, 20])

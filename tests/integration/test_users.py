@@ -84,6 +84,16 @@ def test_copy_from_own_bucket_into_other_users_bucket_gives_AccessDenied(alice, 
     assert error_code(e.value) == "AccessDenied"
 
 
+def test_upload_part_copy_from_other_users_bucket_gives_AccessDenied_and_keeps_the_upload_empty(bob, alices_bucket):
+    bob.create_bucket(Bucket="bob-parts")
+    up = bob.create_multipart_upload(Bucket="bob-parts", Key="assembled")["UploadId"]
+    with pytest.raises(ClientError) as e:
+        bob.upload_part_copy(Bucket="bob-parts", Key="assembled", UploadId=up, PartNumber=1,
+                             CopySource={"Bucket": alices_bucket, "Key": "diary.txt"})
+    assert error_code(e.value) == "AccessDenied"
+    assert "Parts" not in bob.list_parts(Bucket="bob-parts", Key="assembled", UploadId=up)
+
+
 def test_presigned_url_of_other_user_for_foreign_bucket_gives_AccessDenied(bob, alices_bucket):
     url = bob.generate_presigned_url("get_object",
                                      Params={"Bucket": alices_bucket, "Key": "diary.txt"})

@@ -1,0 +1,44 @@
+/// An S3 permission, named as IAM and bucket policies name it (`s3:GetObject`): what an operation
+/// needs of the principal on its resource.
+/// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+public struct S3Action: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let listAllMyBuckets = S3Action(rawValue: "s3:ListAllMyBuckets")
+    public static let createBucket = S3Action(rawValue: "s3:CreateBucket")
+    public static let deleteBucket = S3Action(rawValue: "s3:DeleteBucket")
+    public static let listBucket = S3Action(rawValue: "s3:ListBucket")
+    public static let listBucketVersions = S3Action(rawValue: "s3:ListBucketVersions")
+    public static let listBucketMultipartUploads = S3Action(rawValue: "s3:ListBucketMultipartUploads")
+    public static let getBucketLocation = S3Action(rawValue: "s3:GetBucketLocation")
+    public static let getLifecycleConfiguration = S3Action(rawValue: "s3:GetLifecycleConfiguration")
+    public static let putLifecycleConfiguration = S3Action(rawValue: "s3:PutLifecycleConfiguration")
+    public static let getBucketRequestPayment = S3Action(rawValue: "s3:GetBucketRequestPayment")
+    public static let putBucketRequestPayment = S3Action(rawValue: "s3:PutBucketRequestPayment")
+    public static let getEncryptionConfiguration = S3Action(rawValue: "s3:GetEncryptionConfiguration")
+    public static let putEncryptionConfiguration = S3Action(rawValue: "s3:PutEncryptionConfiguration")
+    public static let getObject = S3Action(rawValue: "s3:GetObject")
+    public static let getObjectAttributes = S3Action(rawValue: "s3:GetObjectAttributes")
+    public static let putObject = S3Action(rawValue: "s3:PutObject")
+    public static let deleteObject = S3Action(rawValue: "s3:DeleteObject")
+    public static let abortMultipartUpload = S3Action(rawValue: "s3:AbortMultipartUpload")
+    public static let listMultipartUploadParts = S3Action(rawValue: "s3:ListMultipartUploadParts")
+}
+
+/// What an action applies to: the whole service (ListBuckets), a bucket, or an object in it.
+public enum S3Resource: Hashable, Sendable {
+    case service
+    case bucket(String)
+    case object(bucket: String, key: String)
+
+    /// The resource's ARN, as policies name it.
+    public var arn: String {
+        switch self {
+        case .service: return "arn:aws:s3:::*"
+        case .bucket(let b): return "arn:aws:s3:::\(b)"
+        case .object(let b, let k): return "arn:aws:s3:::\(b)/\(k)"
+        }
+    }
+}

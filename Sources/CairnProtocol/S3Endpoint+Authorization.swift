@@ -1,0 +1,72 @@
+import CairnPolicy
+
+extension S3Endpoint {
+    /// The permission the operation needs (nil for operations not implemented: they are refused
+    /// with 501 after authentication, whoever asks).
+    public var action: S3Action? {
+        switch self {
+        case .listBuckets: return .listAllMyBuckets
+        case .createBucket: return .createBucket
+        case .deleteBucket: return .deleteBucket
+        case .headBucket, .listObjectsV1, .listObjectsV2: return .listBucket
+        case .getBucketLocation: return .getBucketLocation
+        case .listObjectVersions: return .listBucketVersions
+        // Per key, S3 checks s3:DeleteObject on each; today's rule is the bucket's owner, the
+        // same answer for every key, so the bucket-level decision covers them.
+        case .deleteObjects: return .deleteObject
+        case .listMultipartUploads: return .listBucketMultipartUploads
+        case .putBucketLifecycle, .deleteBucketLifecycle: return .putLifecycleConfiguration
+        case .getBucketLifecycle: return .getLifecycleConfiguration
+        case .putBucketRequestPayment: return .putBucketRequestPayment
+        case .getBucketRequestPayment: return .getBucketRequestPayment
+        case .putBucketEncryption, .deleteBucketEncryption: return .putEncryptionConfiguration
+        case .getBucketEncryption: return .getEncryptionConfiguration
+        case .putObject, .copyObject, .createMultipartUpload, .uploadPart, .uploadPartCopy, .completeMultipartUpload:
+            return .putObject
+        case .getObject, .headObject: return .getObject
+        case .getObjectAttributes: return .getObjectAttributes
+        case .deleteObject: return .deleteObject
+        case .abortMultipartUpload: return .abortMultipartUpload
+        case .listParts: return .listMultipartUploadParts
+        case .notImplemented: return nil
+        }
+    }
+
+    /// The key the request addresses, if it addresses an object.
+    public var key: String? {
+        switch self {
+        case .putObject(_, let k), .copyObject(_, let k), .getObject(_, let k), .headObject(_, let k), .deleteObject(_, let k),
+             .getObjectAttributes(_, let k), .createMultipartUpload(_, let k):
+            return k
+        case .uploadPart(_, let k, _, _), .uploadPartCopy(_, let k, _, _), .completeMultipartUpload(_, let k, _),
+             .abortMultipartUpload(_, let k, _), .listParts(_, let k, _):
+            return k
+        default:
+            return nil
+        }
+    }
+
+    /// What `action` applies to.
+    public var resource: S3Resource {
+        guard let b = bucket else { return .service }
+        guard let k = key else { return .bucket(b) }
+        return .object(bucket: b, key: k)
+    }
+
+    /// Whether the operation acts on an existing bucket, read (and authorized against its owner)
+    /// before the handler runs. CreateBucket's bucket may not exist yet.
+    public var needsBucket: Bool {
+        switch self {
+        case .listBuckets, .createBucket, .notImplemented: return false
+        default: return true
+        }
+    }
+
+    /// Whether `x-amz-copy-source` names a second object the request reads.
+    public var readsCopySource: Bool {
+        switch self {
+        case .copyObject, .uploadPartCopy: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import CairnModel
+import CairnPolicy
+import CairnProtocol
+import CairnStorage
+
+/// What the authorize step read for a request: the bucket it addresses and, for CopyObject and
+/// UploadPartCopy, the source object's address and bucket. Handlers take these instead of
+/// reading buckets or checking access themselves.
+struct RequestAccess: Sendable {
+    var bucket: BucketContext?
+    var copySource: AuthorizedCopySource?
+}
+
+/// The object `x-amz-copy-source` names, with its bucket, which the principal may read.
+struct AuthorizedCopySource: Sendable {
+    var address: CopySource
+    var bucket: BucketContext
+}
+
+extension S3Responder {
+    /// The one authorize step, before dispatch: loads the addressed bucket once (NoSuchBucket when
+    /// it does not exist, as S3 answers whoever asks), asks the `Authorizer` whether the principal
+    /// may do the endpoint's action there, and does the same for a copy source with `s3:GetObject`.
+    func authorize(_ endpoint: S3Endpoint, principal: Principal, copySourceHeader: String?) async throws -> RequestAccess {
+        guard let action = endpoint.action else { return RequestAccess() }
+        var access = RequestAccess()
+        if endpoint.needsBucket, let name = endpoint.bucket {
+            let bucket = try await storage.bucketContext(BucketName(unchecked: name))
+            try Authorizer.authorize(.init(principal: principal, action: action, resource: endpoint.resource, bucketOwner: bucket.owner))
+            access.bucket = bucket
+        } else {
+            try Authorizer.authorize(.init(principal: principal, action: action, resource: endpoint.resource, bucketOwner: nil))
+        }
+        if endpoint.readsCopySource, let header = copySourceHeader {
+            let source = try CopySource(header: header)
+            let bucket = try await storage.bucketContext(BucketName(unchecked: source.bucket))
+            try Authorizer.authorize(.init(principal: principal, action: .getObject,
+                                           resource: .object(bucket: source.bucket, key: source.key), bucketOwner: bucket.owner))
+            access.copySource = AuthorizedCopySource(address: source, bucket: bucket)
+        }
+        return access
+    }
+}

@@ -1,0 +1,23 @@
+import CairnModel
+
+/// A bucket as one request sees it: its record read once, before the handler runs, and already
+/// authorized for the request's principal. Storage operations take it instead of a name, so no
+/// path reads the bucket again or checks access itself. The record carries what later access
+/// checks and defaults need (owner, region, request payment; policy, ACL and versioning to come).
+public struct BucketContext: Sendable {
+    public let record: BucketRecord
+    public init(record: BucketRecord) { self.record = record }
+
+    public var name: BucketName { record.name }
+    public var owner: Owner { record.owner }
+}
+
+extension Storage {
+    /// The context of an existing bucket, or NoSuchBucket.
+    public func bucketContext(_ name: BucketName) async throws -> BucketContext {
+        guard let b = try await metadata.bucket(name) else {
+            throw S3Error(.noSuchBucket, fields: [("BucketName", name.rawValue)])
+        }
+        return BucketContext(record: b)
+    }
+}

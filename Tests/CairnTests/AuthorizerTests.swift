@@ -1,0 +1,67 @@
+import CairnModel
+import CairnPolicy
+import CairnProtocol
+import Testing
+
+@Suite("Authorizer: one decision per request, the bucket owner's rule")
+struct AuthorizerTests {
+    static let alice = UserIdentity(accessKey: "AKALICE", secretKey: "a", id: "alice-id", displayName: "alice")
+    static let bob = UserIdentity(accessKey: "AKBOB", secretKey: "b", id: "bob-id", displayName: "bob")
+    static let alicesBucket = Owner(id: "alice-id", displayName: "alice")
+
+    func decide(_ p: Principal, _ a: S3Action, _ r: S3Resource, owner: Owner?) -> Authorizer.Decision {
+        Authorizer.decide(.init(principal: p, action: a, resource: r, bucketOwner: owner))
+    }
+
+    @Test("The bucket's owner may do every action on the bucket and its objects")
+    func ownerAllowed() {
+        for a in [S3Action.getObject, .putObject, .deleteObject, .listBucket, .putLifecycleConfiguration, .deleteBucket] {
+            #expect(decide(.user(Self.alice), a, .object(bucket: "b", key: "k"), owner: Self.alicesBucket) == .allow)
+        }
+    }
+
+    @Test("Another user and an anonymous request are denied on someone's bucket")
+    func othersDenied() {
+        #expect(decide(.user(Self.bob), .getObject, .object(bucket: "b", key: "k"), owner: Self.alicesBucket) == .deny)
+        #expect(decide(.anonymous, .getObject, .object(bucket: "b", key: "k"), owner: Self.alicesBucket) == .deny)
+        #expect(throws: S3Error.self) {
+            try Authorizer.authorize(.init(principal: .user(Self.bob), action: .listBucket, resource: .bucket("b"), bucketOwner: Self.alicesBucket))
+        }
+    }
+
+    @Test("Signed users may list their buckets and create buckets; anonymous may not")
+    func serviceActions() {
+        #expect(decide(.user(Self.bob), .listAllMyBuckets, .service, owner: nil) == .allow)
+        #expect(decide(.user(Self.bob), .createBucket, .bucket("new"), owner: nil) == .allow)
+        #expect(decide(.anonymous, .listAllMyBuckets, .service, owner: nil) == .deny)
+        #expect(decide(.anonymous, .createBucket, .bucket("new"), owner: nil) == .deny)
+        // Without a bucket owner nothing but those two is allowed.
+        #expect(decide(.user(Self.bob), .getObject, .object(bucket: "b", key: "k"), owner: nil) == .deny)
+    }
+
+    @Test("Endpoints name IAM's actions and resources")
+    func endpointActions() {
+        #expect(S3Endpoint.getObject("b", "k").action == .getObject)
+        #expect(S3Endpoint.headObject("b", "k").action == .getObject)
+        #expect(S3Endpoint.uploadPart("b", "k", partNumber: "1", uploadID: "u").action == .putObject)
+        #expect(S3Endpoint.listParts("b", "k", uploadID: "u").action == .listMultipartUploadParts)
+        #expect(S3Endpoint.abortMultipartUpload("b", "k", uploadID: "u").action == .abortMultipartUpload)
+        #expect(S3Endpoint.listObjectsV2("b").action == .listBucket)
+        #expect(S3Endpoint.headBucket("b").action == .listBucket)
+        #expect(S3Endpoint.notImplemented("tagging").action == nil)
+        #expect(S3Endpoint.getObject("b", "a/b c").resource.arn == "arn:aws:s3:::b/a/b c")
+        #expect(S3Endpoint.listObjectsV1("b").resource == .bucket("b"))
+        #expect(S3Endpoint.listBuckets.resource == .service)
+        #expect(!S3Endpoint.createBucket("b").needsBucket)
+        #expect(S3Endpoint.copyObject("b", "k").readsCopySource)
+    }
+
+    @Test("x-amz-copy-source: bucket, key (decoded, exact) and versionId")
+    func copySource() throws {
+        let c = try CopySource(header: "/src/a%20b/%E6%97%A5?versionId=v1")
+        #expect(c == CopySource(bucket: "src", key: "a b/日", versionID: "v1"))
+        #expect(try CopySource(header: "src/ key ").key == " key ")
+        #expect(throws: S3Error.self) { try CopySource(header: "no-key") }
+        #expect(throws: S3Error.self) { try CopySource(header: "bucket/") }
+    }
+}
