@@ -17,6 +17,11 @@ struct S3Call: Sendable {
     let access: RequestAccess
     let payload: PayloadMode
     let query: [String: String]
+    /// The `x-amz-*` parameters of a presigned URL's query (lowercased names), which S3 applies as
+    /// headers: botocore's SigV2 presigned PUT carries `x-amz-meta-*` and
+    /// `x-amz-server-side-encryption` there, and the AWS SDK for JavaScript hoists them into SigV4
+    /// URLs. They are covered by the URL's signature. A header of the same name wins.
+    var queryHeaders: [(String, String)] = []
     /// Whether the connection is HTTPS (SSE-C requires it unless the server allows otherwise).
     let secure: Bool
     let allowInsecureSSEC: Bool
@@ -36,7 +41,29 @@ struct S3Call: Sendable {
 
     func header(_ name: String) -> String? {
         guard let n = HTTPField.Name(name) else { return nil }
-        return request.headers[n]
+        if let v = request.headers[n] { return v }
+        let lower = name.lowercased()
+        return queryHeaders.first { $0.0 == lower }?.1
+    }
+
+    /// The `x-amz-*` query parameters of a presigned request (`X-Amz-Signature` or `Signature` in
+    /// the query), less the signature's own parameters.
+    static func presignedQueryHeaders(_ query: [(String, String)]) -> [(String, String)] {
+        guard query.contains(where: { $0.0 == "X-Amz-Signature" || $0.0 == "Signature" }) else { return [] }
+        let own: Set<String> = ["x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires",
+                                "x-amz-signedheaders", "x-amz-signature"]
+        return query.compactMap { name, value in
+            let lower = name.lowercased()
+            return lower.hasPrefix("x-amz-") && !own.contains(lower) ? (lower, value) : nil
+        }
+    }
+
+    /// Every header the request carries, with a presigned URL's `x-amz-*` query parameters that
+    /// were not also sent as headers.
+    var allHeaders: [(String, String)] {
+        let sent = request.headers.map { ($0.name.canonicalName, $0.value) }
+        let names = Set(sent.map(\.0))
+        return sent + queryHeaders.filter { !names.contains($0.0) }
     }
 
     /// Asks the client for the body (`100 Continue`) now that the request is accepted.
@@ -58,12 +85,11 @@ struct S3Call: Sendable {
     func userMetadata() throws(S3Error) -> [String: String] {
         var meta: [String: String] = [:]
         var size = 0
-        for field in request.headers {
-            let name = field.name.canonicalName
+        for (name, value) in allHeaders {
             guard name.hasPrefix("x-amz-meta-") else { continue }
             let k = String(name.dropFirst("x-amz-meta-".count))
-            meta[k] = meta[k].map { "\($0),\(field.value)" } ?? field.value
-            size += k.utf8.count + field.value.utf8.count
+            meta[k] = meta[k].map { "\($0),\(value)" } ?? value
+            size += k.utf8.count + value.utf8.count
         }
         if size > 2048 {
             throw S3Error(.metadataTooLarge, fields: [("Size", String(size)), ("MaxSizeAllowed", "2048")])

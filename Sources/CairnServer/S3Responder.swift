@@ -47,7 +47,7 @@ struct S3Responder: HTTPResponder {
                                              copySourceHeader: request.headers[HTTPField.Name("x-amz-copy-source")!])
             let call = S3Call(request: request, context: context, endpoint: parsed, principal: authentication.principal,
                               access: access, payload: authentication.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }),
-                              secure: secure, allowInsecureSSEC: allowInsecureSSEC)
+                              queryHeaders: S3Call.presignedQueryHeaders(query), secure: secure, allowInsecureSSEC: allowInsecureSSEC)
             response = try await dispatch(call)
             if let charged = requestChargedHeader(call) { response.headers["x-amz-request-charged"] = charged }
         } catch let error as S3Error {
