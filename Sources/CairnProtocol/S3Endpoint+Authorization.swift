@@ -35,7 +35,7 @@ extension S3Endpoint {
     /// The key the request addresses, if it addresses an object.
     public var key: String? {
         switch self {
-        case .putObject(_, let k), .copyObject(_, let k), .getObject(_, let k), .headObject(_, let k), .deleteObject(_, let k),
+        case .putObject(_, let k), .copyObject(_, let k), .getObject(_, let k, _), .headObject(_, let k, _), .deleteObject(_, let k),
              .getObjectAttributes(_, let k), .createMultipartUpload(_, let k):
             return k
         case .uploadPart(_, let k, _, _), .uploadPartCopy(_, let k, _, _), .completeMultipartUpload(_, let k, _),

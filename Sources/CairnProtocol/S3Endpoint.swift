@@ -23,16 +23,17 @@ public enum S3Endpoint: Sendable, Equatable {
     case deleteBucketEncryption(String)
     case putObject(String, String)
     case copyObject(String, String)
-    case getObject(String, String)
-    case headObject(String, String)
+    /// `partNumber`: GET/HEAD `?partNumber=N`, one part of a multipart object.
+    case getObject(String, String, partNumber: PartNumber?)
+    case headObject(String, String, partNumber: PartNumber?)
     case getObjectAttributes(String, String)
     case deleteObject(String, String)
     case createMultipartUpload(String, String)
-    case uploadPart(String, String, partNumber: String, uploadID: String)
-    case uploadPartCopy(String, String, partNumber: String, uploadID: String)
-    case completeMultipartUpload(String, String, uploadID: String)
-    case abortMultipartUpload(String, String, uploadID: String)
-    case listParts(String, String, uploadID: String)
+    case uploadPart(String, String, partNumber: PartNumber, uploadID: UploadID)
+    case uploadPartCopy(String, String, partNumber: PartNumber, uploadID: UploadID)
+    case completeMultipartUpload(String, String, uploadID: UploadID)
+    case abortMultipartUpload(String, String, uploadID: UploadID)
+    case listParts(String, String, uploadID: UploadID)
     /// A valid S3 request Cairn does not implement (the name is the subresource or operation).
     case notImplemented(String)
 
@@ -46,7 +47,7 @@ public enum S3Endpoint: Sendable, Equatable {
              .putBucketRequestPayment(let b), .getBucketRequestPayment(let b), .putBucketEncryption(let b),
              .getBucketEncryption(let b), .deleteBucketEncryption(let b):
             return b
-        case .putObject(let b, _), .copyObject(let b, _), .getObject(let b, _), .headObject(let b, _), .deleteObject(let b, _),
+        case .putObject(let b, _), .copyObject(let b, _), .getObject(let b, _, _), .headObject(let b, _, _), .deleteObject(let b, _),
              .getObjectAttributes(let b, _),
              .createMultipartUpload(let b, _):
             return b
@@ -173,15 +174,20 @@ extension S3Endpoint {
     static func parseObject(_ method: String, _ b: String, _ k: String, _ q: [String: String],
                             hasCopySource: Bool) throws(S3Error) -> S3Endpoint {
         if let sub = q.keys.first(where: unimplementedObjectSubresources.contains) { return .notImplemented(sub) }
-        let uploadID = q["uploadId"]
+        let uploadID = q["uploadId"].map(UploadID.init)
+        // Parsed only where the operation reads it (InvalidArgument when not 1 ... 10,000).
+        func partNumber() throws(S3Error) -> PartNumber? {
+            guard let raw = q["partNumber"] else { return nil }
+            return try PartNumber(parsing: raw)
+        }
         switch method {
         case "GET":
             if let u = uploadID { return .listParts(b, k, uploadID: u) }
             if q["attributes"] != nil { return .getObjectAttributes(b, k) }
-            return .getObject(b, k)
-        case "HEAD": return .headObject(b, k)
+            return .getObject(b, k, partNumber: try partNumber())
+        case "HEAD": return .headObject(b, k, partNumber: try partNumber())
         case "PUT":
-            if let u = uploadID, let n = q["partNumber"] {
+            if let u = uploadID, let n = try partNumber() {
                 return hasCopySource ? .uploadPartCopy(b, k, partNumber: n, uploadID: u) : .uploadPart(b, k, partNumber: n, uploadID: u)
             }
             return hasCopySource ? .copyObject(b, k) : .putObject(b, k)

@@ -23,7 +23,7 @@ extension S3Responder {
             return min(v, max)
         }
         let maxParts = try headerInt("x-amz-max-parts", 1000, 1000)
-        let marker = try headerInt("x-amz-part-number-marker", 0, Storage.maxPartNumber)
+        let marker = try headerInt("x-amz-part-number-marker", 0, PartNumber.max)
         var w = XMLWriter()
         w.group("GetObjectAttributesResponse", xmlns: XMLWriter.s3Namespace) { w in
             if wanted.contains("ETag") { w.element("ETag", object.etag.value) }

@@ -64,8 +64,7 @@ extension S3Responder {
         return a
     }
 
-    func uploadPart(_ call: S3Call, _ bucket: String, _ key: String, partNumber raw: String, uploadID: String) async throws -> Response {
-        let partNumber = try Storage.partNumber(raw)
+    func uploadPart(_ call: S3Call, _ key: String, partNumber: PartNumber, uploadID: UploadID) async throws -> Response {
         let upload = try await storage.upload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
         try requireBodyLength(call)
         let (body, trailers) = try BodyDecoding.body(call)
@@ -84,8 +83,7 @@ extension S3Responder {
         return Responses.empty(headers: h)
     }
 
-    func uploadPartCopy(_ call: S3Call, _ bucket: String, _ key: String, partNumber raw: String, uploadID: String) async throws -> Response {
-        let partNumber = try Storage.partNumber(raw)
+    func uploadPartCopy(_ call: S3Call, _ key: String, partNumber: PartNumber, uploadID: UploadID) async throws -> Response {
         let upload = try await storage.upload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
         let source = try await copySource(call)
         let sourceKey = try call.customerKey(copySource: true)
@@ -127,7 +125,7 @@ extension S3Responder {
         return ByteRange(first: first, last: last)
     }
 
-    func completeMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
+    func completeMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: UploadID) async throws -> Response {
         let objectKey = ObjectKey(unchecked: key)
         call.sendContinue()
         let body = try await collectXMLBody(call, limit: 16 * 1024 * 1024, checksumHeaders: false)
@@ -167,16 +165,16 @@ extension S3Responder {
         try PayloadVerifier.checksumHeader(call, partCount: true)
     }
 
-    func abortMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
+    func abortMultipartUpload(_ call: S3Call, _ key: String, uploadID: UploadID) async throws -> Response {
         try await storage.abortMultipartUpload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
         let h = HTTPFields()
         return Responses.empty(.noContent, headers: h)
     }
 
-    func listParts(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
+    func listParts(_ call: S3Call, _ bucket: String, _ key: String, uploadID: UploadID) async throws -> Response {
         let upload = try await storage.upload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
         let maxParts = try call.intQuery("max-parts", default: 1000, range: 0...1000)
-        let marker = try call.intQuery("part-number-marker", default: 0, range: 0...Storage.maxPartNumber)
+        let marker = try call.intQuery("part-number-marker", default: 0, range: 0...PartNumber.max)
         let (parts, truncated) = try await storage.listParts(upload, marker: marker, maxParts: maxParts)
         var h = HTTPFields()
         try await addAbortRule(&h, upload)
@@ -184,7 +182,7 @@ extension S3Responder {
         w.group("ListPartsResult", xmlns: XMLWriter.s3Namespace) { w in
             w.element("Bucket", bucket)
             w.element("Key", key)
-            w.element("UploadId", uploadID)
+            w.element("UploadId", uploadID.rawValue)
             w.element("PartNumberMarker", marker)
             w.element("NextPartNumberMarker", parts.last?.partNumber ?? 0)
             w.element("MaxParts", maxParts)

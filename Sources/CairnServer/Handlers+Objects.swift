@@ -31,7 +31,7 @@ extension S3Responder {
         return Responses.empty(headers: h)
     }
 
-    func getObject(_ call: S3Call, _ key: String, head: Bool) async throws -> Response {
+    func getObject(_ call: S3Call, _ key: String, partNumber: PartNumber?, head: Bool) async throws -> Response {
         let object = try await storage.object(in: call.bucket, key: ObjectKey(unchecked: key))
         let customerKey = try call.customerKey()
         try Storage.checkReadKey(object, customerKey: customerKey)
@@ -49,8 +49,7 @@ extension S3Responder {
         var h = objectResponseHeaders(object, call: call)
         var status = HTTPResponse.Status.ok
         var range: ByteRange?
-        if let rawPart = call.query["partNumber"] {
-            let n = try Storage.partNumber(rawPart)
+        if let n = partNumber {
             if call.header("range") != nil {
                 throw S3Error(.invalidRequest, "Cannot specify both Range header and partNumber query parameter")
             }
@@ -110,12 +109,12 @@ extension S3Responder {
     /// AWS (206 with Content-Range). A part number is valid by presence: an object completed from
     /// parts 1 and 3 serves part 3, and part 2 (or any number it does not have) is 400 InvalidPart,
     /// as S3 answers.
-    static func partRange(_ o: ObjectRecord, _ n: Int) throws(S3Error) -> (ByteRange?, ManifestPart?) {
+    static func partRange(_ o: ObjectRecord, _ n: PartNumber) throws(S3Error) -> (ByteRange?, ManifestPart?) {
         if o.parts.isEmpty {
-            guard n == 1 else { throw S3Error(.invalidPart) }
+            guard n.value == 1 else { throw S3Error(.invalidPart) }
             return (o.size > 0 ? ByteRange(first: 0, last: o.size - 1) : nil, nil)
         }
-        guard let index = o.parts.firstIndex(where: { $0.partNumber == n }) else { throw S3Error(.invalidPart) }
+        guard let index = o.parts.firstIndex(where: { $0.partNumber == n.value }) else { throw S3Error(.invalidPart) }
         let offset = o.parts[..<index].reduce(Int64(0)) { $0 + $1.size }
         let part = o.parts[index]
         return (part.size > 0 ? ByteRange(first: offset, last: offset + part.size - 1) : nil, part)

@@ -32,17 +32,20 @@ struct S3Responder: HTTPResponder {
         var principal = Principal.anonymous
         do {
             let query = URIEncoding.parseQuery(request.uri.query ?? "")
-            let parsed = try S3Endpoint.parse(method: request.method.rawValue, rawPath: rawPath, query: query,
-                                              host: request.head.authority,
-                                              hasCopySource: request.headers[HTTPField.Name("x-amz-copy-source")!] != nil,
-                                              addressing: addressing)
-            endpoint = parsed
+            // Authenticate, then parse: a request that is not who it claims to be learns nothing
+            // about its arguments (an UploadPart with partNumber=0 and a bad signature is
+            // SignatureDoesNotMatch, not InvalidArgument).
             var sigRequest = SigV4Request(method: request.method.rawValue, rawPath: rawPath, query: query,
                                           headers: Self.signableHeaders(request))
             sigRequest.rawQuery = request.uri.query ?? ""
             let authentication = try authenticator.authenticate(
                 sigRequest, virtualHostBucket: S3Endpoint.virtualHostedBucket(host: request.head.authority, addressing: addressing))
             principal = authentication.principal
+            let parsed = try S3Endpoint.parse(method: request.method.rawValue, rawPath: rawPath, query: query,
+                                              host: request.head.authority,
+                                              hasCopySource: request.headers[HTTPField.Name("x-amz-copy-source")!] != nil,
+                                              addressing: addressing)
+            endpoint = parsed
             let access = try await authorize(parsed, principal: authentication.principal,
                                              copySourceHeader: request.headers[HTTPField.Name("x-amz-copy-source")!])
             let call = S3Call(request: request, context: context, endpoint: parsed, principal: authentication.principal,
@@ -78,8 +81,8 @@ struct S3Responder: HTTPResponder {
         case .deleteObjects: return try await deleteObjects(call)
         case .putObject(_, let k): return try await putObject(call, k)
         case .copyObject(_, let k): return try await copyObject(call, k)
-        case .getObject(_, let k): return try await getObject(call, k, head: false)
-        case .headObject(_, let k): return try await getObject(call, k, head: true)
+        case .getObject(_, let k, let n): return try await getObject(call, k, partNumber: n, head: false)
+        case .headObject(_, let k, let n): return try await getObject(call, k, partNumber: n, head: true)
         case .getObjectAttributes(_, let k): return try await getObjectAttributes(call, k)
         case .deleteObject(_, let k): return try await deleteObject(call, k)
         case .listMultipartUploads(let b): return try await listMultipartUploads(call, b)
@@ -92,10 +95,10 @@ struct S3Responder: HTTPResponder {
         case .getBucketEncryption: return try await getBucketEncryption(call)
         case .deleteBucketEncryption: return try await deleteBucketEncryption(call)
         case .createMultipartUpload(let b, let k): return try await createMultipartUpload(call, b, k)
-        case .uploadPart(let b, let k, let n, let u): return try await uploadPart(call, b, k, partNumber: n, uploadID: u)
-        case .uploadPartCopy(let b, let k, let n, let u): return try await uploadPartCopy(call, b, k, partNumber: n, uploadID: u)
+        case .uploadPart(_, let k, let n, let u): return try await uploadPart(call, k, partNumber: n, uploadID: u)
+        case .uploadPartCopy(_, let k, let n, let u): return try await uploadPartCopy(call, k, partNumber: n, uploadID: u)
         case .completeMultipartUpload(let b, let k, let u): return try await completeMultipartUpload(call, b, k, uploadID: u)
-        case .abortMultipartUpload(let b, let k, let u): return try await abortMultipartUpload(call, b, k, uploadID: u)
+        case .abortMultipartUpload(_, let k, let u): return try await abortMultipartUpload(call, k, uploadID: u)
         case .listParts(let b, let k, let u): return try await listParts(call, b, k, uploadID: u)
         case .notImplemented:
             throw S3Error(.notImplemented, "\(call.endpoint.operationName) is not implemented by this server yet.")

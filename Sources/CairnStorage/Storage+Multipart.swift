@@ -32,17 +32,6 @@ public struct CompleteConditions: Sendable {
 }
 
 extension Storage {
-    public static let maxPartNumber = 10_000
-
-    /// Validates a part number from a request: 1 ... 10,000, else InvalidArgument (AWS's wording).
-    public static func partNumber(_ raw: String) throws(S3Error) -> Int {
-        guard let n = Int(raw), n >= 1, n <= maxPartNumber else {
-            throw S3Error(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive",
-                          fields: [("ArgumentName", "partNumber"), ("ArgumentValue", raw)])
-        }
-        return n
-    }
-
     public func createMultipartUpload(in context: BucketContext, key: ObjectKey, owner: Owner, headers: ObjectHeaders,
                                       checksumAlgorithm: ChecksumAlgorithm?, checksumType: String?,
                                       encryption: ObjectEncryption? = nil) async throws -> UploadRecord {
@@ -54,22 +43,22 @@ extension Storage {
     }
 
     /// The upload named by a request, or NoSuchUpload.
-    public func upload(_ id: String, in context: BucketContext, key: ObjectKey) async throws -> UploadRecord {
-        guard let u = try await metadata.upload(id, bucket: context.name, key: key) else { throw S3Error.noSuchUpload(id) }
+    public func upload(_ id: UploadID, in context: BucketContext, key: ObjectKey) async throws -> UploadRecord {
+        guard let u = try await metadata.upload(id.rawValue, bucket: context.name, key: key) else { throw S3Error.noSuchUpload(id.rawValue) }
         return u
     }
 
     /// UploadPart (and the data half of UploadPartCopy): the body becomes the part's own blob, then
     /// one transaction replaces any earlier part with that number. Concurrent uploads of one number
     /// each commit whole; the last transaction wins and the loser's blob is freed.
-    public func uploadPart(_ upload: UploadRecord, partNumber: Int, body: some AsyncSequence<ByteBuffer, any Error>,
+    public func uploadPart(_ upload: UploadRecord, partNumber: PartNumber, body: some AsyncSequence<ByteBuffer, any Error>,
                            check: any PayloadCheck, customerKey: CustomerKey? = nil) async throws -> PartRecord {
         let max = limits.maxSinglePutSize
         let keying = try await blobKeying(upload.encryption, customerKey: customerKey)
         let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) {
             S3Error.entityTooLarge(proposed: $0, max: max)
         }
-        let part = PartRecord(uploadID: upload.uploadID, partNumber: partNumber, size: digests.size,
+        let part = PartRecord(uploadID: upload.uploadID, partNumber: partNumber.value, size: digests.size,
                               etag: Self.etag(digests, upload.encryption, blobEncryption),
                               lastModified: Date().truncatedToMilliseconds, blob: blob, checksum: digests.stored(check),
                               encryption: blobEncryption)
@@ -96,15 +85,16 @@ extension Storage {
         }
     }
 
-    public func abortMultipartUpload(_ id: String, in context: BucketContext, key: ObjectKey) async throws {
-        await free(try await metadata.abortUpload(id, bucket: context.name, key: key))
+    public func abortMultipartUpload(_ uploadID: UploadID, in context: BucketContext, key: ObjectKey) async throws {
+        await free(try await metadata.abortUpload(uploadID.rawValue, bucket: context.name, key: key))
     }
 
     /// CompleteMultipartUpload. Checks in AWS's order (InvalidPartOrder, InvalidPart, EntityTooSmall)
     /// inside the metadata transaction, then writes a manifest over the part blobs: no byte is copied.
-    public func completeMultipartUpload(_ id: String, in context: BucketContext, key: ObjectKey, requester: Owner,
+    public func completeMultipartUpload(_ uploadID: UploadID, in context: BucketContext, key: ObjectKey, requester: Owner,
                                         parts requested: [CompletedPartRequest], conditions: CompleteConditions) async throws -> ObjectRecord {
         let bucket = context.name
+        let id = uploadID.rawValue
         guard !requested.isEmpty else {
             throw S3Error(.malformedXML)
         }

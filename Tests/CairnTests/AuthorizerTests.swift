@@ -40,16 +40,16 @@ struct AuthorizerTests {
     }
 
     @Test("Endpoints name IAM's actions and resources")
-    func endpointActions() {
-        #expect(S3Endpoint.getObject("b", "k").action == .getObject)
-        #expect(S3Endpoint.headObject("b", "k").action == .getObject)
-        #expect(S3Endpoint.uploadPart("b", "k", partNumber: "1", uploadID: "u").action == .putObject)
-        #expect(S3Endpoint.listParts("b", "k", uploadID: "u").action == .listMultipartUploadParts)
-        #expect(S3Endpoint.abortMultipartUpload("b", "k", uploadID: "u").action == .abortMultipartUpload)
+    func endpointActions() throws {
+        #expect(S3Endpoint.getObject("b", "k", partNumber: nil).action == .getObject)
+        #expect(S3Endpoint.headObject("b", "k", partNumber: nil).action == .getObject)
+        #expect(S3Endpoint.uploadPart("b", "k", partNumber: try PartNumber(parsing: "1"), uploadID: UploadID("u")).action == .putObject)
+        #expect(S3Endpoint.listParts("b", "k", uploadID: UploadID("u")).action == .listMultipartUploadParts)
+        #expect(S3Endpoint.abortMultipartUpload("b", "k", uploadID: UploadID("u")).action == .abortMultipartUpload)
         #expect(S3Endpoint.listObjectsV2("b").action == .listBucket)
         #expect(S3Endpoint.headBucket("b").action == .listBucket)
         #expect(S3Endpoint.notImplemented("tagging").action == nil)
-        #expect(S3Endpoint.getObject("b", "a/b c").resource.arn == "arn:aws:s3:::b/a/b c")
+        #expect(S3Endpoint.getObject("b", "a/b c", partNumber: nil).resource.arn == "arn:aws:s3:::b/a/b c")
         #expect(S3Endpoint.listObjectsV1("b").resource == .bucket("b"))
         #expect(S3Endpoint.listBuckets.resource == .service)
         #expect(!S3Endpoint.createBucket("b").needsBucket)

@@ -152,17 +152,25 @@ struct EndpointTests {
     func pathStyle() throws {
         #expect(try parse("GET", "/") == .listBuckets)
         #expect(try parse("PUT", "/b") == .createBucket("b"))
-        #expect(try parse("GET", "/b/a//c/") == .getObject("b", "a//c/"))
-        #expect(try parse("GET", "/b/a%20b%2Bc") == .getObject("b", "a b+c"))
+        #expect(try parse("GET", "/b/a//c/") == .getObject("b", "a//c/", partNumber: nil))
+        #expect(try parse("GET", "/b/a%20b%2Bc") == .getObject("b", "a b+c", partNumber: nil))
         #expect(try parse("PUT", "/b/k", copy: true) == .copyObject("b", "k"))
         #expect(try parse("GET", "/b", [("list-type", "2")]) == .listObjectsV2("b"))
-        #expect(try parse("PUT", "/b/k", [("partNumber", "1"), ("uploadId", "u")]) == .uploadPart("b", "k", partNumber: "1", uploadID: "u"))
+        #expect(try parse("PUT", "/b/k", [("partNumber", "1"), ("uploadId", "u")])
+                == .uploadPart("b", "k", partNumber: try PartNumber(parsing: "1"), uploadID: UploadID("u")))
+        #expect(try parse("GET", "/b/k", [("partNumber", "3")]) == .getObject("b", "k", partNumber: try PartNumber(parsing: "3")))
+        // A part number is parsed where the operation reads it, with S3's InvalidArgument.
+        for bad in ["0", "10001", "x", ""] {
+            #expect(throws: S3Error.self) { try parse("PUT", "/b/k", [("partNumber", bad), ("uploadId", "u")]) }
+            #expect(throws: S3Error.self) { try parse("HEAD", "/b/k", [("partNumber", bad)]) }
+        }
+        #expect(try parse("DELETE", "/b/k", [("partNumber", "0")]) == .deleteObject("b", "k"))
         #expect(try parse("GET", "/b", [("website", "")]) == .notImplemented("website"))
     }
 
     @Test("Virtual-hosted style takes the bucket from Host")
     func virtualHosted() throws {
-        #expect(try parse("GET", "/k/x", host: "bkt.s3.local:9000", domain: "s3.local") == .getObject("bkt", "k/x"))
+        #expect(try parse("GET", "/k/x", host: "bkt.s3.local:9000", domain: "s3.local") == .getObject("bkt", "k/x", partNumber: nil))
         #expect(try parse("GET", "/", host: "bkt.s3.local", domain: "s3.local") == .listObjectsV1("bkt"))
         #expect(try parse("GET", "/", host: "s3.local", domain: "s3.local") == .listBuckets)
     }
