@@ -3,13 +3,11 @@ import CairnModel
 /// The object `x-amz-copy-source` names: `bucket/key` or `/bucket/key`, URL-encoded, with an
 /// optional `?versionId=`. Parsed once, before authorization, which reads its bucket.
 public struct CopySource: Sendable, Equatable {
-    public var bucket: String
-    public var key: String
+    public var address: ObjectAddress
     public var versionID: String?
 
-    public init(bucket: String, key: String, versionID: String? = nil) {
-        self.bucket = bucket
-        self.key = key
+    public init(_ address: ObjectAddress, versionID: String? = nil) {
+        self.address = address
         self.versionID = versionID
     }
 
@@ -24,8 +22,8 @@ public struct CopySource: Sendable, Equatable {
         guard let slash = decoded.firstIndex(of: "/"), slash != decoded.startIndex, decoded.index(after: slash) != decoded.endIndex else {
             throw S3Error(.invalidArgument, "Invalid copy source object key", fields: [("ArgumentName", "x-amz-copy-source"), ("ArgumentValue", path)])
         }
-        bucket = String(decoded[..<slash])
-        key = String(decoded[decoded.index(after: slash)...])
+        address = ObjectAddress(bucket: BucketName(unchecked: String(decoded[..<slash])),
+                                key: ObjectKey(unchecked: String(decoded[decoded.index(after: slash)...])))
         self.versionID = versionID
     }
 }

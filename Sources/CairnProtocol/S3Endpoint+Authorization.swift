@@ -32,25 +32,11 @@ extension S3Endpoint {
         }
     }
 
-    /// The key the request addresses, if it addresses an object.
-    public var key: String? {
-        switch self {
-        case .putObject(_, let k), .copyObject(_, let k), .getObject(_, let k, _), .headObject(_, let k, _), .deleteObject(_, let k),
-             .getObjectAttributes(_, let k), .createMultipartUpload(_, let k):
-            return k
-        case .uploadPart(_, let k, _, _), .uploadPartCopy(_, let k, _, _), .completeMultipartUpload(_, let k, _),
-             .abortMultipartUpload(_, let k, _), .listParts(_, let k, _):
-            return k
-        default:
-            return nil
-        }
-    }
-
     /// What `action` applies to.
     public var resource: S3Resource {
-        guard let b = bucket else { return .service }
-        guard let k = key else { return .bucket(b) }
-        return .object(bucket: b, key: k)
+        if let a = address { return .object(bucket: a.bucket.rawValue, key: a.key.rawValue) }
+        if let b = bucket { return .bucket(b.rawValue) }
+        return .service
     }
 
     /// Whether the operation acts on an existing bucket, read (and authorized against its owner)

@@ -1,44 +1,58 @@
 import CairnModel
 
-/// One S3 operation, parsed once from method + path + query + headers. Cases carry only what came
-/// from the URL; headers are read by the handler through typed accessors.
+/// One S3 operation, parsed once from method + path + query + headers, with typed values: bucket
+/// names, object addresses, part numbers and upload ids. Cases carry only what came from the URL.
 public enum S3Endpoint: Sendable, Equatable {
     case listBuckets
-    case createBucket(String)
-    case deleteBucket(String)
-    case headBucket(String)
-    case getBucketLocation(String)
-    case listObjectsV1(String)
-    case listObjectsV2(String)
-    case listObjectVersions(String)
-    case deleteObjects(String)
-    case listMultipartUploads(String)
-    case putBucketLifecycle(String)
-    case getBucketLifecycle(String)
-    case deleteBucketLifecycle(String)
-    case putBucketRequestPayment(String)
-    case getBucketRequestPayment(String)
-    case putBucketEncryption(String)
-    case getBucketEncryption(String)
-    case deleteBucketEncryption(String)
-    case putObject(String, String)
-    case copyObject(String, String)
+    /// The name is validated (InvalidBucketName) when parsed: the only case that creates a name.
+    case createBucket(BucketName)
+    case deleteBucket(BucketName)
+    case headBucket(BucketName)
+    case getBucketLocation(BucketName)
+    case listObjectsV1(BucketName)
+    case listObjectsV2(BucketName)
+    case listObjectVersions(BucketName)
+    case deleteObjects(BucketName)
+    case listMultipartUploads(BucketName)
+    case putBucketLifecycle(BucketName)
+    case getBucketLifecycle(BucketName)
+    case deleteBucketLifecycle(BucketName)
+    case putBucketRequestPayment(BucketName)
+    case getBucketRequestPayment(BucketName)
+    case putBucketEncryption(BucketName)
+    case getBucketEncryption(BucketName)
+    case deleteBucketEncryption(BucketName)
+    /// Operations that write a key validate it when parsed (KeyTooLongError, empty key).
+    case putObject(ObjectAddress)
+    case copyObject(ObjectAddress)
     /// `partNumber`: GET/HEAD `?partNumber=N`, one part of a multipart object.
-    case getObject(String, String, partNumber: PartNumber?)
-    case headObject(String, String, partNumber: PartNumber?)
-    case getObjectAttributes(String, String)
-    case deleteObject(String, String)
-    case createMultipartUpload(String, String)
-    case uploadPart(String, String, partNumber: PartNumber, uploadID: UploadID)
-    case uploadPartCopy(String, String, partNumber: PartNumber, uploadID: UploadID)
-    case completeMultipartUpload(String, String, uploadID: UploadID)
-    case abortMultipartUpload(String, String, uploadID: UploadID)
-    case listParts(String, String, uploadID: UploadID)
+    case getObject(ObjectAddress, partNumber: PartNumber?)
+    case headObject(ObjectAddress, partNumber: PartNumber?)
+    case getObjectAttributes(ObjectAddress)
+    case deleteObject(ObjectAddress)
+    case createMultipartUpload(ObjectAddress)
+    case uploadPart(ObjectAddress, partNumber: PartNumber, uploadID: UploadID)
+    case uploadPartCopy(ObjectAddress, partNumber: PartNumber, uploadID: UploadID)
+    case completeMultipartUpload(ObjectAddress, uploadID: UploadID)
+    case abortMultipartUpload(ObjectAddress, uploadID: UploadID)
+    case listParts(ObjectAddress, uploadID: UploadID)
     /// A valid S3 request Cairn does not implement (the name is the subresource or operation).
     case notImplemented(String)
 
+    /// The object the request addresses, if any.
+    public var address: ObjectAddress? {
+        switch self {
+        case .putObject(let a), .copyObject(let a), .getObject(let a, _), .headObject(let a, _), .getObjectAttributes(let a),
+             .deleteObject(let a), .createMultipartUpload(let a), .uploadPart(let a, _, _), .uploadPartCopy(let a, _, _),
+             .completeMultipartUpload(let a, _), .abortMultipartUpload(let a, _), .listParts(let a, _):
+            return a
+        default:
+            return nil
+        }
+    }
+
     /// The bucket the request addresses, if any.
-    public var bucket: String? {
+    public var bucket: BucketName? {
         switch self {
         case .listBuckets, .notImplemented: return nil
         case .createBucket(let b), .deleteBucket(let b), .headBucket(let b), .getBucketLocation(let b), .listObjectsV1(let b),
@@ -47,13 +61,8 @@ public enum S3Endpoint: Sendable, Equatable {
              .putBucketRequestPayment(let b), .getBucketRequestPayment(let b), .putBucketEncryption(let b),
              .getBucketEncryption(let b), .deleteBucketEncryption(let b):
             return b
-        case .putObject(let b, _), .copyObject(let b, _), .getObject(let b, _, _), .headObject(let b, _, _), .deleteObject(let b, _),
-             .getObjectAttributes(let b, _),
-             .createMultipartUpload(let b, _):
-            return b
-        case .uploadPart(let b, _, _, _), .uploadPartCopy(let b, _, _, _), .completeMultipartUpload(let b, _, _),
-             .abortMultipartUpload(let b, _, _), .listParts(let b, _, _):
-            return b
+        default:
+            return address?.bucket
         }
     }
 
@@ -125,10 +134,12 @@ extension S3Endpoint {
             return .listBuckets
         }
         guard let key = keyOrNil else { return try parseBucket(method, bucket, q) }
-        return try parseObject(method, bucket, key, q, hasCopySource: hasCopySource)
+        return try parseObject(method, ObjectAddress(bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key)), q,
+                               hasCopySource: hasCopySource)
     }
 
-    static func parseBucket(_ method: String, _ b: String, _ q: [String: String]) throws(S3Error) -> S3Endpoint {
+    static func parseBucket(_ method: String, _ name: String, _ q: [String: String]) throws(S3Error) -> S3Endpoint {
+        let b = BucketName(unchecked: name)
         if let sub = q.keys.first(where: unimplementedBucketSubresources.contains) { return .notImplemented(sub) }
         if q["lifecycle"] != nil {
             switch method {
@@ -161,7 +172,7 @@ extension S3Endpoint {
             if q["list-type"] == "2" { return .listObjectsV2(b) }
             return .listObjectsV1(b)
         case "HEAD": return .headBucket(b)
-        case "PUT": return .createBucket(b)
+        case "PUT": return .createBucket(try BucketName(validating: name))
         case "DELETE": return .deleteBucket(b)
         case "POST":
             if q["delete"] != nil { return .deleteObjects(b) }
@@ -171,7 +182,7 @@ extension S3Endpoint {
         }
     }
 
-    static func parseObject(_ method: String, _ b: String, _ k: String, _ q: [String: String],
+    static func parseObject(_ method: String, _ a: ObjectAddress, _ q: [String: String],
                             hasCopySource: Bool) throws(S3Error) -> S3Endpoint {
         if let sub = q.keys.first(where: unimplementedObjectSubresources.contains) { return .notImplemented(sub) }
         let uploadID = q["uploadId"].map(UploadID.init)
@@ -180,24 +191,28 @@ extension S3Endpoint {
             guard let raw = q["partNumber"] else { return nil }
             return try PartNumber(parsing: raw)
         }
+        /// The address of an operation that writes its key: the key must be a valid one.
+        func written() throws(S3Error) -> ObjectAddress {
+            ObjectAddress(bucket: a.bucket, key: try ObjectKey(validating: a.key.rawValue))
+        }
         switch method {
         case "GET":
-            if let u = uploadID { return .listParts(b, k, uploadID: u) }
-            if q["attributes"] != nil { return .getObjectAttributes(b, k) }
-            return .getObject(b, k, partNumber: try partNumber())
-        case "HEAD": return .headObject(b, k, partNumber: try partNumber())
+            if let u = uploadID { return .listParts(a, uploadID: u) }
+            if q["attributes"] != nil { return .getObjectAttributes(a) }
+            return .getObject(a, partNumber: try partNumber())
+        case "HEAD": return .headObject(a, partNumber: try partNumber())
         case "PUT":
             if let u = uploadID, let n = try partNumber() {
-                return hasCopySource ? .uploadPartCopy(b, k, partNumber: n, uploadID: u) : .uploadPart(b, k, partNumber: n, uploadID: u)
+                return hasCopySource ? .uploadPartCopy(a, partNumber: n, uploadID: u) : .uploadPart(a, partNumber: n, uploadID: u)
             }
-            return hasCopySource ? .copyObject(b, k) : .putObject(b, k)
+            return hasCopySource ? .copyObject(try written()) : .putObject(try written())
         case "POST":
-            if q["uploads"] != nil { return .createMultipartUpload(b, k) }
-            if let u = uploadID { return .completeMultipartUpload(b, k, uploadID: u) }
+            if q["uploads"] != nil { return .createMultipartUpload(try written()) }
+            if let u = uploadID { return .completeMultipartUpload(a, uploadID: u) }
             return .notImplemented("PostObject")
         case "DELETE":
-            if let u = uploadID { return .abortMultipartUpload(b, k, uploadID: u) }
-            return .deleteObject(b, k)
+            if let u = uploadID { return .abortMultipartUpload(a, uploadID: u) }
+            return .deleteObject(a)
         default:
             throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "OBJECT")])
         }

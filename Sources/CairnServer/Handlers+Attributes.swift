@@ -8,8 +8,8 @@ import Hummingbird
 extension S3Responder {
     /// GetObjectAttributes: the attributes named in `x-amz-object-attributes`, ObjectParts paged by
     /// `x-amz-max-parts` / `x-amz-part-number-marker`.
-    func getObjectAttributes(_ call: S3Call, _ key: String) async throws -> Response {
-        let object = try await storage.object(in: call.bucket, key: ObjectKey(unchecked: key))
+    func getObjectAttributes(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
+        let object = try await storage.object(in: call.bucket, key: address.key)
         let known: Set<String> = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]
         let wanted = Set((call.header("x-amz-object-attributes") ?? "").split(separator: ",").map { String($0.trimmingHTTPWhitespace) })
         guard !wanted.isEmpty, wanted.isSubset(of: known) else {

@@ -43,8 +43,7 @@ extension S3Responder {
         return Responses.xml(w)
     }
 
-    func createBucket(_ call: S3Call, _ name: String) async throws -> Response {
-        let bucket = try BucketName(validating: name)
+    func createBucket(_ call: S3Call, _ bucket: BucketName) async throws -> Response {
         call.sendContinue()
         let body = try await collectXMLBody(call)
         if !body.isEmpty {
@@ -56,7 +55,7 @@ extension S3Responder {
         }
         try await storage.createBucket(bucket, owner: call.owner)
         var h = HTTPFields()
-        h["Location"] = "/\(name)"
+        h["Location"] = "/\(bucket.rawValue)"
         return Responses.empty(headers: h)
     }
 

@@ -8,8 +8,9 @@ import HTTPTypes
 import Hummingbird
 
 extension S3Responder {
-    func createMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
-        let objectKey = try ObjectKey(validating: key)
+    func createMultipartUpload(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
+        let objectKey = address.key
+        let (bucket, key) = (address.bucket.rawValue, address.key.rawValue)
         let headers = try call.objectHeaders()
         let (algorithm, type) = try checksumSettings(call)
         let (encryption, _) = try await writeEncryption(call)
@@ -64,8 +65,8 @@ extension S3Responder {
         return a
     }
 
-    func uploadPart(_ call: S3Call, _ key: String, partNumber: PartNumber, uploadID: UploadID) async throws -> Response {
-        let upload = try await storage.upload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
+    func uploadPart(_ call: S3Call, _ address: ObjectAddress, partNumber: PartNumber, uploadID: UploadID) async throws -> Response {
+        let upload = try await storage.upload(uploadID, in: call.bucket, key: address.key)
         try requireBodyLength(call)
         let (body, trailers) = try BodyDecoding.body(call)
         var check = try PayloadVerifier(call: call, trailers: trailers)
@@ -83,8 +84,8 @@ extension S3Responder {
         return Responses.empty(headers: h)
     }
 
-    func uploadPartCopy(_ call: S3Call, _ key: String, partNumber: PartNumber, uploadID: UploadID) async throws -> Response {
-        let upload = try await storage.upload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
+    func uploadPartCopy(_ call: S3Call, _ address: ObjectAddress, partNumber: PartNumber, uploadID: UploadID) async throws -> Response {
+        let upload = try await storage.upload(uploadID, in: call.bucket, key: address.key)
         let source = try await copySource(call)
         let sourceKey = try call.customerKey(copySource: true)
         try Storage.checkReadKey(source, customerKey: sourceKey)
@@ -125,8 +126,9 @@ extension S3Responder {
         return ByteRange(first: first, last: last)
     }
 
-    func completeMultipartUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: UploadID) async throws -> Response {
-        let objectKey = ObjectKey(unchecked: key)
+    func completeMultipartUpload(_ call: S3Call, _ address: ObjectAddress, uploadID: UploadID) async throws -> Response {
+        let objectKey = address.key
+        let (bucket, key) = (address.bucket.rawValue, address.key.rawValue)
         call.sendContinue()
         let body = try await collectXMLBody(call, limit: 16 * 1024 * 1024, checksumHeaders: false)
         guard !body.isEmpty else { throw S3Error(.malformedXML) }
@@ -165,14 +167,15 @@ extension S3Responder {
         try PayloadVerifier.checksumHeader(call, partCount: true)
     }
 
-    func abortMultipartUpload(_ call: S3Call, _ key: String, uploadID: UploadID) async throws -> Response {
-        try await storage.abortMultipartUpload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
+    func abortMultipartUpload(_ call: S3Call, _ address: ObjectAddress, uploadID: UploadID) async throws -> Response {
+        try await storage.abortMultipartUpload(uploadID, in: call.bucket, key: address.key)
         let h = HTTPFields()
         return Responses.empty(.noContent, headers: h)
     }
 
-    func listParts(_ call: S3Call, _ bucket: String, _ key: String, uploadID: UploadID) async throws -> Response {
-        let upload = try await storage.upload(uploadID, in: call.bucket, key: ObjectKey(unchecked: key))
+    func listParts(_ call: S3Call, _ address: ObjectAddress, uploadID: UploadID) async throws -> Response {
+        let (bucket, key) = (address.bucket.rawValue, address.key.rawValue)
+        let upload = try await storage.upload(uploadID, in: call.bucket, key: address.key)
         let maxParts = try call.intQuery("max-parts", default: 1000, range: 0...1000)
         let marker = try call.intQuery("part-number-marker", default: 0, range: 0...PartNumber.max)
         let (parts, truncated) = try await storage.listParts(upload, marker: marker, maxParts: maxParts)
@@ -208,7 +211,8 @@ extension S3Responder {
         return Responses.xml(w, headers: h)
     }
 
-    func listMultipartUploads(_ call: S3Call, _ bucket: String) async throws -> Response {
+    func listMultipartUploads(_ call: S3Call) async throws -> Response {
+        let bucket = call.bucket.name.rawValue
         let prefix = call.query["prefix"] ?? ""
         let delimiter = call.query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
         let maxUploads = try call.intQuery("max-uploads", default: 1000, range: 0...1000)

@@ -7,8 +7,7 @@ import HTTPTypes
 import Hummingbird
 
 extension S3Responder {
-    func putObject(_ call: S3Call, _ key: String) async throws -> Response {
-        let objectKey = try ObjectKey(validating: key)
+    func putObject(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
         let headers = try call.objectHeaders()
         try requireBodyLength(call)
         // The bucket was read and access decided before dispatch; the body is asked for last.
@@ -19,7 +18,7 @@ extension S3Responder {
         if check.checksumAlgorithm == nil { check.requestedAlgorithm = .crc64nvme }
         let (encryption, customerKey) = try await writeEncryption(call)
         call.sendContinue()
-        let record = try await storage.putObject(in: call.bucket, key: objectKey, owner: call.owner,
+        let record = try await storage.putObject(in: call.bucket, key: address.key, owner: call.owner,
                                                  headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey)
         var h = HTTPFields()
         h[.eTag] = record.etag.quoted
@@ -31,8 +30,8 @@ extension S3Responder {
         return Responses.empty(headers: h)
     }
 
-    func getObject(_ call: S3Call, _ key: String, partNumber: PartNumber?, head: Bool) async throws -> Response {
-        let object = try await storage.object(in: call.bucket, key: ObjectKey(unchecked: key))
+    func getObject(_ call: S3Call, _ address: ObjectAddress, partNumber: PartNumber?, head: Bool) async throws -> Response {
+        let object = try await storage.object(in: call.bucket, key: address.key)
         let customerKey = try call.customerKey()
         try Storage.checkReadKey(object, customerKey: customerKey)
         let conditions = try preconditions(call, prefix: "")
@@ -159,8 +158,8 @@ extension S3Responder {
                              ifModifiedSince: date("if-modified-since"), ifUnmodifiedSince: date("if-unmodified-since"))
     }
 
-    func deleteObject(_ call: S3Call, _ key: String) async throws -> Response {
-        try await storage.deleteObject(in: call.bucket, key: ObjectKey(unchecked: key))
+    func deleteObject(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
+        try await storage.deleteObject(in: call.bucket, key: address.key)
         return Responses.empty(.noContent)
     }
 
@@ -187,8 +186,8 @@ extension S3Responder {
         return Responses.xml(w)
     }
 
-    func copyObject(_ call: S3Call, _ key: String) async throws -> Response {
-        let destKey = try ObjectKey(validating: key)
+    func copyObject(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
+        let destKey = address.key
         let source = try await copySource(call)
         let directive = call.header("x-amz-metadata-directive") ?? "COPY"
         guard directive == "COPY" || directive == "REPLACE" else {
@@ -221,10 +220,10 @@ extension S3Responder {
     /// `x-amz-copy-source-if-*` conditions (all failures are 412).
     func copySource(_ call: S3Call) async throws -> ObjectRecord {
         guard let copy = call.access.copySource else { throw S3Error(.invalidArgument) }
-        if let v = copy.address.versionID, v != "null" {
-            throw S3Error(.noSuchVersion, "The specified version does not exist.", fields: [("Key", copy.address.key), ("VersionId", v)])
+        if let v = copy.source.versionID, v != "null" {
+            throw S3Error(.noSuchVersion, "The specified version does not exist.", fields: [("Key", copy.source.address.key.rawValue), ("VersionId", v)])
         }
-        let source = try await storage.object(in: copy.bucket, key: ObjectKey(unchecked: copy.address.key))
+        let source = try await storage.object(in: copy.bucket, key: copy.source.address.key)
         let conditions = try preconditions(call, prefix: "x-amz-copy-source-")
         if conditions.evaluate(etag: source.etag, lastModified: source.lastModified) != .proceed {
             throw S3Error(.preconditionFailed, fields: [("Condition", "x-amz-copy-source-If-Match")])

@@ -30,7 +30,7 @@ struct LoggingRequestObserver: RequestObserver {
         guard logger.logLevel <= .debug else { return }
         logger.debug("request", metadata: [
             "request-id": "\(r.requestID)", "operation": "\(r.operationName)",
-            "bucket": "\(r.endpoint?.bucket ?? "-")", "key": "\(r.endpoint?.key ?? "-")",
+            "bucket": "\(r.endpoint?.bucket?.rawValue ?? "-")", "key": "\(r.endpoint?.address?.key.rawValue ?? "-")",
             "principal": "\(r.principal.user?.accessKey ?? "anonymous")", "status": "\(r.status)",
             "ms": "\(r.duration / .milliseconds(1))",
         ])

@@ -13,7 +13,7 @@ struct RequestAccess: Sendable {
 
 /// The object `x-amz-copy-source` names, with its bucket, which the principal may read.
 struct AuthorizedCopySource: Sendable {
-    var address: CopySource
+    var source: CopySource
     var bucket: BucketContext
 }
 
@@ -25,7 +25,7 @@ extension S3Responder {
         guard let action = endpoint.action else { return RequestAccess() }
         var access = RequestAccess()
         if endpoint.needsBucket, let name = endpoint.bucket {
-            let bucket = try await storage.bucketContext(BucketName(unchecked: name))
+            let bucket = try await storage.bucketContext(name)
             try Authorizer.authorize(.init(principal: principal, action: action, resource: endpoint.resource, bucketOwner: bucket.owner))
             access.bucket = bucket
         } else {
@@ -33,10 +33,11 @@ extension S3Responder {
         }
         if endpoint.readsCopySource, let header = copySourceHeader {
             let source = try CopySource(header: header)
-            let bucket = try await storage.bucketContext(BucketName(unchecked: source.bucket))
+            let bucket = try await storage.bucketContext(source.address.bucket)
             try Authorizer.authorize(.init(principal: principal, action: .getObject,
-                                           resource: .object(bucket: source.bucket, key: source.key), bucketOwner: bucket.owner))
-            access.copySource = AuthorizedCopySource(address: source, bucket: bucket)
+                                           resource: .object(bucket: source.address.bucket.rawValue, key: source.address.key.rawValue),
+                                           bucketOwner: bucket.owner))
+            access.copySource = AuthorizedCopySource(source: source, bucket: bucket)
         }
         return access
     }

@@ -151,28 +151,44 @@ struct EndpointTests {
     @Test("Path style keys keep slashes, empty segments and percent-decoding")
     func pathStyle() throws {
         #expect(try parse("GET", "/") == .listBuckets)
-        #expect(try parse("PUT", "/b") == .createBucket("b"))
-        #expect(try parse("GET", "/b/a//c/") == .getObject("b", "a//c/", partNumber: nil))
-        #expect(try parse("GET", "/b/a%20b%2Bc") == .getObject("b", "a b+c", partNumber: nil))
-        #expect(try parse("PUT", "/b/k", copy: true) == .copyObject("b", "k"))
-        #expect(try parse("GET", "/b", [("list-type", "2")]) == .listObjectsV2("b"))
+        #expect(try parse("PUT", "/bkt") == .createBucket(Self.bucket("bkt")))
+        #expect(try parse("GET", "/b/a//c/") == .getObject(Self.address("b", "a//c/"), partNumber: nil))
+        #expect(try parse("GET", "/b/a%20b%2Bc") == .getObject(Self.address("b", "a b+c"), partNumber: nil))
+        #expect(try parse("PUT", "/b/k", copy: true) == .copyObject(Self.address("b", "k")))
+        #expect(try parse("GET", "/b", [("list-type", "2")]) == .listObjectsV2(Self.bucket("b")))
         #expect(try parse("PUT", "/b/k", [("partNumber", "1"), ("uploadId", "u")])
-                == .uploadPart("b", "k", partNumber: try PartNumber(parsing: "1"), uploadID: UploadID("u")))
-        #expect(try parse("GET", "/b/k", [("partNumber", "3")]) == .getObject("b", "k", partNumber: try PartNumber(parsing: "3")))
+                == .uploadPart(Self.address("b", "k"), partNumber: try PartNumber(parsing: "1"), uploadID: UploadID("u")))
+        #expect(try parse("GET", "/b/k", [("partNumber", "3")]) == .getObject(Self.address("b", "k"), partNumber: try PartNumber(parsing: "3")))
         // A part number is parsed where the operation reads it, with S3's InvalidArgument.
         for bad in ["0", "10001", "x", ""] {
             #expect(throws: S3Error.self) { try parse("PUT", "/b/k", [("partNumber", bad), ("uploadId", "u")]) }
             #expect(throws: S3Error.self) { try parse("HEAD", "/b/k", [("partNumber", bad)]) }
         }
-        #expect(try parse("DELETE", "/b/k", [("partNumber", "0")]) == .deleteObject("b", "k"))
+        #expect(try parse("DELETE", "/b/k", [("partNumber", "0")]) == .deleteObject(Self.address("b", "k")))
         #expect(try parse("GET", "/b", [("website", "")]) == .notImplemented("website"))
+    }
+
+    @Test("Names and keys are validated where they are created: CreateBucket, and the writes")
+    func validatedWhereCreated() throws {
+        #expect(throws: S3Error.self) { try parse("PUT", "/Bad_Bucket") }
+        #expect(try parse("GET", "/Bad_Bucket") == .listObjectsV1(Self.bucket("Bad_Bucket")))
+        let long = String(repeating: "k", count: 1025)
+        for (method, query, copy) in [("PUT", [(String, String)](), false), ("PUT", [], true), ("POST", [("uploads", "")], false)] {
+            #expect(throws: S3Error.self) { try parse(method, "/b/" + long, query, copy: copy) }
+        }
+        #expect(try parse("GET", "/b/" + long) == .getObject(Self.address("b", long), partNumber: nil))
     }
 
     @Test("Virtual-hosted style takes the bucket from Host")
     func virtualHosted() throws {
-        #expect(try parse("GET", "/k/x", host: "bkt.s3.local:9000", domain: "s3.local") == .getObject("bkt", "k/x", partNumber: nil))
-        #expect(try parse("GET", "/", host: "bkt.s3.local", domain: "s3.local") == .listObjectsV1("bkt"))
+        #expect(try parse("GET", "/k/x", host: "bkt.s3.local:9000", domain: "s3.local") == .getObject(Self.address("bkt", "k/x"), partNumber: nil))
+        #expect(try parse("GET", "/", host: "bkt.s3.local", domain: "s3.local") == .listObjectsV1(Self.bucket("bkt")))
         #expect(try parse("GET", "/", host: "s3.local", domain: "s3.local") == .listBuckets)
+    }
+
+    static func bucket(_ b: String) -> BucketName { BucketName(unchecked: b) }
+    static func address(_ b: String, _ k: String) -> ObjectAddress {
+        ObjectAddress(bucket: BucketName(unchecked: b), key: ObjectKey(unchecked: k))
     }
 }
 

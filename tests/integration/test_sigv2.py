@@ -6,12 +6,14 @@ produce by default; plus `cairn s3 presign` (SigV4) fetched by a plain HTTP clie
 from __future__ import annotations
 
 import base64
+import contextlib
+import datetime
 import hashlib
 import hmac
+import importlib.util
 import shutil
 import socket
 import subprocess
-import datetime
 import time
 from email.utils import formatdate
 from unittest import mock
@@ -432,6 +434,15 @@ def test_cairn_s3_presign_gives_botocores_url(server, cairn, token):
         "s3", endpoint_url=server.endpoint, region_name=REGION, aws_access_key_id=u.access_key,
         aws_secret_access_key=u.secret_key, aws_session_token=token,
         config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
-    with mock.patch("botocore.auth.get_current_datetime", return_value=when):
+    # botocore signs with awscrt when it is installed (botocore.crt.auth), else in Python
+    # (botocore.auth): freeze the clock of both at the second cairn signed.
+    def frozen(remove_tzinfo=True):
+        return when if remove_tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+    patches = [mock.patch("botocore.auth.get_current_datetime", side_effect=frozen)]
+    if importlib.util.find_spec("awscrt") is not None:
+        patches.append(mock.patch("botocore.crt.auth.get_current_datetime", side_effect=frozen))
+    with contextlib.ExitStack() as stack:
+        for p in patches:
+            stack.enter_context(p)
         expected = botocore_client.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": key}, ExpiresIn=900)
     assert url == expected
