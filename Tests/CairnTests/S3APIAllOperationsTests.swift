@@ -106,4 +106,25 @@ struct S3APIAllOperationsTests {
             #expect(String(decoding: body, as: UTF8.self) == String(decoding: expectedBody, as: UTF8.self), "\(name)")
         }
     }
+
+    @Test("nested parameters are validated as botocore does: missing, then unknown, then each known member")
+    func validation() throws {
+        // The aws CLI's own output for `put-bucket-tagging --tagging '{"TagSet":[{"Key":1,"Bad":2}],"X":[1]}'`.
+        let tagging = try JSONValue.parse(#"{"TagSet":[{"Key":1,"Bad":2}],"X":[1]}"#)
+        let params = JSONObject([("Bucket", .string("b")), ("Tagging", tagging)])
+        #expect(throws: UsageError.self) { try ParamValidator.validate(params, inputShape: "PutBucketTaggingRequest") }
+        do {
+            try ParamValidator.validate(params, inputShape: "PutBucketTaggingRequest")
+        } catch let e as UsageError {
+            #expect(e.description == """
+                Parameter validation failed:
+                Unknown parameter in Tagging: "X", must be one of: TagSet
+                Missing required parameter in Tagging.TagSet[0]: "Value"
+                Unknown parameter in Tagging.TagSet[0]: "Bad", must be one of: Key, Value
+                Invalid type for parameter Tagging.TagSet[0].Key, value: 1, type: <class 'int'>, valid types: <class 'str'>
+                """)
+        }
+        let good = JSONObject([("Bucket", .string("b")), ("Tagging", try JSONValue.parse(#"{"TagSet":[{"Key":"k","Value":""}]}"#))])
+        try ParamValidator.validate(good, inputShape: "PutBucketTaggingRequest")
+    }
 }

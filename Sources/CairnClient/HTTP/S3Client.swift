@@ -14,6 +14,9 @@ public struct S3Request: Sendable {
     public var query: [(String, String)]
     public var headers: [(String, String)]
     public var body: RequestBody
+    /// botocore's `_handle_200_error`: a 200 whose body is not XML, or is an `<Error>`, is a 500
+    /// (retried like one). Set for operations whose output is parsed from XML.
+    public var errorIn200 = false
 
     public init(method: String, bucket: String? = nil, key: String? = nil, query: [(String, String)] = [],
                 headers: [(String, String)] = [], body: RequestBody = .empty) {
@@ -94,6 +97,11 @@ public final class S3Client: Sendable {
                 collected.append(contentsOf: buf.readableBytesView)
                 if collected.count > 64 << 20 { throw ClientFailure("response body too large") }
             }
+            if request.errorIn200, response.status.code == 200, !collected.isEmpty {
+                let headers = response.headers.map { ($0.name, $0.value) }
+                let root = XMLElement.parse(Data(collected))
+                if root == nil || root?.name == "Error" { throw S3ServiceError.from(status: 500, body: collected, headers: headers) }
+            }
             return S3Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: collected)
         }
     }
@@ -123,7 +131,8 @@ public final class S3Client: Sendable {
             } catch var e as S3ServiceError {
                 guard Self.retryable(e) else { throw e }
                 guard attempt < config.maxAttempts else {
-                    if attempt > 1 { e.retries = attempt - 1 }
+                    // botocore's MaxAttemptsReached: said even when only one attempt was allowed.
+                    e.retries = attempt - 1
                     throw e
                 }
                 debugLog("retrying after \(e.code) (attempt \(attempt) of \(config.maxAttempts))")

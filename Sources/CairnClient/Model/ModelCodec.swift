@@ -60,6 +60,14 @@ public enum ModelCodec {
         return result
     }
 
+    /// botocore's `_should_handle_200_error`: an output read from XML (not a blob, string or
+    /// event stream payload).
+    static func parsesXMLOutput(_ op: S3Model.Operation) -> Bool {
+        guard op.output != nil else { return false }
+        guard let p = model.payloadMember(of: op.output) else { return true }
+        return p.eventstream != true && !["blob", "string"].contains(model.shape(p.shape).type)
+    }
+
     static func scalar(_ text: String, type: String) -> JSONValue {
         switch type {
         case "integer", "long": return Int64(text).map { .int($0) } ?? .string(text)

@@ -170,6 +170,8 @@ public enum S3APIRunner {
             autoEncoding = true
         }
         let whenSupported = env["AWS_REQUEST_CHECKSUM_CALCULATION"]?.lowercased() != "when_required"
+        // botocore validates what the handlers above produced, before serialising.
+        if let input = op.input { try ParamValidator.validate(params, inputShape: input) }
 
         if CommandLineParser.hasOutfile(op) {
             return (try await streamToFile(cmd, params: params, client: client, whenSupported: whenSupported), nil)
@@ -195,12 +197,10 @@ public enum S3APIRunner {
                        whenSupported: Bool) async throws -> JSONObject {
         var req = try ModelCodec.request(op, params: params, body: body)
         try ModelCodec.addChecksum(&req, op: op, params: params, whenSupported: whenSupported)
+        // CompleteMultipartUpload, CopyObject and UploadPartCopy can fail after a 200 (the body is
+        // an <Error>): the client treats that, and a body that is not XML, as a 500.
+        req.errorIn200 = ModelCodec.parsesXMLOutput(op)
         let resp = try await client.send(req)
-        // CompleteMultipartUpload and UploadPartCopy can fail after a 200: the body is an <Error>.
-        if !resp.body.isEmpty, let root = XMLElement.parse(Data(resp.body)), root.name == "Error" {
-            throw S3ServiceError(code: root.child("Code")?.text ?? "InternalError", message: root.child("Message")?.text ?? "",
-                                 status: resp.status, requestID: resp.header("x-amz-request-id"))
-        }
         return ModelCodec.parse(op, response: resp)
     }
 
