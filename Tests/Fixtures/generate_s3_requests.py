@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes s3_requests.json: what botocore itself sends (method, path, query, headers, body) for a
-table of S3 calls, captured just before sending. The Swift test S3APIAllOperationsTests builds
+"""Writes s3_requests.json: what botocore itself sends (method, host, signing service, path, query,
+headers, body) for a table of S3 calls, captured just before sending. The Swift test S3APIAllOperationsTests builds
 the same calls with ModelCodec and compares. Regenerate with
     python3 Tests/Fixtures/generate_s3_requests.py > Tests/Fixtures/s3_requests.json
 """
@@ -43,6 +43,8 @@ CASES = [
     ("PutBucketRequestPayment", {"Bucket": "b", "RequestPaymentConfiguration": {"Payer": "Requester"}}),
     ("GetBucketLocation", {"Bucket": "b"}),
     ("ListBuckets", {"MaxBuckets": 3}),
+    ("WriteGetObjectResponse", {"RequestRoute": "route-1", "RequestToken": "t", "StatusCode": 200,
+                                "Metadata": {"a": "b"}, "LastModified": "2021-01-02T03:04:05Z"}),
 ]
 DROP = {"host", "x-amz-date", "authorization", "user-agent", "x-amz-content-sha256", "content-length", "expect",
         "amz-sdk-invocation-id", "amz-sdk-request", "x-amz-user-agent"}
@@ -75,7 +77,9 @@ def main():
         r = seen["r"]
         url = urlsplit(r.url)
         body = r.body if isinstance(r.body, bytes) else (r.body or b"")
-        out.append({"operation": name, "params": params, "method": r.method, "path": unquote(url.path),
+        scope = r.headers["Authorization"].decode().split("Credential=")[1].split(",")[0].split("/")
+        out.append({"operation": name, "params": params, "method": r.method, "host": url.netloc, "service": scope[3],
+                    "path": unquote(url.path),
                     "query": sorted(parse_qsl(url.query, keep_blank_values=True)),
                     "headers": sorted([k.lower(), v if isinstance(v, str) else v.decode()]
                                       for k, v in r.headers.items() if k.lower() not in DROP),

@@ -20,6 +20,11 @@ extension ModelCodec {
                 req.query.append((String(kv[0]), kv.count > 1 ? String(kv[1]) : ""))
             }
         }
+        if let signingName = op.signingName { req.signingName = signingName }
+        if var prefix = op.hostPrefix {
+            for e in params.entries { prefix = prefix.replacingOccurrences(of: "{\(e.key)}", with: scalarString(e.value)) }
+            req.hostPrefix = prefix
+        }
         guard let inputName = op.input else { return req }
         let input = model.shape(inputName)
         var bodyMembers = JSONObject()

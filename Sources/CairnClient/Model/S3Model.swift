@@ -78,6 +78,8 @@ public struct S3Model: Sendable {
         public var checksumRequired: Bool?
         /// `endpoint.hostPrefix` (WriteGetObjectResponse's `{RequestRoute}.`).
         public var hostPrefix: String?
+        /// The SigV4 service name when it is not `s3` (from the endpoint rules' static context).
+        public var signingName: String?
     }
 
     struct Root: Codable {

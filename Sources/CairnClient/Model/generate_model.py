@@ -93,6 +93,9 @@ for name in OPS:
         e["checksumRequired"] = True
     if o.endpoint and o.endpoint.get("hostPrefix"):
         e["hostPrefix"] = o.endpoint["hostPrefix"]
+    # The endpoint rules sign Object Lambda calls as `s3-object-lambda`.
+    if any(p.name == "UseObjectLambdaEndpoint" and p.value for p in o.static_context_parameters):
+        e["signingName"] = "s3-object-lambda"
     if pag.get_paginator(name) if name in pag._paginator_config else None:
         p = dict(pag.get_paginator(name))
         for k in ("input_token", "output_token", "result_key", "non_aggregate_keys"):

@@ -223,7 +223,8 @@ public enum S3APIRunner {
         var algorithm: ChecksumAlgorithm?
         // WriteGetObjectResponse has no httpChecksum trait: its checksum members describe the
         // object being answered with, so nothing is computed for it.
-        if !checksumGiven && cmd.operation.checksum?.requestAlgorithmMember != nil {
+        let checksummed = cmd.operation.checksum?.requestAlgorithmMember != nil
+        if !checksumGiven && checksummed {
             if let a = params["ChecksumAlgorithm"]?.stringValue {
                 guard let alg = ChecksumAlgorithm(caseInsensitive: a) else {
                     throw ClientFailure("Unsupported checksum algorithm: \(a)")
@@ -256,7 +257,7 @@ public enum S3APIRunner {
             body = .bytes(bytes)
             params["ContentLength"] = nil
         }
-        if params["ContentMD5"] == nil, let digest { params["ContentMD5"] = .string(digest.md5Base64) }
+        if checksummed, params["ContentMD5"] == nil, let digest { params["ContentMD5"] = .string(digest.md5Base64) }
         if let c = digest?.checksum {
             params[c.algorithm.xmlName] = .string(c.base64)
             // botocore names the algorithm too (x-amz-sdk-checksum-algorithm); some servers key on it.
