@@ -77,6 +77,8 @@ STEPS = [
     (["list-bucket-metrics-configurations", "--bucket", "{b}"], False),
     (["list-bucket-analytics-configurations", "--bucket", "{b}"], False),
     (["head-object", "--bucket", "{b}", "--key", "o.txt"], False),
+    (["put-object", "--bucket", "{b}", "--key", "e.txt", "--body", "data.txt", "--expires", "2030-01-02T03:04:05Z"], True),
+    (["head-object", "--bucket", "{b}", "--key", "e.txt"], False),
     (["get-object", "--bucket", "{b}", "--key", "o.txt", "out.txt"], False),
     (["get-object-torrent", "--bucket", "{b}", "--key", "o.txt", "torrent.bin"], False),
     (["select-object-content", "--bucket", "{b}", "--key", "o.txt", "--expression", "SELECT * FROM S3Object",

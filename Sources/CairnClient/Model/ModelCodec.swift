@@ -53,6 +53,12 @@ public enum ModelCodec {
         } else if let root, case .object(let body)? = parseXML(root, shapeName: outputName, flattened: nil) {
             for e in body.entries { result[e.key] = e.value }
         }
+        // botocore's handle_expires_header: the raw `Expires` comes last as `ExpiresString`, and
+        // `Expires` is dropped when it is no timestamp.
+        if let raw = response.header("Expires"), output.members?.contains(where: { $0.name == "Expires" && $0.wireName == "Expires" }) ?? false {
+            if BotoTimestamp.parse(raw) == nil { result["Expires"] = nil }
+            result["ExpiresString"] = .string(raw)
+        }
         // botocore's parse_get_bucket_location: the constraint is the root element's text.
         if op.cli == "get-bucket-location", let root {
             result["LocationConstraint"] = root.text.isEmpty && root.children.isEmpty ? .null : .string(root.text)
