@@ -36,6 +36,7 @@ STEPS = [
     (["get-object-tagging", "--bucket", "{b}", "--key", "o.txt"], False),
     (["put-bucket-cors", "--bucket", "{b}", "--cors-configuration", "file://cors.json"], False),
     (["get-bucket-cors", "--bucket", "{b}"], False),
+    (["get-bucket-cors", "--bucket", "{b}", "--output", "table"], False),
     (["put-bucket-policy", "--bucket", "{b}", "--policy", "file://policy.json"], False),
     (["get-bucket-policy", "--bucket", "{b}"], False),
     (["put-bucket-lifecycle-configuration", "--bucket", "{b}", "--lifecycle-configuration", "file://lifecycle.json"], False),
@@ -53,6 +54,8 @@ STEPS = [
     (["list-object-versions", "--bucket", "{b}"], False),
     (["list-object-versions", "--bucket", "{b}", "--query", "Versions[].[Key,IsLatest]", "--output", "text"], False),
     (["list-object-versions", "--bucket", "{b}", "--max-items", "1"], False),
+    (["list-object-versions", "--bucket", "{b}", "--output", "table"], False),
+    (["list-object-versions", "--bucket", "{b}", "--output", "text"], False),
     # More configuration families: each put is answered, then read back.
     (["put-bucket-encryption", "--bucket", "{b}", "--server-side-encryption-configuration",
       '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"},"BucketKeyEnabled":false}]}'], False),
