@@ -87,6 +87,18 @@ STEPS = [
     (["select-object-content", "--bucket", "{b}", "--key", "o.txt", "--expression", "SELECT * FROM S3Object",
       "--expression-type", "SQL", "--input-serialization", "CSV={},CompressionType=NONE",
       "--output-serialization", "CSV={}", "selected.csv"], False),
+    (["put-bucket-lifecycle-configuration", "--bucket", "{b}", "--lifecycle-configuration",
+      "Rules=[{ID=logs,Status=Enabled,Filter={And={Prefix=logs/,Tags=[{Key=a,Value=b}]}},Expiration={Days=30},"
+      "Transitions=[{Days=10,StorageClass=GLACIER}],NoncurrentVersionExpiration={NoncurrentDays=5}}]"], False),
+    (["get-bucket-lifecycle-configuration", "--bucket", "{b}"], False),
+    (["put-bucket-notification-configuration", "--bucket", "{b}", "--notification-configuration",
+      '{"QueueConfigurations":[{"Id":"q","QueueArn":"arn:aws:sqs:us-east-1:123456789012:q","Events":["s3:ObjectCreated:*"],'
+      '"Filter":{"Key":{"FilterRules":[{"Name":"prefix","Value":"in/"}]}}}]}'], False),
+    (["get-bucket-notification-configuration", "--bucket", "{b}"], False),
+    (["put-object-acl", "--bucket", "{b}", "--key", "o.txt", "--access-control-policy",
+      '{"Grants":[{"Grantee":{"Type":"Group","URI":"http://acs.amazonaws.com/groups/global/AllUsers"},"Permission":"READ"}],'
+      '"Owner":{"ID":"75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"}}'], False),
+    (["get-object-acl", "--bucket", "{b}", "--key", "o.txt"], False),
     (["delete-object-tagging", "--bucket", "{b}", "--key", "o.txt"], False),
     (["delete-bucket-cors", "--bucket", "{b}"], False),
     (["delete-bucket-policy", "--bucket", "{b}"], False),
