@@ -130,4 +130,22 @@ struct S3APIAllOperationsTests {
         let good = JSONObject([("Bucket", .string("b")), ("Tagging", try JSONValue.parse(#"{"TagSet":[{"Key":"k","Value":""}]}"#))])
         try ParamValidator.validate(good, inputShape: "PutBucketTaggingRequest")
     }
+
+    @Test("responses are parsed as botocore parses them: headers first, payloads, flattened lists, attributes")
+    func responsesMatchBotocore() throws {
+        let root = try ClientFixtures.load("s3_responses.json")
+        let cases = (root["responses"]?.arrayValue ?? []).compactMap(\.objectValue)
+        #expect(cases.count >= 60)
+        for c in cases {
+            let name = c["operation"]?.stringValue ?? ""
+            let op = try #require(S3Model.shared.operations[name], "\(name)")
+            let headers = (c["headers"]?.arrayValue ?? []).map { pair -> (String, String) in
+                let p = pair.arrayValue ?? []
+                return (p.first?.stringValue ?? "", p.last?.stringValue ?? "")
+            }
+            let body = [UInt8](Data(base64Encoded: c["body"]?.stringValue ?? "") ?? Data())
+            let parsed = ModelCodec.parse(op, response: S3Response(status: 200, headers: headers, body: body))
+            #expect(JSONValue.object(parsed) == c["parsed"], "\(name)")
+        }
+    }
 }

@@ -31,8 +31,9 @@ public enum ModelCodec {
             case "headers":
                 var o = JSONObject()
                 let prefix = m.wireName.lowercased()
+                // The name after the prefix keeps the case the server sent, as in botocore.
                 for (k, v) in response.headers where k.lowercased().hasPrefix(prefix) {
-                    o[String(k.lowercased().dropFirst(prefix.count))] = .string(v)
+                    o[String(k.dropFirst(prefix.count))] = .string(v)
                 }
                 result[m.name] = .object(o)
             case "statusCode":
