@@ -10,6 +10,15 @@ enum ClientFixtures {
         return try JSONValue.parse(String(decoding: try Data(contentsOf: url), as: UTF8.self))
     }
 
+    /// The entries of a botocore capture (`file`'s array `key`), each with its operation.
+    static func operationCases(_ file: String, _ key: String) throws -> [(name: String, op: S3Model.Operation, entry: JSONObject)] {
+        let entries = (try load(file)[key]?.arrayValue ?? []).compactMap(\.objectValue)
+        return try entries.map { c in
+            let name = c["operation"]?.stringValue ?? ""
+            return (name, try #require(S3Model.shared.operations[name], "\(name)"), c)
+        }
+    }
+
     /// `operations` of s3api_arguments.json, by aws CLI name.
     static func arguments() throws -> [(cli: String, entry: JSONObject)] {
         let root = try load("s3api_arguments.json")
@@ -79,12 +88,9 @@ struct S3APIAllOperationsTests {
 
     @Test("requests are serialised as botocore serialises them: path, query, headers, XML body, checksum")
     func requestsMatchBotocore() throws {
-        let root = try ClientFixtures.load("s3_requests.json")
-        let cases = (root["requests"]?.arrayValue ?? []).compactMap(\.objectValue)
+        let cases = try ClientFixtures.operationCases("s3_requests.json", "requests")
         #expect(cases.count >= 20)
-        for c in cases {
-            let name = c["operation"]?.stringValue ?? ""
-            let op = try #require(S3Model.shared.operations[name], "\(name)")
+        for (name, op, c) in cases {
             var req = try ModelCodec.request(op, params: c["params"]?.objectValue ?? JSONObject())
             try ModelCodec.addChecksum(&req, op: op, params: c["params"]?.objectValue ?? JSONObject(), whenSupported: true)
             #expect(req.method == c["method"]?.stringValue, "\(name)")
@@ -133,12 +139,9 @@ struct S3APIAllOperationsTests {
 
     @Test("responses are parsed as botocore parses them: headers first, payloads, flattened lists, attributes")
     func responsesMatchBotocore() throws {
-        let root = try ClientFixtures.load("s3_responses.json")
-        let cases = (root["responses"]?.arrayValue ?? []).compactMap(\.objectValue)
+        let cases = try ClientFixtures.operationCases("s3_responses.json", "responses")
         #expect(cases.count >= 60)
-        for c in cases {
-            let name = c["operation"]?.stringValue ?? ""
-            let op = try #require(S3Model.shared.operations[name], "\(name)")
+        for (name, op, c) in cases {
             let headers = (c["headers"]?.arrayValue ?? []).map { pair -> (String, String) in
                 let p = pair.arrayValue ?? []
                 return (p.first?.stringValue ?? "", p.last?.stringValue ?? "")
