@@ -42,6 +42,7 @@ STEPS = [
     (["put-bucket-lifecycle-configuration", "--bucket", "{b}", "--lifecycle-configuration", "file://lifecycle.json"], False),
     (["get-bucket-lifecycle-configuration", "--bucket", "{b}"], False),
     (["get-object-attributes", "--bucket", "{b}", "--key", "o.txt", "--object-attributes", "ETag", "ObjectSize", "StorageClass"], False),
+    (["get-object-attributes", "--bucket", "{b}", "--key", "o.txt", "--object-attributes", "ETag,ObjectSize"], False),
     (["get-bucket-acl", "--bucket", "{b}"], False),
     (["get-object-acl", "--bucket", "{b}", "--key", "o.txt"], False),
     (["copy-object", "--bucket", "{b}", "--key", "copy.txt", "--copy-source", "{b}/o.txt"], True),

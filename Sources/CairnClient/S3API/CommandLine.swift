@@ -383,7 +383,9 @@ enum Shorthand {
         if shape.type == "list" {
             let member = S3Model.shared.shape(shape.member!)
             tree = member.type == "structure" ? .list([try p.pairs(closing: nil)]) : try p.value(stops: [])
-            if case .scalar(let s) = tree { return .array(s.split(separator: ",").map { .string(String($0)) }) }
+            // A list of scalars has no shorthand in the aws CLI: one word is one element, commas
+            // and all (`--object-attributes ETag,ObjectSize` sends `"ETag,ObjectSize"`).
+            if case .scalar(let s) = tree { return .array([try CommandLineParser.convert(s, shapeName: shape.member!, argName: argName)]) }
         } else {
             tree = try p.pairs(closing: nil)
         }
