@@ -14,6 +14,13 @@ public struct S3Request: Sendable {
     public var query: [(String, String)]
     public var headers: [(String, String)]
     public var body: RequestBody
+    /// botocore's `_handle_200_error`: a 200 whose body is not XML, or is an `<Error>`, is a 500
+    /// (retried like one). Set for operations whose output is parsed from XML.
+    public var errorIn200 = false
+    /// The operation's host prefix, labels filled in (WriteGetObjectResponse: `route.`).
+    public var hostPrefix: String?
+    /// The SigV4 service name (`s3-object-lambda` for WriteGetObjectResponse).
+    public var signingName = "s3"
 
     public init(method: String, bucket: String? = nil, key: String? = nil, query: [(String, String)] = [],
                 headers: [(String, String)] = [], body: RequestBody = .empty) {
@@ -94,6 +101,11 @@ public final class S3Client: Sendable {
                 collected.append(contentsOf: buf.readableBytesView)
                 if collected.count > 64 << 20 { throw ClientFailure("response body too large") }
             }
+            if request.errorIn200, response.status.code == 200, !collected.isEmpty {
+                let headers = response.headers.map { ($0.name, $0.value) }
+                let root = XMLElement.parse(Data(collected))
+                if root == nil || root?.name == "Error" { throw S3ServiceError.from(status: 500, body: collected, headers: headers) }
+            }
             return S3Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: collected)
         }
     }
@@ -123,7 +135,8 @@ public final class S3Client: Sendable {
             } catch var e as S3ServiceError {
                 guard Self.retryable(e) else { throw e }
                 guard attempt < config.maxAttempts else {
-                    if attempt > 1 { e.retries = attempt - 1 }
+                    // botocore's MaxAttemptsReached: said even when only one attempt was allowed.
+                    e.retries = attempt - 1
                     throw e
                 }
                 debugLog("retrying after \(e.code) (attempt \(attempt) of \(config.maxAttempts))")
@@ -163,7 +176,7 @@ public final class S3Client: Sendable {
         var req = HTTPClientRequest(url: urlString)
         req.method = HTTPMethod(rawValue: r.method)
         var headers = r.headers
-        headers.append(("host", config.hostHeader))
+        headers.append(("host", config.hostHeader(prefix: r.hostPrefix)))
         let amzDate = SigV4.amzDate(Date())
         headers.append(("x-amz-date", amzDate))
         let payloadHash: String
@@ -176,7 +189,7 @@ public final class S3Client: Sendable {
         if let token = config.sessionToken { headers.append(("x-amz-security-token", token)) }
         if !config.accessKey.isEmpty {
             let sreq = SigV4Request(method: r.method, rawPath: config.signedPath(for: r), query: r.query, headers: headers)
-            let scope = CredentialScope(date: String(amzDate.prefix(8)), region: config.region, service: "s3")
+            let scope = CredentialScope(date: String(amzDate.prefix(8)), region: config.region, service: r.signingName)
             let auth = SigV4.authorizationHeader(for: sreq, credentials: SigningCredentials(accessKey: config.accessKey, secretKey: config.secretKey),
                                                  scope: scope, amzDate: amzDate, payloadHash: payloadHash)
             headers.append(("Authorization", auth))

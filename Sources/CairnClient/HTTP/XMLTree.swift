@@ -9,8 +9,18 @@ public final class XMLElement: @unchecked Sendable {
     public let name: String
     public var children: [XMLElement] = []
     public var text = ""
+    /// Attributes as the parser reports them (`xsi:type` may come with or without its prefix).
+    public var attributes: [String: String] = [:]
 
     init(name: String) { self.name = name }
+
+    /// The attribute named `name` (`xsi:type`), matched by local name as botocore does after
+    /// replacing the namespace URI with the prefix the model names.
+    public func attribute(_ name: String) -> String? {
+        if let v = attributes[name] { return v }
+        let local = name.split(separator: ":").last.map(String.init) ?? name
+        return attributes.first { ($0.key.split(separator: ":").last.map(String.init) ?? $0.key) == local }?.value
+    }
 
     public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
     public func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
@@ -33,6 +43,7 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
         let e = XMLElement(name: elementName)
+        e.attributes = attributeDict
         stack.last?.children.append(e)
         if root == nil { root = e }
         stack.append(e)

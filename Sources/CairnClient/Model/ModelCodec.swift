@@ -6,113 +6,24 @@ import Foundation
 public enum ModelCodec {
     static var model: S3Model { S3Model.shared }
 
-    // MARK: request
-
-    /// Builds the request for `op` from `params` (model member names). The streaming payload
-    /// (`Body`) is supplied separately as `body`.
-    public static func request(_ op: S3Model.Operation, params: JSONObject, body: RequestBody = .empty) throws -> S3Request {
-        var req = S3Request(method: op.method)
-        let uriParts = op.uri.split(separator: "?", maxSplits: 1)
-        if uriParts.count == 2 {
-            for item in uriParts[1].split(separator: "&") {
-                let kv = item.split(separator: "=", maxSplits: 1)
-                req.query.append((String(kv[0]), kv.count > 1 ? String(kv[1]) : ""))
-            }
-        }
-        guard let inputName = op.input else { return req }
-        let input = model.shape(inputName)
-        for m in input.members ?? [] {
-            guard let value = params[m.name], value != .null else { continue }
-            switch m.loc {
-            case "uri":
-                if m.name == "Bucket" { req.bucket = scalarString(value) } else { req.key = scalarString(value) }
-            case "querystring":
-                if case .array(let a) = value {
-                    for v in a { req.query.append((m.wireName, scalarString(v))) }
-                } else {
-                    req.query.append((m.wireName, scalarString(value)))
-                }
-            case "header":
-                let shape = model.shape(m.shape)
-                var s = scalarString(value)
-                if shape.type == "timestamp" { s = HTTPDate.rfc1123(from: s) ?? s }
-                if shape.type == "list", case .array(let a) = value { s = a.map(scalarString).joined(separator: ",") }
-                req.headers.append((m.wireName, s))
-            case "headers":
-                if case .object(let o) = value {
-                    for e in o.entries { req.headers.append((m.wireName + e.key, scalarString(e.value))) }
-                }
-            default:
-                if input.payload == m.name {
-                    let shape = model.shape(m.shape)
-                    if shape.type == "structure" {
-                        var xml = ""
-                        writeXML(value, shapeName: m.shape, elementName: m.wire ?? shape.xmlName ?? m.name,
-                                 namespace: m.xmlNamespace?.uri ?? shape.xmlNamespace, into: &xml)
-                        req.body = .bytes(Array(xml.utf8))
-                    }
-                }
-            }
-        }
-        if case .empty = req.body { req.body = body }
-        return req
-    }
-
-    static func scalarString(_ v: JSONValue) -> String {
-        switch v {
-        case .string(let s): return s
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .double(let d): return String(d)
-        case .null: return ""
-        default: return v.serialized(indent: nil)
-        }
-    }
-
-    static func writeXML(_ v: JSONValue, shapeName: String, elementName: String, namespace: String?, into out: inout String) {
-        let shape = model.shape(shapeName)
-        let open = namespace.map { "<\(elementName) xmlns=\"\($0)\">" } ?? "<\(elementName)>"
-        switch shape.type {
-        case "structure":
-            guard case .object(let o) = v else { return }
-            out += open
-            for m in shape.members ?? [] {
-                guard let mv = o[m.name] else { continue }
-                let ms = model.shape(m.shape)
-                if ms.type == "list", m.flattened ?? ms.flattened ?? false, case .array(let a) = mv {
-                    for el in a { writeXML(el, shapeName: ms.member!, elementName: m.wireName, namespace: nil, into: &out) }
-                } else {
-                    writeXML(mv, shapeName: m.shape, elementName: m.wireName, namespace: nil, into: &out)
-                }
-            }
-            out += "</\(elementName)>"
-        case "list":
-            guard case .array(let a) = v else { return }
-            out += open
-            for el in a { writeXML(el, shapeName: shape.member!, elementName: shape.memberName ?? "member", namespace: nil, into: &out) }
-            out += "</\(elementName)>"
-        default:
-            out += open + xmlEscape(scalarString(v)) + "</\(elementName)>"
-        }
-    }
-
     // MARK: response
 
-    /// The aws CLI's view of a response: header members, then body members, in model order;
-    /// a field appears only when the server sent it. Timestamps stay as the wire has them (the
-    /// aws CLI's default `cli_timestamp_format`).
+    /// The aws CLI's view of a response, as botocore's rest-xml parser builds it: header members
+    /// first (model order, only those sent; a header map always), then the payload or the body
+    /// members. Timestamps stay as the wire has them (the aws CLI's default `cli_timestamp_format`).
     public static func parse(_ op: S3Model.Operation, response: S3Response) -> JSONObject {
         guard let outputName = op.output else { return JSONObject() }
         let output = model.shape(outputName)
         var result = JSONObject()
-        let root: XMLElement? = response.body.isEmpty ? nil : XMLElement.parse(Data(response.body))
         for m in output.members ?? [] {
             switch m.loc {
             case "header":
                 if let raw = response.header(m.wireName) {
                     let shape = model.shape(m.shape)
                     if shape.type == "list" {
-                        result[m.name] = .array(raw.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+                        let item = model.shape(shape.member!)
+                        result[m.name] = .array(raw.split(separator: ",", omittingEmptySubsequences: false)
+                            .map { scalar($0.trimmingCharacters(in: .whitespaces), type: item.type) })
                     } else {
                         result[m.name] = scalar(raw, type: shape.type)
                     }
@@ -120,59 +31,95 @@ public enum ModelCodec {
             case "headers":
                 var o = JSONObject()
                 let prefix = m.wireName.lowercased()
+                // The name after the prefix keeps the case the server sent, as in botocore.
                 for (k, v) in response.headers where k.lowercased().hasPrefix(prefix) {
-                    o[String(k.lowercased().dropFirst(prefix.count))] = .string(v)
+                    o[String(k.dropFirst(prefix.count))] = .string(v)
                 }
                 result[m.name] = .object(o)
             case "statusCode":
                 result[m.name] = .int(Int64(response.status))
             default:
-                if output.payload == m.name {
-                    let shape = model.shape(m.shape)
-                    if shape.type == "structure", let root { result[m.name] = parseXML(root, shapeName: m.shape) }
-                    continue
-                }
-                guard let root else { continue }
-                if let v = parseMember(m, in: root) { result[m.name] = v }
+                continue
             }
         }
+        let root = response.body.isEmpty ? XMLElement(name: "") : XMLElement.parse(Data(response.body))
+        if let p = model.payloadMember(of: outputName) {
+            let shape = model.shape(p.shape)
+            if p.eventstream == true { return result }
+            if shape.type == "string" || shape.type == "blob" {
+                result[p.name] = .string(String(decoding: response.body, as: UTF8.self))
+            } else if let root {
+                result[p.name] = parseXML(root, shapeName: p.shape, flattened: p.flattened)
+            }
+        } else if let root, case .object(let body)? = parseXML(root, shapeName: outputName, flattened: nil) {
+            for e in body.entries { result[e.key] = e.value }
+        }
+        // botocore's handle_expires_header: the raw `Expires` comes last as `ExpiresString`, and
+        // `Expires` is dropped when it is no timestamp.
+        if let raw = response.header("Expires"), output.members?.contains(where: { $0.name == "Expires" && $0.wireName == "Expires" }) ?? false {
+            if BotoTimestamp.parse(raw) == nil { result["Expires"] = nil }
+            result["ExpiresString"] = .string(raw)
+        }
+        // botocore's parse_get_bucket_location: the constraint is the root element's text.
+        if op.cli == "get-bucket-location", let root {
+            result["LocationConstraint"] = root.text.isEmpty && root.children.isEmpty ? .null : .string(root.text)
+        }
         return result
+    }
+
+    /// botocore's `_should_handle_200_error`: an output read from XML (not a blob, string or
+    /// event stream payload).
+    static func parsesXMLOutput(_ op: S3Model.Operation) -> Bool {
+        guard op.output != nil else { return false }
+        guard let p = model.payloadMember(of: op.output) else { return true }
+        return p.eventstream != true && !["blob", "string"].contains(model.shape(p.shape).type)
     }
 
     static func scalar(_ text: String, type: String) -> JSONValue {
         switch type {
         case "integer", "long": return Int64(text).map { .int($0) } ?? .string(text)
-        case "boolean": return .bool(text.lowercased() == "true")
+        case "boolean": return .bool(text == "true")
         case "float", "double": return Double(text).map { .double($0) } ?? .string(text)
         default: return .string(text)
         }
     }
 
-    static func parseMember(_ m: S3Model.Member, in parent: XMLElement) -> JSONValue? {
+    /// The element name a structure member is found under (`_member_key_name`): a flattened
+    /// list's items go by the list member's own name when it has one.
+    static func keyName(_ m: S3Model.Member) -> String {
         let shape = model.shape(m.shape)
-        if shape.type == "list" && (m.flattened ?? shape.flattened ?? false) {
-            let els = parent.children(m.wireName)
-            guard !els.isEmpty else { return nil }
-            return .array(els.compactMap { parseXML($0, shapeName: shape.member!) })
-        }
-        guard let el = parent.child(m.wireName) else { return nil }
-        return parseXML(el, shapeName: m.shape)
+        if shape.type == "list", m.flattened ?? shape.flattened ?? false, let item = shape.memberName { return item }
+        return m.wireName
     }
 
-    static func parseXML(_ el: XMLElement, shapeName: String) -> JSONValue? {
+    /// `_parse_shape` over one element, or over the repeated elements of a flattened list / map.
+    static func parseXML(_ el: XMLElement, shapeName: String, flattened: Bool?, siblings: [XMLElement]? = nil) -> JSONValue? {
         let shape = model.shape(shapeName)
+        let flat = flattened ?? shape.flattened ?? false
         switch shape.type {
         case "structure":
             var o = JSONObject()
-            for m in shape.members ?? [] {
-                if let v = parseMember(m, in: el) { o[m.name] = v }
+            var byName: [String: [XMLElement]] = [:]
+            for c in el.children { byName[c.name, default: []].append(c) }
+            for m in shape.members ?? [] where m.loc == nil {
+                if let nodes = byName[keyName(m)], let first = nodes.first {
+                    if let v = parseXML(first, shapeName: m.shape, flattened: m.flattened, siblings: nodes) { o[m.name] = v }
+                } else if m.xmlAttribute == true, let v = el.attribute(m.wireName) {
+                    o[m.name] = .string(v)
+                }
             }
             return .object(o)
         case "list":
-            let name = shape.memberName ?? "member"
-            return .array(el.children(name).compactMap { parseXML($0, shapeName: shape.member!) })
+            let items = flat ? (siblings ?? [el]) : el.children
+            return .array(items.compactMap { parseXML($0, shapeName: shape.member!, flattened: nil) })
         case "map":
-            return .object(JSONObject())
+            let entries = flat ? (siblings ?? [el]) : el.children
+            var o = JSONObject()
+            for entry in entries {
+                guard let k = entry.child(shape.keyName ?? "key")?.text else { continue }
+                o[k] = entry.child(shape.valueName ?? "value").flatMap { parseXML($0, shapeName: shape.value!, flattened: nil) } ?? .null
+            }
+            return .object(o)
         default:
             return scalar(el.text, type: shape.type)
         }
@@ -205,17 +152,5 @@ public enum ModelCodec {
         case "timestamp": return .string(forOutput ? "1970-01-01T00:00:00" : "1970-01-01T00:00:00")
         default: return .null  // blob
         }
-    }
-}
-
-/// RFC 1123 dates for timestamp headers (Expires, If-Modified-Since ...).
-enum HTTPDate {
-    static func rfc1123(from s: String) -> String? {
-        let iso = ISO8601DateFormatter()
-        var date = iso.date(from: s)
-        if date == nil { iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]; date = iso.date(from: s) }
-        if date == nil, let t = Double(s) { date = Date(timeIntervalSince1970: t) }
-        guard let date else { return nil }
-        return UTCDate(date).rfc1123
     }
 }

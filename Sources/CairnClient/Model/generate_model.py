@@ -9,12 +9,10 @@ import re
 import botocore.session
 from botocore import xform_name
 
-OPS = ["UploadPart", "CreateMultipartUpload", "UploadPartCopy", "CompleteMultipartUpload",
-       "AbortMultipartUpload", "ListParts", "ListMultipartUploads", "CreateBucket", "ListBuckets",
-       "HeadObject", "GetObject", "PutObject", "DeleteObject", "ListObjectsV2"]
-
 s = botocore.session.get_session()
 m = s.get_service_model("s3")
+# Every operation of the model: the aws CLI offers them all (`aws s3api help`).
+OPS = list(m.operation_names)
 pag = s.get_paginator_model("s3")
 shapes = {}
 
@@ -36,7 +34,9 @@ def visit(shape):
         for name, ms in shape.members.items():
             e = {"name": name, "shape": ms.name}
             ser = ms.serialization
-            for k in ("location", "name", "flattened", "xmlNamespace", "streaming"):
+            # botocore merges the member's traits over its shape's: take the merged view.
+            for k in ("location", "name", "flattened", "xmlNamespace", "streaming", "xmlAttribute",
+                      "timestampFormat", "jsonvalue", "eventstream"):
                 if k in ser:
                     e["loc" if k == "location" else ("wire" if k == "name" else k)] = ser[k]
             if name in shape.required_members:
@@ -50,16 +50,23 @@ def visit(shape):
         if shape.serialization.get("name"):
             d["xmlName"] = shape.serialization["name"]
         if shape.serialization.get("xmlNamespace"):
-            d["xmlNamespace"] = shape.serialization["xmlNamespace"]["uri"]
+            d["xmlNamespace"] = shape.serialization["xmlNamespace"]
     elif shape.type_name == "list":
         d["member"] = shape.member.name
-        d["memberName"] = shape.member.serialization.get("name", "member")
+        # None when the member ref has no locationName: serialisation says `member`, while a
+        # flattened list's parser then falls back to the structure member's name.
+        if "name" in shape.member.serialization:
+            d["memberName"] = shape.member.serialization["name"]
         if shape.serialization.get("flattened"):
             d["flattened"] = True
         visit(shape.member)
     elif shape.type_name == "map":
         d["key"] = shape.key.name
         d["value"] = shape.value.name
+        d["keyName"] = shape.key.serialization.get("name", "key")
+        d["valueName"] = shape.value.serialization.get("name", "value")
+        if shape.serialization.get("flattened"):
+            d["flattened"] = True
         visit(shape.key)
         visit(shape.value)
     else:
@@ -82,6 +89,13 @@ for name in OPS:
         visit(o.output_shape)
     if o.http_checksum:
         e["checksum"] = {k: v for k, v in o.http_checksum.items() if isinstance(v, (str, bool))}
+    if o.http_checksum_required:
+        e["checksumRequired"] = True
+    if o.endpoint and o.endpoint.get("hostPrefix"):
+        e["hostPrefix"] = o.endpoint["hostPrefix"]
+    # The endpoint rules sign Object Lambda calls as `s3-object-lambda`.
+    if any(p.name == "UseObjectLambdaEndpoint" and p.value for p in o.static_context_parameters):
+        e["signingName"] = "s3-object-lambda"
     if pag.get_paginator(name) if name in pag._paginator_config else None:
         p = dict(pag.get_paginator(name))
         for k in ("input_token", "output_token", "result_key", "non_aggregate_keys"):

@@ -32,8 +32,14 @@ public enum CommandLineParser {
     static let globalFlags: Set<String> = ["--no-verify-ssl", "--debug", "--no-paginate", "--no-sign-request", "--no-cli-pager", "--no-cli-auto-prompt"]
 
     /// The operation's streaming blob member that the aws CLI takes as a file path.
-    static func isBodyFile(_ opName: String, _ m: S3Model.Member) -> Bool {
-        m.name == "Body" && (opName == "PutObject" || opName == "UploadPart")
+    static func isBodyFile(_ op: S3Model.Operation, _ m: S3Model.Member) -> Bool {
+        m.name == S3Model.shared.streamingBlob(of: op.input)?.name
+    }
+
+    /// Operations whose output streams to a file: the aws CLI adds a positional `outfile` and
+    /// then offers neither `--cli-input-json` nor `--generate-cli-skeleton`.
+    static func hasOutfile(_ op: S3Model.Operation) -> Bool {
+        S3Model.shared.streamingBlob(of: op.output) != nil || S3Model.shared.payloadMember(of: op.output)?.eventstream == true
     }
 
     public static func parse(_ argv: [String]) throws -> ParsedCommand {
@@ -113,6 +119,9 @@ public enum CommandLineParser {
                 continue
             }
             switch name {
+            case let n where hasOutfile(op) && ["--generate-cli-skeleton", "--cli-input-json", "--cli-input-yaml"].contains(n):
+                unknown.append(a)
+                if inline == nil, i + 1 < args.count, !args[i + 1].hasPrefix("--") { i += 1; unknown.append(args[i]) }
             case "--generate-cli-skeleton":
                 if let inline { cmd.skeleton = inline }
                 else if i + 1 < args.count, ["input", "output", "yaml-input"].contains(args[i + 1]) { cmd.skeleton = args[i + 1]; i += 1 }
@@ -138,8 +147,17 @@ public enum CommandLineParser {
                     let shape = S3Model.shared.shape(m.shape)
                     if shape.type == "boolean" && inline == nil {
                         cmd.params[m.name] = .bool(true)
-                    } else if isBodyFile(opName, m) {
+                    } else if isBodyFile(op, m) {
                         cmd.bodyPath = try value(name, inline)
+                    } else if shape.type == "list", inline == nil, i + 2 < args.count, !args[i + 2].hasPrefix("--") {
+                        // argparse's nargs='*' for lists: `--object-attributes ETag ObjectSize`,
+                        // `--objects Key=a Key=b`, one element per word.
+                        var items: [JSONValue] = []
+                        while i + 1 < args.count, !args[i + 1].hasPrefix("--") {
+                            i += 1
+                            items.append(try convert(try readParamFile(args[i]), shapeName: shape.member!, argName: name))
+                        }
+                        cmd.params[m.name] = .array(items)
                     } else {
                         let raw = try value(name, inline)
                         cmd.params[m.name] = try convert(try readParamFile(raw), shapeName: m.shape, argName: name)
@@ -154,13 +172,40 @@ public enum CommandLineParser {
             }
             i += 1
         }
-        if opName == "GetObject" {
+        if hasOutfile(op) {
             if let first = positionals.first { cmd.outfile = first; positionals.removeFirst() }
         }
         if !unknown.isEmpty || !positionals.isEmpty {
             throw UsageError("Unknown options: " + (unknown + positionals).joined(separator: ", "))
         }
         return cmd
+    }
+
+    /// One option of an operation's command line, as the aws CLI's argument table lists it
+    /// (`outfile` being the positional of streaming downloads).
+    public struct ArgumentSpec: Equatable, Sendable {
+        public var name: String
+        public var required: Bool
+        public var boolean: Bool
+    }
+
+    /// The options `parse` accepts for `op` besides the global ones: every input member (a
+    /// boolean also as `--no-NAME`), `outfile` or the input-document options, and the paging
+    /// options of a paginated operation. `cli-input-yaml` is the aws CLI v2's, offered here too.
+    public static func argumentTable(_ op: S3Model.Operation) -> [ArgumentSpec] {
+        let members = op.input.map { S3Model.shared.shape($0).members ?? [] } ?? []
+        let isBool = { (m: S3Model.Member) in S3Model.shared.shape(m.shape).type == "boolean" }
+        var t = members.map { ArgumentSpec(name: $0.cli, required: $0.isRequired, boolean: isBool($0)) }
+        t += members.filter(isBool).map { ArgumentSpec(name: "no-" + $0.cli, required: false, boolean: true) }
+        if hasOutfile(op) {
+            t.append(ArgumentSpec(name: "outfile", required: true, boolean: false))
+        } else {
+            t += ["cli-input-json", "cli-input-yaml", "generate-cli-skeleton"].map { ArgumentSpec(name: $0, required: false, boolean: false) }
+        }
+        if op.paginator != nil {
+            t += ["starting-token", "page-size", "max-items"].map { ArgumentSpec(name: $0, required: false, boolean: false) }
+        }
+        return t
     }
 
     /// The operation's synopsis, laid out as the aws CLI's help page lays it out.
@@ -172,9 +217,10 @@ public enum CommandLineParser {
             let item = "--\(m.cli) \(v)"
             lines.append(m.isRequired ? item : "[\(item)]")
         }
-        if opName == "GetObject" { lines.append("<outfile>") }
+        if hasOutfile(op) { lines.append("<outfile>") }
         if op.paginator != nil { lines += ["[--max-items <value>]", "[--starting-token <value>]", "[--page-size <value>]"] }
-        lines += ["[--cli-input-json <value> | --cli-input-yaml <value>]", "[--generate-cli-skeleton <value>]", "[--cli-auto-prompt]", "",
+        if !hasOutfile(op) { lines += ["[--cli-input-json <value> | --cli-input-yaml <value>]", "[--generate-cli-skeleton <value>]"] }
+        lines += ["[--cli-auto-prompt]", "",
                   "Global options: --endpoint-url, --region, --profile, --output json|text|table, --query, --no-verify-ssl,",
                   "--debug, --no-paginate, --cli-connect-timeout, --cli-read-timeout", ""]
         for m in members where !(m.doc ?? "").isEmpty { lines.append("--\(m.cli) (\(S3Model.shared.shape(m.shape).type))\n    \(m.doc!)") }
@@ -337,7 +383,9 @@ enum Shorthand {
         if shape.type == "list" {
             let member = S3Model.shared.shape(shape.member!)
             tree = member.type == "structure" ? .list([try p.pairs(closing: nil)]) : try p.value(stops: [])
-            if case .scalar(let s) = tree { return .array(s.split(separator: ",").map { .string(String($0)) }) }
+            // A list of scalars has no shorthand in the aws CLI: one word is one element, commas
+            // and all (`--object-attributes ETag,ObjectSize` sends `"ETag,ObjectSize"`).
+            if case .scalar(let s) = tree { return .array([try CommandLineParser.convert(s, shapeName: shape.member!, argName: argName)]) }
         } else {
             tree = try p.pairs(closing: nil)
         }

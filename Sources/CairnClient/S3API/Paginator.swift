@@ -51,7 +51,8 @@ struct Paginator {
         if let more = paginator.more_results, !(page[more]?.isTruthy ?? false) { return JSONObject() }
         var t = JSONObject()
         for (out, input) in zip(paginator.output_token, paginator.input_token) {
-            let v = page[out] ?? .null
+            // An output token is a JMESPath expression (ListObjects: `NextMarker || Contents[-1].Key`).
+            let v = (try? JMESPath(out).search(.object(page))) ?? .null
             t[input] = v.isTruthy ? v : .null
         }
         return t

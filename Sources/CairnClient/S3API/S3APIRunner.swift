@@ -72,13 +72,13 @@ public enum S3APIRunner {
             }
         }
         if cmd.autoPrompt || (env["AWS_CLI_AUTO_PROMPT"] == "on" && cmd.skeleton == nil) {
-            try Prompter.promptMissing(memberList, operationName: cmd.operationName, params: &params, bodyPath: &cmd.bodyPath,
+            try Prompter.promptMissing(memberList, operation: cmd.operation, params: &params, bodyPath: &cmd.bodyPath,
                                        outfile: &cmd.outfile)
         }
         // Required arguments, named as argparse names them.
-        var missing = memberList.filter { $0.isRequired && params[$0.name] == nil && !(CommandLineParser.isBodyFile(cmd.operationName, $0) && cmd.bodyPath != nil) }
+        var missing = memberList.filter { $0.isRequired && params[$0.name] == nil && !(CommandLineParser.isBodyFile(cmd.operation, $0) && cmd.bodyPath != nil) }
             .map { "--" + $0.cli }
-        if cmd.operationName == "GetObject" && cmd.outfile == nil { missing.append("outfile") }
+        if CommandLineParser.hasOutfile(cmd.operation) && cmd.outfile == nil { missing.append("outfile") }
         if !missing.isEmpty {
             if fromInputFile, let first = memberList.first(where: { "--" + $0.cli == missing[0] }) {
                 throw UsageError("Parameter validation failed:\nMissing required parameter in input: \"\(first.name)\"")
@@ -146,29 +146,35 @@ public enum S3APIRunner {
                 }
             }
         }
-        if cmd.operationName == "UploadPartCopy", case .string(let src) = params["CopySource"] ?? .null {
-            params["CopySource"] = .string(quoteCopySource(src))
-        } else if cmd.operationName == "UploadPartCopy", case .object(let o) = params["CopySource"] ?? .null {
-            var s = "\(o["Bucket"]?.stringValue ?? "")/\(o["Key"]?.stringValue ?? "")"
-            if let v = o["VersionId"]?.stringValue { s += "?versionId=\(v)" }
-            params["CopySource"] = .string(quoteCopySource(s))
+        // botocore's handle_copy_source_param (CopyObject, UploadPartCopy).
+        if cmd.operationName == "CopyObject" || cmd.operationName == "UploadPartCopy" {
+            if case .string(let src) = params["CopySource"] ?? .null {
+                params["CopySource"] = .string(quoteCopySource(src))
+            } else if case .object(let o) = params["CopySource"] ?? .null {
+                var s = "\(o["Bucket"]?.stringValue ?? "")/\(o["Key"]?.stringValue ?? "")"
+                if let v = o["VersionId"]?.stringValue { s += "?versionId=\(v)" }
+                params["CopySource"] = .string(quoteCopySource(s))
+            }
         }
-        if cmd.operationName == "PutObject" || cmd.operationName == "UploadPart" {
+        if S3Model.shared.streamingBlob(of: op.input) != nil {
             body = try prepareUploadBody(cmd, params: &params, bodyFromInput: bodyFromInput, env: env)
         }
         // botocore asks for the object's checksums (response_checksum_validation=when_supported).
-        if cmd.operationName == "GetObject" && params["ChecksumMode"] == nil
-            && env["AWS_RESPONSE_CHECKSUM_VALIDATION"]?.lowercased() != "when_required" {
-            params["ChecksumMode"] = .string("ENABLED")
+        if let mode = op.checksum?.requestValidationModeMember, params[mode] == nil,
+           env["AWS_RESPONSE_CHECKSUM_VALIDATION"]?.lowercased() != "when_required" {
+            params[mode] = .string("ENABLED")
         }
         var autoEncoding = false
-        if cmd.operationName == "ListObjectsV2" && params["EncodingType"] == nil {
+        if ListingDecoding.keys[cmd.operationName] != nil && params["EncodingType"] == nil {
             params["EncodingType"] = .string("url")
             autoEncoding = true
         }
+        let whenSupported = env["AWS_REQUEST_CHECKSUM_CALCULATION"]?.lowercased() != "when_required"
+        // botocore validates what the handlers above produced, before serialising.
+        if let input = op.input { try ParamValidator.validate(params, inputShape: input) }
 
-        if cmd.operationName == "GetObject" {
-            return (try await getObject(cmd, params: params, client: client), nil)
+        if CommandLineParser.hasOutfile(op) {
+            return (try await streamToFile(cmd, params: params, client: client, whenSupported: whenSupported), nil)
         }
         // The aws CLI paginates unless told not to or given a page marker / limit of its own.
         if let pag = op.paginator, !cmd.globals.noPaginate, params[pag.limit_key ?? "-"] == nil,
@@ -176,25 +182,25 @@ public enum S3APIRunner {
             var pager = Paginator(op: op, paginator: pag, params: params, maxItems: cmd.maxItems,
                                   startingToken: cmd.startingToken, pageSize: cmd.pageSize)
             let full = try await pager.run { p in
-                var page = try await single(op, params: p, body: .empty, client: client)
-                if autoEncoding { decodeListing(&page) }
+                var page = try await single(op, params: p, body: .empty, client: client, whenSupported: whenSupported)
+                if autoEncoding { ListingDecoding.decode(&page, operation: cmd.operationName) }
                 return page
             }
             return (.object(full), pager.textPages)
         }
-        var out = try await single(op, params: params, body: body, client: client)
-        if autoEncoding { decodeListing(&out) }
+        var out = try await single(op, params: params, body: body, client: client, whenSupported: whenSupported)
+        if autoEncoding { ListingDecoding.decode(&out, operation: cmd.operationName) }
         return (.object(out), nil)
     }
 
-    static func single(_ op: S3Model.Operation, params: JSONObject, body: RequestBody, client: S3Client) async throws -> JSONObject {
-        let req = try ModelCodec.request(op, params: params, body: body)
+    static func single(_ op: S3Model.Operation, params: JSONObject, body: RequestBody, client: S3Client,
+                       whenSupported: Bool) async throws -> JSONObject {
+        var req = try ModelCodec.request(op, params: params, body: body)
+        try ModelCodec.addChecksum(&req, op: op, params: params, whenSupported: whenSupported)
+        // CompleteMultipartUpload, CopyObject and UploadPartCopy can fail after a 200 (the body is
+        // an <Error>): the client treats that, and a body that is not XML, as a 500.
+        req.errorIn200 = ModelCodec.parsesXMLOutput(op)
         let resp = try await client.send(req)
-        // CompleteMultipartUpload and UploadPartCopy can fail after a 200: the body is an <Error>.
-        if !resp.body.isEmpty, let root = XMLElement.parse(Data(resp.body)), root.name == "Error" {
-            throw S3ServiceError(code: root.child("Code")?.text ?? "InternalError", message: root.child("Message")?.text ?? "",
-                                 status: resp.status, requestID: resp.header("x-amz-request-id"))
-        }
         return ModelCodec.parse(op, response: resp)
     }
 
@@ -206,24 +212,6 @@ public enum S3APIRunner {
         return URIEncodingBridge.encode(s)
     }
 
-    /// With EncodingType=url chosen by the CLI itself, keys come back URL-encoded: decode them.
-    static func decodeListing(_ o: inout JSONObject) {
-        guard o["EncodingType"]?.stringValue == "url" else { return }
-        func dec(_ v: JSONValue?) -> JSONValue? {
-            guard case .string(let s) = v ?? .null else { return v }
-            return .string(URIEncodingBridge.decodeForm(s))
-        }
-        for k in ["Delimiter", "Prefix", "StartAfter"] where o[k] != nil { o[k] = dec(o[k]) }
-        for (top, child) in [("Contents", "Key"), ("CommonPrefixes", "Prefix")] {
-            guard case .array(let a) = o[top] ?? .null else { continue }
-            o[top] = .array(a.map { el in
-                guard case .object(var e) = el else { return el }
-                e[child] = dec(e[child])
-                return .object(e)
-            })
-        }
-    }
-
     /// Body from a file path (or a literal from --cli-input-json), Content-Length, Content-MD5
     /// (computed unless given) and, as botocore does by default, a CRC32 checksum header (or the
     /// algorithm asked for with --checksum-algorithm) unless a checksum value was given.
@@ -233,7 +221,10 @@ public enum S3APIRunner {
         var digest: FileDigest?
         let checksumGiven = ChecksumAlgorithm.allCases.contains { params[$0.xmlName] != nil }
         var algorithm: ChecksumAlgorithm?
-        if !checksumGiven {
+        // WriteGetObjectResponse has no httpChecksum trait: its checksum members describe the
+        // object being answered with, so nothing is computed for it.
+        let checksummed = cmd.operation.checksum?.requestAlgorithmMember != nil
+        if !checksumGiven && checksummed {
             if let a = params["ChecksumAlgorithm"]?.stringValue {
                 guard let alg = ChecksumAlgorithm(caseInsensitive: a) else {
                     throw ClientFailure("Unsupported checksum algorithm: \(a)")
@@ -266,7 +257,7 @@ public enum S3APIRunner {
             body = .bytes(bytes)
             params["ContentLength"] = nil
         }
-        if params["ContentMD5"] == nil, let digest { params["ContentMD5"] = .string(digest.md5Base64) }
+        if checksummed, params["ContentMD5"] == nil, let digest { params["ContentMD5"] = .string(digest.md5Base64) }
         if let c = digest?.checksum {
             params[c.algorithm.xmlName] = .string(c.base64)
             // botocore names the algorithm too (x-amz-sdk-checksum-algorithm); some servers key on it.
@@ -275,30 +266,55 @@ public enum S3APIRunner {
         return body
     }
 
-    // MARK: get-object
+    // MARK: get-object, get-object-torrent
 
-    static func getObject(_ cmd: ParsedCommand, params: JSONObject, client: S3Client) async throws -> JSONValue {
-        let req = try ModelCodec.request(cmd.operation, params: params)
+    /// Streams the response's blob payload into the `outfile` and prints the rest.
+    static func streamToFile(_ cmd: ParsedCommand, params: JSONObject, client: S3Client, whenSupported: Bool) async throws -> JSONValue {
+        var req = try ModelCodec.request(cmd.operation, params: params)
+        try ModelCodec.addChecksum(&req, op: cmd.operation, params: params, whenSupported: whenSupported)
         let path = cmd.outfile!
+        let events = S3Model.shared.payloadMember(of: cmd.operation.output)?.eventstream == true
         let result: S3Response = try await client.perform(req) { response in
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { throw ClientFailure("cannot open \(path): \(String(cString: strerror(errno)))") }
             defer { close(fd) }
+            var decoder = EventStreamDecoder()
             for try await buf in response.body {
-                try buf.withUnsafeReadableBytes { p in
-                    var off = 0
-                    while off < p.count {
-                        let n = write(fd, p.baseAddress! + off, p.count - off)
-                        guard n > 0 else { throw ClientFailure("write error on \(path)") }
-                        off += n
+                guard events else {
+                    try buf.withUnsafeReadableBytes { try writeAll(fd, $0, path: path) }
+                    continue
+                }
+                // SelectObjectContent: only the Records events' payloads go to the file (awscli's
+                // S3SelectStreamOutputArgument); an error event fails the command.
+                decoder.feed(buf.readableBytesView)
+                while let m = try decoder.next() {
+                    switch m.headers[":message-type"] {
+                    case "error":
+                        throw S3ServiceError(code: m.headers[":error-code"] ?? "", message: m.headers[":error-message"] ?? "",
+                                             status: Int(response.status.code))
+                    case "exception":
+                        let xml = XMLElement.parse(Data(m.payload))
+                        throw S3ServiceError(code: m.headers[":exception-type"] ?? "", message: xml?.child("Message")?.text ?? "",
+                                             status: Int(response.status.code))
+                    default:
+                        if m.headers[":event-type"] == "Records" { try m.payload.withUnsafeBytes { try writeAll(fd, $0, path: path) } }
                     }
                 }
             }
             return S3Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: [])
         }
         var o = ModelCodec.parse(cmd.operation, response: result)
-        o["Body"] = nil
+        if let p = S3Model.shared.payloadMember(of: cmd.operation.output) { o[p.name] = nil }
         return .object(o)
+    }
+
+    static func writeAll(_ fd: Int32, _ p: UnsafeRawBufferPointer, path: String) throws {
+        var off = 0
+        while off < p.count {
+            let n = write(fd, p.baseAddress! + off, p.count - off)
+            guard n > 0 else { throw ClientFailure("write error on \(path)") }
+            off += n
+        }
     }
 }
 

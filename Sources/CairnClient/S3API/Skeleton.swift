@@ -64,7 +64,7 @@ public enum Skeleton {
 /// (The aws CLI v2 opens a full-screen editor; a line prompt per parameter serves the same need
 /// and works over any terminal.)
 enum Prompter {
-    static func promptMissing(_ members: [S3Model.Member], operationName: String, params: inout JSONObject,
+    static func promptMissing(_ members: [S3Model.Member], operation: S3Model.Operation, params: inout JSONObject,
                               bodyPath: inout String?, outfile: inout String?) throws {
         guard isatty(STDIN_FILENO) != 0 else {
             throw UsageError("--cli-auto-prompt needs a terminal on standard input")
@@ -83,7 +83,7 @@ enum Prompter {
             let raw = try ask("--\(m.cli) (\(shape.type)) [required]: ")
             params[m.name] = try CommandLineParser.convert(try CommandLineParser.readParamFile(raw), shapeName: m.shape, argName: "--" + m.cli)
         }
-        if operationName == "GetObject" && outfile == nil { outfile = try ask("outfile (string) [required]: ") }
+        if CommandLineParser.hasOutfile(operation) && outfile == nil { outfile = try ask("outfile (string) [required]: ") }
         _ = bodyPath
     }
 }
