@@ -1,6 +1,6 @@
 import Foundation
 
-/// The live line of a bench on a terminal: `put  12 s  18,234 req  1,519 req/s  24.9 MB/s  0 errors`,
+/// The live line of a bench on a terminal: `put  12.0 s  18234 req  1519 req/s  24.9 MB/s  0 errors`,
 /// redrawn in place. Draws nothing when stdout is not a terminal, so `--json` and logs stay clean.
 final class BenchProgress: Sendable {
     let enabled: Bool
@@ -14,7 +14,7 @@ final class BenchProgress: Sendable {
     func draw(elapsed: Double, requests: Int, bytes: Int64, errors: Int) {
         guard enabled else { return }
         let t = max(0.001, elapsed)
-        let line = String(format: "\r\u{1B}[K%@  %.0f s  %d req  %.0f req/s  %.1f MB/s  %d errors",
+        let line = String(format: "\r\u{1B}[K%@  %.1f s  %d req  %.0f req/s  %.1f MB/s  %d errors",
                           label, elapsed, requests, Double(requests) / t, Double(bytes) / t / 1e6, errors)
         FileHandle.standardOutput.write(Data(line.utf8))
     }
