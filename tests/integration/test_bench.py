@@ -4,12 +4,15 @@ Each run is a few dozen small requests, so these take seconds."""
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
+import subprocess
 
 import pytest
 from botocore.exceptions import ClientError
 
-from cairntest import unique_name
+from cairntest import CAIRN_BIN, unique_name
 from clienttest import Cairn
 from test_client_moto import moto  # noqa: F401 - the moto_server fixture
 
@@ -165,3 +168,41 @@ def test_bench_against_moto(moto, work, workload, operation):  # noqa: F811 - th
     assert r["count"] == 20 and r["errors"] == 0 and r["bytes"] == 20 * 16384
     listing = cairn.s3api("list-buckets").stdout.decode()
     assert b not in listing, "the bucket the run created is deleted afterwards"
+
+
+def test_bench_delete_stops_when_its_objects_run_out(cairn):
+    report, _ = bench(cairn, "delete", "--duration", "60s", "--objects", 12, "--concurrency", 3, "--obj-size", "1KiB")
+    assert report["stopped_by"] == "objects-exhausted"
+    assert rows(report)["DeleteObject"]["count"] == 12 and report["total"]["errors"] == 0
+
+
+def test_bench_draws_a_live_line_on_a_terminal_only(cairn):
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([CAIRN_BIN, "bench", "stat", "--duration", "2500ms", "--objects", "2", "--obj-size", "1KiB",
+                             "--concurrency", "2", "--endpoint-url", cairn.endpoint],
+                            stdout=follower, stderr=subprocess.PIPE, env=cairn.env(), cwd=cairn.workdir)
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert proc.wait(30) == 0, proc.stderr.read()
+    os.close(leader)
+    text = out.decode()
+    # The line is redrawn in place (carriage return + erase) about once a second, then erased
+    # before the table.
+    assert text.count("\r\x1b[Kstat  ") >= 2 and "req/s" in text and "HeadObject" in text
+    piped = cairn.run("bench", "stat", "--count", 5, "--objects", 2, "--obj-size", "1KiB").stdout.decode()
+    assert "\r" not in piped and "req/s" not in piped and piped.startswith("stat on ")
+
+
+def test_bench_help_names_the_workloads_and_options(cairn):
+    text = cairn.run("bench", "--help", endpoint=False).stdout.decode()
+    for word in ("put, get, mixed, multipart, list, stat or delete", "--obj-size", "--autoterm", "--noclear",
+                 "--server-pid", "--json", "--endpoint-url"):
+        assert word in text, word
