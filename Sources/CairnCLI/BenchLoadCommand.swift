@@ -15,7 +15,8 @@ struct BenchLoadCommand: AsyncParsableCommand {
         Runs --concurrency workers for --duration or --count requests, then prints a table (or --json)
         per operation: ops/s, MB/s, latency p50/p90/p99/max, errors. Objects the workload reads are
         uploaded before the clock starts; everything the run created is deleted afterwards (the bucket
-        too if the run created it) unless --noclear. Requests are not retried. Exit status 1 when any
+        too if the run created it) unless --noclear. Requests are not retried. Ctrl-C ends the run
+        early and still reports and cleans up (a second Ctrl-C quits at once). Exit status 1 when any
         request or the cleanup failed.
         """)
 
@@ -93,7 +94,19 @@ struct BenchLoadCommand: AsyncParsableCommand {
         let s3 = S3Client(config: config, connectionsPerHost: concurrency)
         var code: Int32 = 0
         do {
-            let report = try await BenchRunner(config: try benchConfig(), client: s3).run()
+            let runner = try BenchRunner(config: try benchConfig(), client: s3)
+            // Ctrl-C or SIGTERM ends the measured phase, and the results and the cleanup still
+            // follow: an interrupted load generator should not leave thousands of objects behind.
+            // A second signal quits at once (a cleanup that hangs can still be left).
+            let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig)
+                source.setEventHandler { if runner.interrupt() > 1 { Foundation.exit(130) } }
+                source.resume()
+                return source
+            }
+            defer { signals.forEach { $0.cancel() } }
+            let report = try await runner.run()
             print(try json ? report.json() : report.table(), terminator: json ? "\n" : "")
             if report.total.errors > 0 || report.cleanupError != nil { code = 1 }
         } catch {

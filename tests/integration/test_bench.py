@@ -7,7 +7,9 @@ import json
 import os
 import pty
 import shutil
+import signal
 import subprocess
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -206,3 +208,20 @@ def test_bench_help_names_the_workloads_and_options(cairn):
     for word in ("put, get, mixed, multipart, list, stat or delete", "--obj-size", "--autoterm", "--noclear",
                  "--server-pid", "--json", "--endpoint-url"):
         assert word in text, word
+
+
+def test_bench_interrupted_still_reports_and_cleans_up(cairn, s3):
+    b = unique_name("bench")
+    proc = subprocess.Popen([CAIRN_BIN, "bench", "put", "--bucket", b, "--duration", "60s", "--obj-size", "1KiB",
+                             "--concurrency", "2", "--json", "--endpoint-url", cairn.endpoint],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cairn.env(), cwd=cairn.workdir)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not (bucket_exists(s3, b) and keys(s3, b)):
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    report = json.loads(out)
+    assert report["stopped_by"] == "interrupted" and report["seconds"] < 30
+    assert rows(report)["PutObject"]["count"] > 0
+    assert not bucket_exists(s3, b), "an interrupted run still removes what it created"

@@ -5,6 +5,8 @@ public enum StopReason: String, Sendable, Codable {
     case count, duration, autoterm
     /// A delete run ran out of prepared objects before its duration.
     case objectsExhausted = "objects-exhausted"
+    /// Ctrl-C (SIGINT) or SIGTERM: the run still reports and cleans up.
+    case interrupted
 }
 
 /// Hands the workers their next operation until the run must stop: after `--count` requests, at
@@ -17,6 +19,7 @@ final class BenchControl: @unchecked Sendable {  // `lock` guards all state
     private var scheduler: MixedScheduler?
     private let fixed: BenchOperation
     private var stopReason: StopReason?
+    private var interruptions = 0
 
     init(workload: BenchWorkload, count: Int?, mix: MixWeights) throws {
         limit = count
@@ -49,6 +52,15 @@ final class BenchControl: @unchecked Sendable {  // `lock` guards all state
     /// Ends the run; the first reason given is the one reported.
     func stop(_ why: StopReason) {
         lock.withLock { if stopReason == nil { stopReason = why } }
+    }
+
+    /// A signal: stops the run (unless it has already stopped) and counts the signals.
+    func interrupt() -> Int {
+        lock.withLock {
+            if stopReason == nil { stopReason = .interrupted }
+            interruptions += 1
+            return interruptions
+        }
     }
 
     var stopped: Bool { lock.withLock { stopReason != nil } }

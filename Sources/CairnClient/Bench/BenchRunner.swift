@@ -28,6 +28,12 @@ public final class BenchRunner: Sendable {
         control = try BenchControl(workload: config.workload, count: config.count, mix: config.mix)
     }
 
+    /// Ends the measured phase early (a signal): requests in flight finish, then the report and
+    /// the cleanup run as usual. Before the measured phase it ends that phase as soon as it starts.
+    /// Returns how many times it has been called, so a second signal can quit outright.
+    @discardableResult
+    public func interrupt() -> Int { control.interrupt() }
+
     func newKey() -> String { runPrefix + String(format: "%09d", control.nextKeyNumber()) }
 
     /// The whole run; the report includes any cleanup failure rather than losing the measurements.
