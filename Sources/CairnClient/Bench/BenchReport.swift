@@ -42,7 +42,8 @@ public struct OperationReport: Codable, Sendable, Equatable {
 public struct ServerUsage: Codable, Sendable, Equatable {
     public var pid: Int32
     public var cpuMs: Double
-    /// Server CPU milliseconds per request of the measured phase (all operations together).
+    /// Server CPU milliseconds per request of the measured phase (all operations together, failed
+    /// requests included: they cost the server too).
     public var cpuMsPerRequest: Double
     /// VmHWM after the run: the process's peak RSS over its whole life, preparation included.
     public var peakRssBytes: Int64

@@ -39,7 +39,11 @@ public final class BenchRunner: Sendable {
     /// The whole run; the report includes any cleanup failure rather than losing the measurements.
     public func run() async throws -> BenchReport {
         let createdBucket = try await s3.ensureBucket()
-        try await prepare()
+        do { try await prepare() } catch {
+            // What the preparation did upload must not be left behind either.
+            if !config.noClear { try? await cleanup(uploads: [], deleteBucket: createdBucket) }
+            throw error
+        }
         let before = config.serverPID.flatMap(ProcessStats.read)
         let allocator = UploadAllocator(s3: s3, partsPerUpload: config.partsPerUpload, recorder: recorder,
                                         newKey: { [self] in newKey() })
@@ -60,7 +64,7 @@ public final class BenchRunner: Sendable {
         var report = BenchReport(config: config, endpoint: client.config.endpoint.absoluteString, prefix: runPrefix,
                                  seconds: elapsed, stoppedBy: control.reason ?? .count, samples: recorder.snapshot)
         if let pid = config.serverPID, let before, let after {
-            report.server = ServerUsage(pid: pid, before: before, after: after, requests: report.total.count)
+            report.server = ServerUsage(pid: pid, before: before, after: after, requests: report.total.count + report.total.errors)
         }
         if !config.noClear {
             do { try await cleanup(uploads: await allocator.created, deleteBucket: createdBucket) } catch {
