@@ -24,4 +24,16 @@ struct ClientOptions: ParsableArguments {
             throw ExitCode(255)
         }
     }
+
+    /// Writes a client command's failure on stderr in the aws CLI's words and returns its exit
+    /// code: 254 for a service error (named after `operation` when it names none), 255 otherwise.
+    static func report(_ error: Error, operation: String) -> Int32 {
+        guard var e = error as? S3ServiceError else {
+            FileHandle.standardError.write(Data("\n\(error)\n".utf8))
+            return 255
+        }
+        if e.operation.isEmpty { e.operation = operation }
+        FileHandle.standardError.write(Data("\n\(e.description)\n".utf8))
+        return 254
+    }
 }

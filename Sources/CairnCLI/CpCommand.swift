@@ -22,13 +22,7 @@ struct CpCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     static func parseSize(_ s: String) throws -> Int64 {
-        let units: [(String, Int64)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1)]
-        let t = s.trimmingCharacters(in: .whitespaces)
-        for (u, m) in units where t.hasSuffix(u) {
-            guard let v = Double(t.dropLast(u.count).trimmingCharacters(in: .whitespaces)) else { break }
-            return Int64(v * Double(m))
-        }
-        guard let v = Int64(t) else { throw ValidationError("invalid size: \(s)") }
+        guard let v = ByteCount.parse(s) else { throw ValidationError("invalid size: \(s)") }
         return v
     }
 
@@ -69,13 +63,8 @@ struct CpCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("cairn: error: cp needs one local path and one s3://bucket/key\n".utf8))
                 code = 252
             }
-        } catch var e as S3ServiceError {
-            if e.operation.isEmpty { e.operation = "cp" }
-            FileHandle.standardError.write(Data("\n\(e.description)\n".utf8))
-            code = 254
         } catch {
-            FileHandle.standardError.write(Data("\n\(error)\n".utf8))
-            code = 255
+            code = ClientOptions.report(error, operation: "cp")
         }
         await client.shutdown()
         if code != 0 { throw ExitCode(code) }

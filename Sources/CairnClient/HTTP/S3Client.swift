@@ -47,11 +47,15 @@ public enum RequestBody: Sendable {
     case empty
     case bytes([UInt8])
     case file(path: String, offset: Int64, length: Int64, progress: (@Sendable (Int) async -> Void)?)
+    /// A shared buffer sent as is (no copy per request) with `UNSIGNED-PAYLOAD`: `cairn bench`
+    /// sends slices of one generated buffer and must not spend its CPU hashing them.
+    case buffer(ByteBuffer)
 
     var length: Int64 {
         switch self {
         case .empty: return 0
         case .bytes(let b): return Int64(b.count)
+        case .buffer(let b): return Int64(b.readableBytes)
         case .file(_, _, let n, _): return n
         }
     }
@@ -183,7 +187,7 @@ public final class S3Client: Sendable {
         switch r.body {
         case .empty: payloadHash = SigV4.emptySHA256
         case .bytes(let b): payloadHash = Hex.sha256(b)
-        case .file: payloadHash = "UNSIGNED-PAYLOAD"  // integrity comes from Content-MD5 / the checksum header
+        case .file, .buffer: payloadHash = "UNSIGNED-PAYLOAD"  // integrity comes from Content-MD5 / the checksum header
         }
         headers.append(("x-amz-content-sha256", payloadHash))
         if let token = config.sessionToken { headers.append(("x-amz-security-token", token)) }
@@ -200,6 +204,7 @@ public final class S3Client: Sendable {
         case .empty:
             if r.method == "PUT" || r.method == "POST" { req.body = .bytes(ByteBuffer()) }
         case .bytes(let b): req.body = .bytes(ByteBuffer(bytes: b))
+        case .buffer(let b): req.body = .bytes(b)
         case .file(let path, let offset, let length, let progress):
             req.body = .stream(FileChunks(path: path, offset: offset, length: length, progress: progress), length: .known(length))
         }
