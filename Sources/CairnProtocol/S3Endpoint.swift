@@ -9,11 +9,11 @@ public enum S3Endpoint: Sendable, Equatable {
     case deleteBucket(BucketName)
     case headBucket(BucketName)
     case getBucketLocation(BucketName)
-    case listObjectsV1(BucketName)
-    case listObjectsV2(BucketName)
-    case listObjectVersions(BucketName)
+    case listObjectsV1(BucketName, ListObjectsRequest)
+    case listObjectsV2(BucketName, ListObjectsRequest)
+    case listObjectVersions(BucketName, ListVersionsRequest)
     case deleteObjects(BucketName)
-    case listMultipartUploads(BucketName)
+    case listMultipartUploads(BucketName, ListUploadsRequest)
     case putBucketLifecycle(BucketName)
     case getBucketLifecycle(BucketName)
     case deleteBucketLifecycle(BucketName)
@@ -35,7 +35,7 @@ public enum S3Endpoint: Sendable, Equatable {
     case uploadPartCopy(ObjectAddress, partNumber: PartNumber, uploadID: UploadID)
     case completeMultipartUpload(ObjectAddress, uploadID: UploadID)
     case abortMultipartUpload(ObjectAddress, uploadID: UploadID)
-    case listParts(ObjectAddress, uploadID: UploadID)
+    case listParts(ObjectAddress, uploadID: UploadID, ListPartsRequest)
     /// A valid S3 request Cairn does not implement (the name is the subresource or operation).
     case notImplemented(String)
 
@@ -44,7 +44,7 @@ public enum S3Endpoint: Sendable, Equatable {
         switch self {
         case .putObject(let a), .copyObject(let a), .getObject(let a, _), .headObject(let a, _), .getObjectAttributes(let a),
              .deleteObject(let a), .createMultipartUpload(let a), .uploadPart(let a, _, _), .uploadPartCopy(let a, _, _),
-             .completeMultipartUpload(let a, _), .abortMultipartUpload(let a, _), .listParts(let a, _):
+             .completeMultipartUpload(let a, _), .abortMultipartUpload(let a, _), .listParts(let a, _, _):
             return a
         default:
             return nil
@@ -55,8 +55,8 @@ public enum S3Endpoint: Sendable, Equatable {
     public var bucket: BucketName? {
         switch self {
         case .listBuckets, .notImplemented: return nil
-        case .createBucket(let b), .deleteBucket(let b), .headBucket(let b), .getBucketLocation(let b), .listObjectsV1(let b),
-             .listObjectsV2(let b), .listObjectVersions(let b), .deleteObjects(let b), .listMultipartUploads(let b),
+        case .createBucket(let b), .deleteBucket(let b), .headBucket(let b), .getBucketLocation(let b), .listObjectsV1(let b, _),
+             .listObjectsV2(let b, _), .listObjectVersions(let b, _), .deleteObjects(let b), .listMultipartUploads(let b, _),
              .putBucketLifecycle(let b), .getBucketLifecycle(let b), .deleteBucketLifecycle(let b),
              .putBucketRequestPayment(let b), .getBucketRequestPayment(let b), .putBucketEncryption(let b),
              .getBucketEncryption(let b), .deleteBucketEncryption(let b):
@@ -167,10 +167,11 @@ extension S3Endpoint {
         switch method {
         case "GET":
             if q["location"] != nil { return .getBucketLocation(b) }
-            if q["uploads"] != nil { return .listMultipartUploads(b) }
-            if q["versions"] != nil { return .listObjectVersions(b) }
-            if q["list-type"] == "2" { return .listObjectsV2(b) }
-            return .listObjectsV1(b)
+            let args = QueryArguments(values: q)
+            if q["uploads"] != nil { return .listMultipartUploads(b, try ListUploadsRequest(args)) }
+            if q["versions"] != nil { return .listObjectVersions(b, try ListVersionsRequest(args)) }
+            if q["list-type"] == "2" { return .listObjectsV2(b, try ListObjectsRequest(args, version: 2)) }
+            return .listObjectsV1(b, try ListObjectsRequest(args, version: 1))
         case "HEAD": return .headBucket(b)
         case "PUT": return .createBucket(try BucketName(validating: name))
         case "DELETE": return .deleteBucket(b)
@@ -197,7 +198,7 @@ extension S3Endpoint {
         }
         switch method {
         case "GET":
-            if let u = uploadID { return .listParts(a, uploadID: u) }
+            if let u = uploadID { return .listParts(a, uploadID: u, try ListPartsRequest(QueryArguments(values: q))) }
             if q["attributes"] != nil { return .getObjectAttributes(a) }
             return .getObject(a, partNumber: try partNumber())
         case "HEAD": return .headObject(a, partNumber: try partNumber())

@@ -7,38 +7,23 @@ import Hummingbird
 
 extension S3Responder {
     /// ListObjects (v1) and ListObjectsV2.
-    func listObjects(_ call: S3Call, version: Int) async throws -> Response {
+    func listObjects(_ call: S3Call, _ r: ListObjectsRequest, version: Int) async throws -> Response {
         let bucket = call.bucket.name.rawValue
-        let prefix = call.query["prefix"] ?? ""
-        let delimiter = call.query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
-        let maxKeys = try call.intQuery("max-keys", default: 1000, range: 0...1000)
-        let urlEncode = try encodingType(call)
+        let (prefix, delimiter, maxKeys, urlEncode) = (r.scope.prefix, r.scope.delimiter, r.maxKeys, r.scope.urlEncoded)
         let enc: (String) -> String = { urlEncode ? URIEncoding.encode($0, keepSlash: true) : $0 }
-        var after: String?
-        var token: String?
-        if version == 2 {
-            token = call.query["continuation-token"]
-            if let t = token {
-                after = try ContinuationToken.decode(t)
-            } else {
-                after = call.query["start-after"]
-            }
-        } else {
-            after = call.query["marker"]
-        }
         let page = try await storage.listObjects(in: call.bucket,
-                                                 query: ListObjectsQuery(prefix: prefix, delimiter: delimiter, after: after, maxKeys: maxKeys))
-        let fetchOwner = version == 1 || call.query["fetch-owner"] == "true"
+                                                 query: ListObjectsQuery(prefix: prefix, delimiter: delimiter, after: r.after, maxKeys: maxKeys))
+        let fetchOwner = r.fetchOwner
         var w = XMLWriter()
         w.group("ListBucketResult", xmlns: XMLWriter.s3Namespace) { w in
             w.element("Name", bucket)
             w.element("Prefix", enc(prefix))
             if version == 1 {
-                w.element("Marker", enc(call.query["marker"] ?? ""))
+                w.element("Marker", enc(r.marker ?? ""))
                 if page.isTruncated, delimiter != nil, let next = page.lastReturned { w.element("NextMarker", enc(next)) }
             } else {
-                if let t = token { w.element("ContinuationToken", t) }
-                if let s = call.query["start-after"] { w.element("StartAfter", enc(s)) }
+                if let t = r.continuationToken { w.element("ContinuationToken", t) }
+                if let s = r.startAfter { w.element("StartAfter", enc(s)) }
                 if page.isTruncated, let next = page.nextAfter {
                     w.element("NextContinuationToken", ContinuationToken.encode(next))
                 }
@@ -70,14 +55,11 @@ extension S3Responder {
     }
 
     /// ListObjectVersions on an unversioned bucket: every object is its own only version, "null".
-    func listObjectVersions(_ call: S3Call) async throws -> Response {
+    func listObjectVersions(_ call: S3Call, _ r: ListVersionsRequest) async throws -> Response {
         let bucket = call.bucket.name.rawValue
-        let prefix = call.query["prefix"] ?? ""
-        let delimiter = call.query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
-        let maxKeys = try call.intQuery("max-keys", default: 1000, range: 0...1000)
-        let urlEncode = try encodingType(call)
+        let (prefix, delimiter, maxKeys, urlEncode) = (r.scope.prefix, r.scope.delimiter, r.maxKeys, r.scope.urlEncoded)
         let enc: (String) -> String = { urlEncode ? URIEncoding.encode($0, keepSlash: true) : $0 }
-        let keyMarker = call.query["key-marker"]
+        let keyMarker = r.keyMarker
         let page = try await storage.listObjects(in: call.bucket,
                                                  query: ListObjectsQuery(prefix: prefix, delimiter: delimiter, after: keyMarker, maxKeys: maxKeys))
         var w = XMLWriter()
@@ -85,7 +67,7 @@ extension S3Responder {
             w.element("Name", bucket)
             w.element("Prefix", enc(prefix))
             w.element("KeyMarker", enc(keyMarker ?? ""))
-            w.element("VersionIdMarker", call.query["version-id-marker"] ?? "")
+            w.element("VersionIdMarker", r.versionIDMarker ?? "")
             if page.isTruncated, let next = page.lastReturned {
                 w.element("NextKeyMarker", enc(next))
                 w.element("NextVersionIdMarker", "null")
@@ -111,15 +93,6 @@ extension S3Responder {
             }
         }
         return Responses.xml(w)
-    }
-
-    func encodingType(_ call: S3Call) throws(S3Error) -> Bool {
-        guard let e = call.query["encoding-type"] else { return false }
-        guard e == "url" else {
-            throw S3Error(.invalidArgument, "Invalid Encoding Method specified in Request",
-                          fields: [("ArgumentName", "encoding-type"), ("ArgumentValue", e)])
-        }
-        return true
     }
 
     func writeOwner(_ w: inout XMLWriter, _ owner: Owner, element: String = "Owner") {

@@ -173,11 +173,10 @@ extension S3Responder {
         return Responses.empty(.noContent, headers: h)
     }
 
-    func listParts(_ call: S3Call, _ address: ObjectAddress, uploadID: UploadID) async throws -> Response {
+    func listParts(_ call: S3Call, _ address: ObjectAddress, uploadID: UploadID, _ r: ListPartsRequest) async throws -> Response {
         let (bucket, key) = (address.bucket.rawValue, address.key.rawValue)
         let upload = try await storage.upload(uploadID, in: call.bucket, key: address.key)
-        let maxParts = try call.intQuery("max-parts", default: 1000, range: 0...1000)
-        let marker = try call.intQuery("part-number-marker", default: 0, range: 0...PartNumber.max)
+        let (maxParts, marker) = (r.maxParts, r.partNumberMarker)
         let (parts, truncated) = try await storage.listParts(upload, marker: marker, maxParts: maxParts)
         var h = HTTPFields()
         try await addAbortRule(&h, upload)
@@ -211,15 +210,11 @@ extension S3Responder {
         return Responses.xml(w, headers: h)
     }
 
-    func listMultipartUploads(_ call: S3Call) async throws -> Response {
+    func listMultipartUploads(_ call: S3Call, _ r: ListUploadsRequest) async throws -> Response {
         let bucket = call.bucket.name.rawValue
-        let prefix = call.query["prefix"] ?? ""
-        let delimiter = call.query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
-        let maxUploads = try call.intQuery("max-uploads", default: 1000, range: 0...1000)
-        let urlEncode = try encodingType(call)
+        let (prefix, delimiter, maxUploads, urlEncode) = (r.scope.prefix, r.scope.delimiter, r.maxUploads, r.scope.urlEncoded)
         let enc: (String) -> String = { urlEncode ? URIEncoding.encode($0, keepSlash: true) : $0 }
-        let keyMarker = call.query["key-marker"].flatMap { $0.isEmpty ? nil : $0 }
-        let uploadIDMarker = keyMarker == nil ? nil : call.query["upload-id-marker"].flatMap { $0.isEmpty ? nil : $0 }
+        let (keyMarker, uploadIDMarker) = (r.keyMarker, r.uploadIDMarker)
         let page = try await storage.listMultipartUploads(
             in: call.bucket,
             query: ListUploadsQuery(prefix: prefix, delimiter: delimiter, keyMarker: keyMarker, uploadIDMarker: uploadIDMarker, maxUploads: maxUploads))

@@ -71,16 +71,6 @@ struct S3Call: Sendable {
         context.channel.triggerUserOutboundEvent(SendContinue(), promise: nil)
     }
 
-    /// A query parameter parsed as an integer in `range`, or InvalidArgument.
-    func intQuery(_ name: String, default def: Int, range: ClosedRange<Int>) throws(S3Error) -> Int {
-        guard let raw = query[name] else { return def }
-        guard let v = Int(raw), v >= range.lowerBound else {
-            throw S3Error(.invalidArgument, "Provided \(name) not an integer or within integer range",
-                          fields: [("ArgumentName", name), ("ArgumentValue", raw)])
-        }
-        return min(v, range.upperBound)
-    }
-
     /// Every `x-amz-meta-*` header, the prefix removed; S3 limits their total size to 2 KB.
     func userMetadata() throws(S3Error) -> [String: String] {
         var meta: [String: String] = [:]

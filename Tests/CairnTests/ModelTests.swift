@@ -155,7 +155,7 @@ struct EndpointTests {
         #expect(try parse("GET", "/b/a//c/") == .getObject(Self.address("b", "a//c/"), partNumber: nil))
         #expect(try parse("GET", "/b/a%20b%2Bc") == .getObject(Self.address("b", "a b+c"), partNumber: nil))
         #expect(try parse("PUT", "/b/k", copy: true) == .copyObject(Self.address("b", "k")))
-        #expect(try parse("GET", "/b", [("list-type", "2")]) == .listObjectsV2(Self.bucket("b")))
+        #expect(try parse("GET", "/b", [("list-type", "2")]) == .listObjectsV2(Self.bucket("b"), ListObjectsRequest()))
         #expect(try parse("PUT", "/b/k", [("partNumber", "1"), ("uploadId", "u")])
                 == .uploadPart(Self.address("b", "k"), partNumber: try PartNumber(parsing: "1"), uploadID: UploadID("u")))
         #expect(try parse("GET", "/b/k", [("partNumber", "3")]) == .getObject(Self.address("b", "k"), partNumber: try PartNumber(parsing: "3")))
@@ -171,7 +171,7 @@ struct EndpointTests {
     @Test("Names and keys are validated where they are created: CreateBucket, and the writes")
     func validatedWhereCreated() throws {
         #expect(throws: S3Error.self) { try parse("PUT", "/Bad_Bucket") }
-        #expect(try parse("GET", "/Bad_Bucket") == .listObjectsV1(Self.bucket("Bad_Bucket")))
+        #expect(try parse("GET", "/Bad_Bucket") == .listObjectsV1(Self.bucket("Bad_Bucket"), ListObjectsRequest(fetchOwner: true)))
         let long = String(repeating: "k", count: 1025)
         for (method, query, copy) in [("PUT", [(String, String)](), false), ("PUT", [], true), ("POST", [("uploads", "")], false)] {
             #expect(throws: S3Error.self) { try parse(method, "/b/" + long, query, copy: copy) }
@@ -179,10 +179,29 @@ struct EndpointTests {
         #expect(try parse("GET", "/b/" + long) == .getObject(Self.address("b", long), partNumber: nil))
     }
 
+    @Test("Listing arguments are parsed once, with S3's errors")
+    func listings() throws {
+        let token = ContinuationToken.encode("k\r\n ")
+        let v2 = try parse("GET", "/b", [("list-type", "2"), ("prefix", " p"), ("delimiter", "/"), ("max-keys", "5000"),
+                                         ("continuation-token", token), ("start-after", "ignored"), ("encoding-type", "url")])
+        #expect(v2 == .listObjectsV2(Self.bucket("b"), ListObjectsRequest(
+            scope: ListingScope(prefix: " p", delimiter: "/", urlEncoded: true), maxKeys: 1000, continuationToken: token,
+            startAfter: "ignored", after: "k\r\n ")))
+        #expect(try parse("GET", "/b", [("marker", "m"), ("delimiter", "")])
+                == .listObjectsV1(Self.bucket("b"), ListObjectsRequest(maxKeys: 1000, marker: "m", after: "m", fetchOwner: true)))
+        for bad in [[("list-type", "2"), ("max-keys", "-1")], [("max-keys", "x")], [("encoding-type", "gzip")],
+                    [("list-type", "2"), ("continuation-token", "%%%")], [("uploads", ""), ("max-uploads", "abc")]] {
+            #expect(throws: S3Error.self) { try parse("GET", "/b", bad) }
+        }
+        #expect(throws: S3Error.self) { try parse("GET", "/b/k", [("uploadId", "u"), ("max-parts", "-5")]) }
+        #expect(try parse("GET", "/b/k", [("uploadId", "u"), ("part-number-marker", "99999")])
+                == .listParts(Self.address("b", "k"), uploadID: UploadID("u"), ListPartsRequest(partNumberMarker: 10_000)))
+    }
+
     @Test("Virtual-hosted style takes the bucket from Host")
     func virtualHosted() throws {
         #expect(try parse("GET", "/k/x", host: "bkt.s3.local:9000", domain: "s3.local") == .getObject(Self.address("bkt", "k/x"), partNumber: nil))
-        #expect(try parse("GET", "/", host: "bkt.s3.local", domain: "s3.local") == .listObjectsV1(Self.bucket("bkt")))
+        #expect(try parse("GET", "/", host: "bkt.s3.local", domain: "s3.local") == .listObjectsV1(Self.bucket("bkt"), ListObjectsRequest(fetchOwner: true)))
         #expect(try parse("GET", "/", host: "s3.local", domain: "s3.local") == .listBuckets)
     }
 
