@@ -41,8 +41,9 @@ print(f'{sys.argv[2]:6} {sys.argv[3]:5} {r["server"]["cpu_ms_per_request"]:.3f} 
 PY
 }
 {
-  # ABBA order: a run right after another one pays for the kernel's writeback of the first's data
-  # (measured: the second run of each pair cost ~0.3 CPU-ms more per 16 KiB PUT, whichever build).
+  # ABBA order: a run right after another one pays for what the first left on the filesystem
+  # (measured: whichever build ran second in each pair came out up to 0.3 CPU-ms dearer per
+  # 16 KiB PUT; BENCHMARKS.md).
   for round in $(seq "$ROUNDS"); do
     order="before after"; [ $((round % 2)) = 0 ] && order="after before"
     for side in $order; do

@@ -24,7 +24,7 @@ enum XMLExactText {
                 out.append(contentsOf: bytes[i..<end])
                 i = end
             } else if c == 0x0D {
-                out.append(contentsOf: Array("&#13;".utf8))
+                out.append(contentsOf: "&#13;".utf8)
                 i += 1
             } else {
                 out.append(c)
@@ -37,19 +37,22 @@ enum XMLExactText {
     /// The index just past the markup starting at `start` (a `<`), or the end of the body when
     /// it is not closed (the parser then reports the body as malformed).
     private static func markupEnd(_ b: [UInt8], from start: Int) -> Int {
-        func after(_ terminator: String, from i: Int) -> Int {
-            let t = Array(terminator.utf8)
+        // Byte comparisons in place: a CRLF-formatted CompleteMultipartUpload has tens of
+        // thousands of tags, and each is looked at here.
+        func matches(_ p: StaticString, at i: Int) -> Bool {
+            let n = p.utf8CodeUnitCount
+            guard i + n <= b.count else { return false }
+            return p.withUTF8Buffer { pb in (0..<n).allSatisfy { b[i + $0] == pb[$0] } }
+        }
+        func after(_ terminator: StaticString, from i: Int) -> Int {
             var j = i
-            while j + t.count <= b.count {
-                if b[j] == t[0] && Array(b[j..<(j + t.count)]) == t { return j + t.count }
+            while j < b.count {
+                if matches(terminator, at: j) { return j + terminator.utf8CodeUnitCount }
                 j += 1
             }
             return b.count
         }
-        func startsWith(_ s: String) -> Bool {
-            let p = Array(s.utf8)
-            return start + p.count <= b.count && Array(b[start..<(start + p.count)]) == p
-        }
+        func startsWith(_ p: StaticString) -> Bool { matches(p, at: start) }
         if startsWith("<!--") { return after("-->", from: start + 4) }
         if startsWith("<![CDATA[") { return after("]]>", from: start + 9) }
         if startsWith("<?") { return after("?>", from: start + 2) }
