@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "CairnProtocol", dependencies: [
             "CairnModel", "CairnPolicy",
             .product(name: "XMLCoder", package: "XMLCoder"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The core: bucket / object / multipart services over small store protocols.
         .target(name: "CairnStorage", dependencies: [
@@ -96,7 +97,7 @@ let package = Package(
         ]),
         .executableTarget(name: "cairn", dependencies: ["CairnCLI"]),
         .testTarget(name: "CairnTests", dependencies: [
-            "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnPolicy", "CairnStorage", "CairnStorageFS", "CairnClient",
+            "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnPolicy", "CairnStorage", "CairnStorageFS", "CairnMetadataSQLite", "CairnClient",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),

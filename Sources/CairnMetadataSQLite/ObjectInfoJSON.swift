@@ -7,7 +7,7 @@ import Foundation
 struct ObjectInfoJSON: Codable {
     var headers: ObjectHeaders
     var checksum: Checksum?
-    var checksumType: String?
+    var checksumType: ChecksumType?
     var segments: [BlobSegment]
     var parts: [ManifestPart]
     var encryption: ObjectEncryption?
@@ -27,5 +27,24 @@ struct ObjectInfoJSON: Codable {
 
     static func decode(_ s: String) throws -> ObjectInfoJSON {
         try JSONDecoder().decode(ObjectInfoJSON.self, from: Data(s.utf8))
+    }
+}
+
+/// Upload headers and checksum settings, stored whole as JSON.
+struct UploadInfoJSON: Codable {
+    var headers: ObjectHeaders
+    var checksumAlgorithm: ChecksumAlgorithm?
+    var checksumType: ChecksumType?
+    var encryption: ObjectEncryption?
+
+    init(_ u: UploadRecord) {
+        headers = u.headers
+        checksumAlgorithm = u.checksumAlgorithm
+        checksumType = u.checksumType
+        encryption = u.encryption
+    }
+
+    static func encode(_ u: UploadRecord) throws -> String {
+        String(decoding: try JSONEncoder().encode(UploadInfoJSON(u)), as: UTF8.self)
     }
 }

@@ -2,6 +2,7 @@ import CairnModel
 import CairnStorage
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import SQLiteNIO
 
 /// The embedded metadata store: one SQLite file in WAL mode, one writer connection (transactions
@@ -10,6 +11,9 @@ public final class SQLiteMetadataStore: MetadataStore {
     let writer: SQLiteConnection
     let reader: SQLiteConnection
     let writeLock = AsyncLock()
+    /// Blob deletions done but still queued: removed from `blob_deletions` by the next transaction,
+    /// so freeing a blob costs no commit (and no fsync) of its own.
+    let deletionsDone = NIOLockedValueBox<[BlobID]>([])
 
     public static func open(path: String, logger: Logger = Logger(label: "cairn.sqlite")) async throws -> SQLiteMetadataStore {
         let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
@@ -32,22 +36,36 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func close() async throws {
+        try await withTransaction { _ in }  // forgets the deletions already done
         try await reader.close()
         try await writer.close()
     }
 
-    /// Runs `body` as one IMMEDIATE transaction on the writer connection; rolls back on any error.
-    func transaction<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+    /// One IMMEDIATE transaction on the writer connection; rolls back on any error.
+    public func withTransaction<T: Sendable>(_ body: (any MetadataTransaction) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             _ = try await writer.query("BEGIN IMMEDIATE")
+            let done = deletionsDone.withLockedValue { d in defer { d = [] }; return d }
             do {
-                let result = try await body(writer)
+                for b in done { _ = try await writer.query("DELETE FROM blob_deletions WHERE blob = ?", [.text(b.rawValue)]) }
+                let result = try await body(SQLiteTransaction(db: writer))
                 _ = try await writer.query("COMMIT")
                 return result
             } catch {
                 _ = try? await writer.query("ROLLBACK")
+                deletionsDone.withLockedValue { $0 += done }
                 throw error
             }
         }
+    }
+
+    public func pendingBlobDeletions(limit: Int) async throws -> [BlobID] {
+        let done = Set(deletionsDone.withLockedValue { $0 })
+        return try await reader.query("SELECT blob FROM blob_deletions ORDER BY queued_ms LIMIT ?", [.integer(limit + done.count)])
+            .map { BlobID(SQLiteRows.text($0, "blob")) }.filter { !done.contains($0) }.prefix(limit).map { $0 }
+    }
+
+    public func blobDeletionsDone(_ blobs: [BlobID]) async throws {
+        deletionsDone.withLockedValue { $0 += blobs }
     }
 }

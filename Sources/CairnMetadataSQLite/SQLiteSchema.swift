@@ -78,5 +78,15 @@ enum SQLiteSchema {
             PRIMARY KEY (bucket, kind)
         ) WITHOUT ROWID
         """,
+        // Blobs released by committed transactions, deleted after the commit. Written in the same
+        // transaction as the change that released them, so a crash or another node neither leaks
+        // nor frees a blob still referenced.
+        """
+        CREATE TABLE IF NOT EXISTS blob_deletions (
+            blob TEXT PRIMARY KEY,
+            queued_ms INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX IF NOT EXISTS blob_deletions_by_time ON blob_deletions (queued_ms)",
     ]
 }

@@ -19,8 +19,9 @@ public struct PartNumber: Hashable, Sendable, Comparable, CustomStringConvertibl
 
 /// A multipart upload's id, exactly as the request carried it (an unknown id is NoSuchUpload
 /// when looked up, not a parse error).
-public struct UploadID: Hashable, Sendable, CustomStringConvertible {
+public struct UploadID: Hashable, Sendable, CustomStringConvertible, RawRepresentable {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
 }

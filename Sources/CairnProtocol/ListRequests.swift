@@ -84,13 +84,13 @@ public struct ListUploadsRequest: Sendable, Equatable {
     public var scope: ListingScope
     public var maxUploads: Int
     public var keyMarker: String?
-    public var uploadIDMarker: String?
+    public var uploadIDMarker: UploadID?
 
     init(_ q: QueryArguments) throws(S3Error) {
         scope = try ListingScope(q)
         maxUploads = try q.int("max-uploads", default: 1000, range: 0...1000)
         keyMarker = q["key-marker"].flatMap { $0.isEmpty ? nil : $0 }
-        uploadIDMarker = keyMarker == nil ? nil : q["upload-id-marker"].flatMap { $0.isEmpty ? nil : $0 }
+        uploadIDMarker = keyMarker == nil ? nil : q["upload-id-marker"].flatMap { $0.isEmpty ? nil : UploadID($0) }
     }
 }
 
@@ -111,6 +111,60 @@ public struct ListPartsRequest: Sendable, Equatable {
 }
 
 /// A request's query parameters (the first of repeated names), read with S3's errors.
+/// ListBuckets, paged as S3 has since 2024.
+public struct ListBucketsRequest: Sendable, Equatable {
+    /// `prefix` as sent (echoed in the response when present).
+    public var prefix: String?
+    public var region: String?
+    /// 1 ... 10,000; nil = every bucket on one page.
+    public var maxBuckets: Int?
+    /// The bucket name the `continuation-token` stands for.
+    public var after: String?
+
+    public init(prefix: String? = nil, region: String? = nil, maxBuckets: Int? = nil, after: String? = nil) {
+        self.prefix = prefix
+        self.region = region
+        self.maxBuckets = maxBuckets
+        self.after = after
+    }
+
+    init(_ q: QueryArguments) throws(S3Error) {
+        prefix = q["prefix"]
+        region = q["bucket-region"]
+        if let raw = q["max-buckets"] {
+            guard let n = Int(raw), (1...10000).contains(n) else {
+                throw S3Error(.invalidArgument, "Argument max-buckets must be an integer between 1 and 10000",
+                              fields: [("ArgumentName", "max-buckets"), ("ArgumentValue", raw)])
+            }
+            maxBuckets = n
+        }
+        after = try q["continuation-token"].map(ContinuationToken.decode)
+    }
+}
+
+/// GET / HEAD `response-*` query parameters: header values the response takes instead of the
+/// stored ones (a presigned download naming its file, for instance).
+public struct ResponseOverrides: Sendable, Equatable {
+    /// (response header name, value), in S3's order.
+    public var headers: [(name: String, value: String)]
+
+    static let parameters = [
+        ("response-content-type", "Content-Type"), ("response-content-language", "Content-Language"),
+        ("response-expires", "Expires"), ("response-cache-control", "Cache-Control"),
+        ("response-content-disposition", "Content-Disposition"), ("response-content-encoding", "Content-Encoding"),
+    ]
+
+    public init(headers: [(name: String, value: String)] = []) { self.headers = headers }
+
+    init(_ q: [String: String]) {
+        headers = Self.parameters.compactMap { param, header in q[param].map { (name: header, value: $0) } }
+    }
+
+    public static func == (a: ResponseOverrides, b: ResponseOverrides) -> Bool {
+        a.headers.map(\.name) == b.headers.map(\.name) && a.headers.map(\.value) == b.headers.map(\.value)
+    }
+}
+
 struct QueryArguments {
     let values: [String: String]
 

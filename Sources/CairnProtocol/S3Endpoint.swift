@@ -3,7 +3,7 @@ import CairnModel
 /// One S3 operation, parsed once from method + path + query + headers, with typed values: bucket
 /// names, object addresses, part numbers and upload ids. Cases carry only what came from the URL.
 public enum S3Endpoint: Sendable, Equatable {
-    case listBuckets
+    case listBuckets(ListBucketsRequest)
     /// The name is validated (InvalidBucketName) when parsed: the only case that creates a name.
     case createBucket(BucketName)
     case deleteBucket(BucketName)
@@ -26,8 +26,8 @@ public enum S3Endpoint: Sendable, Equatable {
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress)
     /// `partNumber`: GET/HEAD `?partNumber=N`, one part of a multipart object.
-    case getObject(ObjectAddress, partNumber: PartNumber?)
-    case headObject(ObjectAddress, partNumber: PartNumber?)
+    case getObject(ObjectAddress, partNumber: PartNumber?, overrides: ResponseOverrides = ResponseOverrides())
+    case headObject(ObjectAddress, partNumber: PartNumber?, overrides: ResponseOverrides = ResponseOverrides())
     case getObjectAttributes(ObjectAddress)
     case deleteObject(ObjectAddress)
     case createMultipartUpload(ObjectAddress)
@@ -42,7 +42,7 @@ public enum S3Endpoint: Sendable, Equatable {
     /// The object the request addresses, if any.
     public var address: ObjectAddress? {
         switch self {
-        case .putObject(let a), .copyObject(let a), .getObject(let a, _), .headObject(let a, _), .getObjectAttributes(let a),
+        case .putObject(let a), .copyObject(let a), .getObject(let a, _, _), .headObject(let a, _, _), .getObjectAttributes(let a),
              .deleteObject(let a), .createMultipartUpload(let a), .uploadPart(let a, _, _), .uploadPartCopy(let a, _, _),
              .completeMultipartUpload(let a, _), .abortMultipartUpload(let a, _), .listParts(let a, _, _):
             return a
@@ -131,7 +131,7 @@ extension S3Endpoint {
         let q = Dictionary(query, uniquingKeysWith: { a, _ in a })
         guard let bucket = bucketOrNil else {
             guard method == "GET" else { throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "SERVICE")]) }
-            return .listBuckets
+            return .listBuckets(try ListBucketsRequest(QueryArguments(values: q)))
         }
         guard let key = keyOrNil else { return try parseBucket(method, bucket, q) }
         return try parseObject(method, ObjectAddress(bucket: BucketName(unchecked: bucket), key: ObjectKey(unchecked: key)), q,
@@ -186,7 +186,7 @@ extension S3Endpoint {
     static func parseObject(_ method: String, _ a: ObjectAddress, _ q: [String: String],
                             hasCopySource: Bool) throws(S3Error) -> S3Endpoint {
         if let sub = q.keys.first(where: unimplementedObjectSubresources.contains) { return .notImplemented(sub) }
-        let uploadID = q["uploadId"].map(UploadID.init)
+        let uploadID = q["uploadId"].map { UploadID($0) }
         // Parsed only where the operation reads it (InvalidArgument when not 1 ... 10,000).
         func partNumber() throws(S3Error) -> PartNumber? {
             guard let raw = q["partNumber"] else { return nil }
@@ -200,8 +200,8 @@ extension S3Endpoint {
         case "GET":
             if let u = uploadID { return .listParts(a, uploadID: u, try ListPartsRequest(QueryArguments(values: q))) }
             if q["attributes"] != nil { return .getObjectAttributes(a) }
-            return .getObject(a, partNumber: try partNumber())
-        case "HEAD": return .headObject(a, partNumber: try partNumber())
+            return .getObject(a, partNumber: try partNumber(), overrides: ResponseOverrides(q))
+        case "HEAD": return .headObject(a, partNumber: try partNumber(), overrides: ResponseOverrides(q))
         case "PUT":
             if let u = uploadID, let n = try partNumber() {
                 return hasCopySource ? .uploadPartCopy(a, partNumber: n, uploadID: u) : .uploadPart(a, partNumber: n, uploadID: u)

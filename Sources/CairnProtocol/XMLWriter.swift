@@ -30,6 +30,10 @@ public struct XMLWriter: Sendable {
         if let value { element(name, value) }
     }
 
+    /// A value of a closed set (checksum type, payer, ...) or an id, written as its raw string.
+    public mutating func element<T: RawRepresentable>(_ name: String, _ value: T?) where T.RawValue == String {
+        element(name, value?.rawValue)
+    }
     public mutating func element(_ name: String, _ value: Int64) { element(name, String(value)) }
     public mutating func element(_ name: String, _ value: Int) { element(name, String(value)) }
     public mutating func element(_ name: String, _ value: Bool) { element(name, value ? "true" : "false") }

@@ -10,9 +10,7 @@ import NIOCore
 enum BodyDecoding {
     static func body(_ call: S3Call) throws(S3Error) -> (any AsyncSequence<ByteBuffer, any Error>, TrailerBox?) {
         guard case .streaming(let payload) = call.payload else { return (call.request.body, nil) }
-        guard let raw = call.header("x-amz-decoded-content-length"), let decoded = Int64(raw), decoded >= 0 else {
-            throw S3Error(.missingContentLength, "You must provide the x-amz-decoded-content-length header with aws-chunked bodies.")
-        }
+        let decoded = try call.headers.decodedContentLength()
         let box = TrailerBox()
         return (AwsChunkedBody(base: call.request.body, decoder: AwsChunkedDecoder(payload: payload), expectedLength: decoded, box: box), box)
     }

@@ -10,30 +10,18 @@ extension S3Responder {
     /// `x-amz-max-parts` / `x-amz-part-number-marker`.
     func getObjectAttributes(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
         let object = try await storage.object(in: call.bucket, key: address.key)
-        let known: Set<String> = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]
-        let wanted = Set((call.header("x-amz-object-attributes") ?? "").split(separator: ",").map { String($0.trimmingHTTPWhitespace) })
-        guard !wanted.isEmpty, wanted.isSubset(of: known) else {
-            throw S3Error(.invalidArgument, "Invalid attribute name specified.", fields: [("ArgumentName", "x-amz-object-attributes")])
-        }
-        func headerInt(_ name: String, _ def: Int, _ max: Int) throws(S3Error) -> Int {
-            guard let raw = call.header(name) else { return def }
-            guard let v = Int(raw), v >= 0 else {
-                throw S3Error(.invalidArgument, "Invalid \(name) value", fields: [("ArgumentName", name), ("ArgumentValue", raw)])
-            }
-            return min(v, max)
-        }
-        let maxParts = try headerInt("x-amz-max-parts", 1000, 1000)
-        let marker = try headerInt("x-amz-part-number-marker", 0, PartNumber.max)
+        let wanted = try call.headers.objectAttributes()
+        let (maxParts, marker) = try call.headers.objectPartsPage()
         var w = XMLWriter()
         w.group("GetObjectAttributesResponse", xmlns: XMLWriter.s3Namespace) { w in
-            if wanted.contains("ETag") { w.element("ETag", object.etag.value) }
-            if wanted.contains("Checksum"), let c = object.checksum {
+            if wanted.contains(.etag) { w.element("ETag", object.etag.value) }
+            if wanted.contains(.checksum), let c = object.checksum {
                 w.group("Checksum") { w in
                     w.element(c.algorithm.xmlName, c.base64)
-                    w.element("ChecksumType", object.checksumType ?? "FULL_OBJECT")
+                    w.element("ChecksumType", (object.checksumType ?? .fullObject).rawValue)
                 }
             }
-            if wanted.contains("ObjectParts"), !object.parts.isEmpty {
+            if wanted.contains(.objectParts), !object.parts.isEmpty {
                 let after = object.parts.filter { $0.partNumber > marker }
                 let page = after.prefix(maxParts)
                 w.group("ObjectParts") { w in
@@ -51,8 +39,8 @@ extension S3Responder {
                     }
                 }
             }
-            if wanted.contains("StorageClass") { w.element("StorageClass", object.headers.storageClass ?? "STANDARD") }
-            if wanted.contains("ObjectSize") { w.element("ObjectSize", object.size) }
+            if wanted.contains(.storageClass) { w.element("StorageClass", (object.headers.storageClass ?? .standard).rawValue) }
+            if wanted.contains(.objectSize) { w.element("ObjectSize", object.size) }
         }
         var h = HTTPFields()
         h[.lastModified] = S3Dates.http(object.lastModified)

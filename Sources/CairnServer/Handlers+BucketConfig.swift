@@ -62,8 +62,8 @@ extension S3Responder {
     func putBucketRequestPayment(_ call: S3Call) async throws -> Response {
         call.sendContinue()
         let config = try RequestXML.decode(RequestPaymentConfigurationXML.self, from: try await collectXMLBody(call))
-        guard config.Payer.value == "Requester" || config.Payer.value == "BucketOwner" else { throw S3Error(.malformedXML) }
-        try await storage.setRequestPayer(call.bucket, payer: config.Payer.value)
+        guard let payer = RequestPayer(rawValue: config.Payer.value) else { throw S3Error(.malformedXML) }
+        try await storage.setRequestPayer(call.bucket, payer: payer)
         return Responses.empty()
     }
 
@@ -84,8 +84,8 @@ extension S3Responder {
     /// `x-amz-request-charged: requester` when a requester-pays bucket was used by a request that
     /// accepted the charge (`x-amz-request-payer: requester`). The bucket is as the request found it.
     func requestChargedHeader(_ call: S3Call) -> String? {
-        guard call.header("x-amz-request-payer")?.lowercased() == "requester",
-              call.access.bucket?.record.requestPayer == "Requester"
+        guard call.headers.requesterPays,
+              call.access.bucket?.record.requestPayer == .requester
         else { return nil }
         return "requester"
     }

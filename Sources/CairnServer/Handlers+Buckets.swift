@@ -7,18 +7,8 @@ import HTTPTypes
 import Hummingbird
 
 extension S3Responder {
-    func listBuckets(_ call: S3Call) async throws -> Response {
-        var query = ListBucketsQuery(prefix: call.query["prefix"] ?? "", region: call.query["bucket-region"])
-        if let raw = call.query["max-buckets"] {
-            guard let n = Int(raw), (1...10000).contains(n) else {
-                throw S3Error(.invalidArgument, "Argument max-buckets must be an integer between 1 and 10000",
-                              fields: [("ArgumentName", "max-buckets"), ("ArgumentValue", raw)])
-            }
-            query.maxBuckets = n
-        }
-        if let token = call.query["continuation-token"] {
-            query.after = try ContinuationToken.decode(token)
-        }
+    func listBuckets(_ call: S3Call, _ r: ListBucketsRequest) async throws -> Response {
+        let query = ListBucketsQuery(prefix: r.prefix ?? "", after: r.after, region: r.region, maxBuckets: r.maxBuckets)
         let page = try await storage.listBuckets(owner: call.owner, query: query)
         var w = XMLWriter()
         w.group("ListAllMyBucketsResult", xmlns: XMLWriter.s3Namespace) { w in
@@ -38,7 +28,7 @@ extension S3Responder {
             if page.truncated, let last = page.buckets.last {
                 w.element("ContinuationToken", ContinuationToken.encode(last.name.rawValue))
             }
-            if let prefix = call.query["prefix"] { w.element("Prefix", prefix) }
+            if let prefix = r.prefix { w.element("Prefix", prefix) }
         }
         return Responses.xml(w)
     }

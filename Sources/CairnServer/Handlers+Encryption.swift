@@ -10,14 +10,14 @@ extension S3Responder {
         call.sendContinue()
         let config = try RequestXML.decode(ServerSideEncryptionConfigurationXML.self, from: try await collectXMLBody(call))
         guard config.Rule.count == 1, let d = config.Rule[0].ApplyServerSideEncryptionByDefault else { throw S3Error(.malformedXML) }
-        guard d.SSEAlgorithm.value == "AES256" || d.SSEAlgorithm.value == "aws:kms" else {
+        guard let algorithm = SSEAlgorithm(rawValue: d.SSEAlgorithm.value) else {
             throw S3Error(.malformedXML, "The XML you provided was not well-formed or did not validate against our published schema")
         }
-        if d.SSEAlgorithm.value == "AES256", d.KMSMasterKeyID != nil {
+        if algorithm == .aes256, d.KMSMasterKeyID != nil {
             throw S3Error(.invalidArgument, "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse")
         }
         try await storage.setBucketEncryption(call.bucket,
-                                              BucketEncryptionDefault(algorithm: d.SSEAlgorithm.value, kmsKeyID: d.KMSMasterKeyID,
+                                              BucketEncryptionDefault(algorithm: algorithm, kmsKeyID: d.KMSMasterKeyID,
                                                                       bucketKeyEnabled: config.Rule[0].BucketKeyEnabled?.value ?? false))
         return Responses.empty()
     }
@@ -30,7 +30,7 @@ extension S3Responder {
         w.group("ServerSideEncryptionConfiguration", xmlns: XMLWriter.s3Namespace) { w in
             w.group("Rule") { w in
                 w.group("ApplyServerSideEncryptionByDefault") { w in
-                    w.element("SSEAlgorithm", d.algorithm)
+                    w.element("SSEAlgorithm", d.algorithm.rawValue)
                     w.element("KMSMasterKeyID", d.kmsKeyID)
                 }
                 w.element("BucketKeyEnabled", d.bucketKeyEnabled)

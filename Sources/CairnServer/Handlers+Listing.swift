@@ -40,11 +40,11 @@ extension S3Responder {
                     w.element("ETag", o.etag.quoted)
                     if let a = o.checksumAlgorithm {
                         w.element("ChecksumAlgorithm", a.rawValue)
-                        w.element("ChecksumType", o.checksumType ?? "FULL_OBJECT")
+                        w.element("ChecksumType", (o.checksumType ?? .fullObject).rawValue)
                     }
                     w.element("Size", o.size)
                     if fetchOwner { writeOwner(&w, o.owner) }
-                    w.element("StorageClass", o.storageClass ?? "STANDARD")
+                    w.element("StorageClass", (o.storageClass ?? .standard).rawValue)
                 }
             }
             for p in page.commonPrefixes {
@@ -85,7 +85,7 @@ extension S3Responder {
                     w.element("ETag", o.etag.quoted)
                     w.element("Size", o.size)
                     writeOwner(&w, o.owner)
-                    w.element("StorageClass", o.storageClass ?? "STANDARD")
+                    w.element("StorageClass", (o.storageClass ?? .standard).rawValue)
                 }
             }
             for p in page.commonPrefixes {

@@ -11,8 +11,9 @@ extension S3Responder {
     func createMultipartUpload(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
         let objectKey = address.key
         let (bucket, key) = (address.bucket.rawValue, address.key.rawValue)
-        let headers = try call.objectHeaders()
-        let (algorithm, type) = try checksumSettings(call)
+        let headers = try call.headers.objectHeaders()
+        let checksum = try call.headers.multipartChecksum()
+        let (algorithm, type) = (checksum?.0, checksum?.1)
         let (encryption, _) = try await writeEncryption(call)
         let upload = try await storage.createMultipartUpload(in: call.bucket, key: objectKey, owner: call.owner,
                                                              headers: headers, checksumAlgorithm: algorithm, checksumType: type,
@@ -21,7 +22,7 @@ extension S3Responder {
         encryptionHeaders(upload.encryption, into: &h)
         if let a = algorithm {
             h["x-amz-checksum-algorithm"] = a.rawValue
-            h["x-amz-checksum-type"] = type
+            h["x-amz-checksum-type"] = type?.rawValue
         }
         try await addAbortRule(&h, upload)
         var w = XMLWriter()
@@ -33,41 +34,9 @@ extension S3Responder {
         return Responses.xml(w, headers: h)
     }
 
-    /// `x-amz-checksum-algorithm` and `x-amz-checksum-type` of CreateMultipartUpload.
-    func checksumSettings(_ call: S3Call) throws(S3Error) -> (ChecksumAlgorithm?, String?) {
-        guard let raw = call.header("x-amz-checksum-algorithm") else {
-            if call.header("x-amz-checksum-type") != nil {
-                throw S3Error(.invalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
-            }
-            return (nil, nil)
-        }
-        let a = try Self.checksumAlgorithmHeader(raw)
-        var type = a.defaultMultipartType
-        if let rawType = call.header("x-amz-checksum-type") {
-            guard let t = ChecksumType(rawValue: rawType.uppercased()) else {
-                throw S3Error(.invalidRequest, "Value for x-amz-checksum-type header is invalid.")
-            }
-            type = t
-        }
-        // Only CRCs combine into a FULL_OBJECT value; CRC64NVME has no COMPOSITE form (AWS).
-        guard type.allows(a) else {
-            throw S3Error(.invalidRequest, "The \(type.rawValue) checksum type cannot be used with the \(a.rawValue.lowercased()) checksum algorithm.")
-        }
-        return (a, type.rawValue)
-    }
-
-    /// An `x-amz-checksum-algorithm` value (CreateMultipartUpload, CopyObject).
-    static func checksumAlgorithmHeader(_ raw: String) throws(S3Error) -> ChecksumAlgorithm {
-        guard let a = ChecksumAlgorithm(caseInsensitive: raw) else {
-            let valid = ChecksumAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
-            throw S3Error(.invalidRequest, "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [\(valid)]")
-        }
-        return a
-    }
-
     func uploadPart(_ call: S3Call, _ address: ObjectAddress, partNumber: PartNumber, uploadID: UploadID) async throws -> Response {
         let upload = try await storage.upload(uploadID, in: call.bucket, key: address.key)
-        try requireBodyLength(call)
+        try call.headers.requireBodyLength(max: storage.limits.maxSinglePutSize)
         let (body, trailers) = try BodyDecoding.body(call)
         var check = try PayloadVerifier(call: call, trailers: trailers)
         try check.require(upload.checksumAlgorithm)
@@ -91,10 +60,7 @@ extension S3Responder {
         try Storage.checkReadKey(source, customerKey: sourceKey)
         let customerKey = try call.customerKey()
         try Storage.checkPartKey(upload, customerKey: customerKey)
-        var range: ByteRange?
-        if let r = call.header("x-amz-copy-source-range") {
-            range = try Self.copySourceRange(r, size: source.size)
-        }
+        let range = try call.headers.copySourceRange(size: source.size)
         let body = storage.read(source, range: range, customerKey: sourceKey)
         let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body,
                                                 check: CopyCheck(algorithm: upload.checksumAlgorithm ?? .default), customerKey: customerKey)
@@ -111,21 +77,6 @@ extension S3Responder {
         return Responses.xml(w, headers: h)
     }
 
-    /// `bytes=first-last` only (no open or suffix forms), within the source object.
-    static func copySourceRange(_ header: String, size: Int64) throws(S3Error) -> ByteRange {
-        let invalid = S3Error(.invalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
-                              fields: [("ArgumentName", "x-amz-copy-source-range"), ("ArgumentValue", header)])
-        guard header.hasPrefix("bytes=") else { throw invalid }
-        let parts = header.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, let first = Int64(parts[0]), let last = Int64(parts[1]), first >= 0, last >= first else { throw invalid }
-        guard last < size else {
-            // AWS answers a range past the source's end with 400 InvalidArgument, not 416.
-            throw S3Error(.invalidArgument, "Range specified is not valid for source object of size: \(size)",
-                          fields: [("ArgumentName", "x-amz-copy-source-range"), ("ArgumentValue", header)])
-        }
-        return ByteRange(first: first, last: last)
-    }
-
     func completeMultipartUpload(_ call: S3Call, _ address: ObjectAddress, uploadID: UploadID) async throws -> Response {
         let objectKey = address.key
         let (bucket, key) = (address.bucket.rawValue, address.key.rawValue)
@@ -133,18 +84,11 @@ extension S3Responder {
         let body = try await collectXMLBody(call, limit: 16 * 1024 * 1024, checksumHeaders: false)
         guard !body.isEmpty else { throw S3Error(.malformedXML) }
         let request = try RequestXML.decode(CompleteMultipartUploadXML.self, from: body)
-        var objectSize: Int64?
-        if let raw = call.header("x-amz-mp-object-size") {
-            guard let v = Int64(raw), v >= 0 else {
-                throw S3Error(.invalidArgument, "Invalid value for x-amz-mp-object-size", fields: [("ArgumentName", "x-amz-mp-object-size"), ("ArgumentValue", raw)])
-            }
-            objectSize = v
-        }
         let object = try await storage.completeMultipartUpload(
             uploadID, in: call.bucket, key: objectKey, requester: call.owner,
             parts: request.parts.map { CompletedPartRequest(partNumber: $0.partNumber, etag: $0.etag, checksums: $0.checksums) },
-            conditions: CompleteConditions(ifMatch: call.header("if-match"), ifNoneMatch: call.header("if-none-match"),
-                                           objectSize: objectSize, checksum: wholeObjectChecksum(call)))
+            conditions: CompleteConditions(ifMatch: call.headers.writeConditions.ifMatch, ifNoneMatch: call.headers.writeConditions.ifNoneMatch,
+                                           objectSize: try call.headers.multipartObjectSize(), checksum: try call.headers.checksum(partCount: true)))
         var h = HTTPFields()
         encryptionHeaders(object.encryption, into: &h)
         var w = XMLWriter()
@@ -160,11 +104,6 @@ extension S3Responder {
             }
         }
         return Responses.xml(w, headers: h)
-    }
-
-    /// The `x-amz-checksum-*` header of CompleteMultipartUpload: the client's whole-object value.
-    func wholeObjectChecksum(_ call: S3Call) throws(S3Error) -> Checksum? {
-        try PayloadVerifier.checksumHeader(call, partCount: true)
     }
 
     func abortMultipartUpload(_ call: S3Call, _ address: ObjectAddress, uploadID: UploadID) async throws -> Response {
@@ -202,7 +141,7 @@ extension S3Responder {
             }
             writeOwner(&w, upload.owner, element: "Initiator")
             writeOwner(&w, upload.owner)
-            w.element("StorageClass", upload.headers.storageClass ?? "STANDARD")
+            w.element("StorageClass", (upload.headers.storageClass ?? .standard).rawValue)
             // An upload created without an algorithm shows the default it gets: CRC64NVME, FULL_OBJECT.
             w.element("ChecksumAlgorithm", upload.objectChecksumAlgorithm.rawValue)
             w.element("ChecksumType", upload.objectChecksumType)
@@ -223,9 +162,9 @@ extension S3Responder {
         w.group("ListMultipartUploadsResult", xmlns: XMLWriter.s3Namespace) { w in
             w.element("Bucket", bucket)
             w.element("KeyMarker", enc(keyMarker ?? ""))
-            w.element("UploadIdMarker", uploadIDMarker ?? "")
+            w.element("UploadIdMarker", uploadIDMarker?.rawValue ?? "")
             w.element("NextKeyMarker", enc(page.isTruncated ? page.nextKeyMarker ?? "" : ""))
-            w.element("NextUploadIdMarker", page.isTruncated ? page.nextUploadIDMarker ?? "" : "")
+            w.element("NextUploadIdMarker", page.isTruncated ? page.nextUploadIDMarker?.rawValue ?? "" : "")
             if let d = delimiter { w.element("Delimiter", enc(d)) }
             w.element("Prefix", enc(prefix))
             w.element("MaxUploads", maxUploads)
@@ -237,7 +176,7 @@ extension S3Responder {
                     w.element("UploadId", u.uploadID)
                     writeOwner(&w, u.owner, element: "Initiator")
                     writeOwner(&w, u.owner)
-                    w.element("StorageClass", u.headers.storageClass ?? "STANDARD")
+                    w.element("StorageClass", (u.headers.storageClass ?? .standard).rawValue)
                     w.element("Initiated", S3Dates.iso8601(u.initiated))
                     if let a = u.checksumAlgorithm {
                         w.element("ChecksumAlgorithm", a.rawValue)

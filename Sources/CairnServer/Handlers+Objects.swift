@@ -8,8 +8,8 @@ import Hummingbird
 
 extension S3Responder {
     func putObject(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
-        let headers = try call.objectHeaders()
-        try requireBodyLength(call)
+        let headers = try call.headers.objectHeaders()
+        try call.headers.requireBodyLength(max: storage.limits.maxSinglePutSize)
         // The bucket was read and access decided before dispatch; the body is asked for last.
         let (body, trailers) = try BodyDecoding.body(call)
         var check = try PayloadVerifier(call: call, trailers: trailers)
@@ -25,16 +25,17 @@ extension S3Responder {
         encryptionHeaders(record.encryption, into: &h)
         if let c = record.checksum {
             h[c.algorithm.headerName] = c.base64
-            h["x-amz-checksum-type"] = record.checksumType
+            h["x-amz-checksum-type"] = record.checksumType?.rawValue
         }
         return Responses.empty(headers: h)
     }
 
-    func getObject(_ call: S3Call, _ address: ObjectAddress, partNumber: PartNumber?, head: Bool) async throws -> Response {
+    func getObject(_ call: S3Call, _ address: ObjectAddress, partNumber: PartNumber?, overrides: ResponseOverrides,
+                   head: Bool) async throws -> Response {
         let object = try await storage.object(in: call.bucket, key: address.key)
         let customerKey = try call.customerKey()
         try Storage.checkReadKey(object, customerKey: customerKey)
-        let conditions = try preconditions(call, prefix: "")
+        let conditions = call.headers.preconditions()
         switch conditions.evaluate(etag: object.etag, lastModified: object.lastModified) {
         case .proceed: break
         case .notModified:
@@ -46,10 +47,11 @@ extension S3Responder {
             throw S3Error(.preconditionFailed, fields: [("Condition", conditions.ifMatch != nil ? "If-Match" : "If-Unmodified-Since")])
         }
         var h = objectResponseHeaders(object, call: call)
+        for (name, value) in overrides.headers { h[HTTPField.Name(name)!] = value }
         var status = HTTPResponse.Status.ok
         var range: ByteRange?
         if let n = partNumber {
-            if call.header("range") != nil {
+            if call.headers.rangeSent {
                 throw S3Error(.invalidRequest, "Cannot specify both Range header and partNumber query parameter")
             }
             let (r, part) = try Self.partRange(object, n)
@@ -63,11 +65,11 @@ extension S3Responder {
             h["x-amz-checksum-type"] = nil
             // A part read returns that part's checksum: the whole object's for a single-part object,
             // the part's own for COMPOSITE; a FULL_OBJECT multipart object has none per part (AWS).
-            if call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED" {
+            if call.headers.checksumMode {
                 if object.parts.isEmpty, let c = object.checksum {
                     h[c.algorithm.headerName] = c.base64
-                    h["x-amz-checksum-type"] = object.checksumType ?? "FULL_OBJECT"
-                } else if object.checksumType != "FULL_OBJECT", let c = part?.checksum {
+                    h["x-amz-checksum-type"] = (object.checksumType ?? .fullObject).rawValue
+                } else if object.checksumType != .fullObject, let c = part?.checksum {
                     h[c.algorithm.headerName] = c.base64
                     h["x-amz-checksum-type"] = "COMPOSITE"
                 } else if object.parts.count == 1, let c = object.checksum {
@@ -75,7 +77,7 @@ extension S3Responder {
                     h["x-amz-checksum-type"] = "FULL_OBJECT"
                 }
             }
-        } else if let rangeHeader = call.header("range"), let requested = RangeRequest.parse(rangeHeader) {
+        } else if let (rangeHeader, requested) = call.headers.range {
             guard let r = requested.resolve(size: object.size) else {
                 throw S3Error(.invalidRange, fields: [("RangeRequested", rangeHeader), ("ActualObjectSize", String(object.size))])
             }
@@ -90,18 +92,6 @@ extension S3Responder {
         if head { return Response(status: status, headers: h) }
         let body = try await PrefetchedBody.start(storage.read(object, range: range, customerKey: customerKey))
         return Response(status: status, headers: h, body: ResponseBody(asyncSequence: body))
-    }
-
-    /// PutObject and UploadPart need a declared length, at most 5 GiB: refused before the body is
-    /// asked for (no 100 Continue), so an oversized upload sends no bytes.
-    func requireBodyLength(_ call: S3Call) throws(S3Error) {
-        guard let raw = call.header("x-amz-decoded-content-length") ?? call.header("content-length") else {
-            throw S3Error(.missingContentLength)
-        }
-        let max = storage.limits.maxSinglePutSize
-        if let n = Int64(raw), n > max {
-            throw S3Error.entityTooLarge(proposed: raw, max: max)
-        }
     }
 
     /// The byte range of part `n`. A single-part object has one part, the whole object, as on
@@ -134,28 +124,15 @@ extension S3Responder {
         if let v = o.headers.cacheControl { h[.cacheControl] = v }
         if let v = o.headers.expires { h[.expires] = v }
         if let v = o.headers.websiteRedirectLocation { h["x-amz-website-redirect-location"] = v }
-        if let v = o.headers.storageClass { h["x-amz-storage-class"] = v }
+        if let v = o.headers.storageClass { h["x-amz-storage-class"] = v.rawValue }
         for (k, v) in o.headers.userMetadata.sorted(by: { $0.key < $1.key }) {
             if let name = HTTPField.Name("x-amz-meta-" + k) { h[name] = MailSafeHeader.encode(v) }
         }
-        if call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED", let c = o.checksum {
+        if call.headers.checksumMode, let c = o.checksum {
             h[c.algorithm.headerName] = c.base64
-            h["x-amz-checksum-type"] = o.checksumType ?? "FULL_OBJECT"
+            h["x-amz-checksum-type"] = (o.checksumType ?? .fullObject).rawValue
         }
-        let overrides: [(String, HTTPField.Name)] = [
-            ("response-content-type", .contentType), ("response-content-language", .contentLanguage),
-            ("response-expires", .expires), ("response-cache-control", .cacheControl),
-            ("response-content-disposition", .contentDisposition), ("response-content-encoding", .contentEncoding),
-        ]
-        for (param, name) in overrides { if let v = call.query[param] { h[name] = v } }
         return h
-    }
-
-    /// If-Match & co. (or their `x-amz-copy-source-` forms, with `prefix`).
-    func preconditions(_ call: S3Call, prefix: String) throws(S3Error) -> Preconditions {
-        func date(_ name: String) -> Date? { call.header(prefix + name).flatMap(S3Dates.parse) }
-        return Preconditions(ifMatch: call.header(prefix + "if-match"), ifNoneMatch: call.header(prefix + "if-none-match"),
-                             ifModifiedSince: date("if-modified-since"), ifUnmodifiedSince: date("if-unmodified-since"))
     }
 
     func deleteObject(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
@@ -189,14 +166,10 @@ extension S3Responder {
     func copyObject(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
         let destKey = address.key
         let source = try await copySource(call)
-        let directive = call.header("x-amz-metadata-directive") ?? "COPY"
-        guard directive == "COPY" || directive == "REPLACE" else {
-            throw S3Error(.invalidArgument, "Unknown metadata directive.", fields: [("ArgumentName", "x-amz-metadata-directive"), ("ArgumentValue", directive)])
-        }
-        let replace: ObjectHeaders? = directive == "REPLACE" ? try call.objectHeaders() : nil
+        let replace: ObjectHeaders? = try call.headers.metadataDirective() == .replace ? try call.headers.objectHeaders() : nil
         let sourceKey = try call.customerKey(copySource: true)
         try Storage.checkReadKey(source, customerKey: sourceKey)
-        let algorithm = try call.header("x-amz-checksum-algorithm").map(Self.checksumAlgorithmHeader)
+        let algorithm = try call.headers.checksumAlgorithm()
         let (encryption, customerKey) = try await writeEncryption(call)
         let record = try await storage.copyObject(source: source, sourceKey: sourceKey, into: call.bucket, key: destKey,
                                                   owner: call.owner, replaceHeaders: replace, encryption: encryption,
@@ -224,7 +197,7 @@ extension S3Responder {
             throw S3Error(.noSuchVersion, "The specified version does not exist.", fields: [("Key", copy.source.address.key.rawValue), ("VersionId", v)])
         }
         let source = try await storage.object(in: copy.bucket, key: copy.source.address.key)
-        let conditions = try preconditions(call, prefix: "x-amz-copy-source-")
+        let conditions = call.headers.preconditions(copySource: true)
         if conditions.evaluate(etag: source.etag, lastModified: source.lastModified) != .proceed {
             throw S3Error(.preconditionFailed, fields: [("Condition", "x-amz-copy-source-If-Match")])
         }

@@ -37,53 +37,22 @@ struct PayloadVerifier: PayloadCheck {
     /// object's checksum, not the XML body's.
     init(call: S3Call, trailers: TrailerBox? = nil, checksumHeaders: Bool = true) throws(S3Error) {
         self.trailers = trailers
-        if let md5 = call.header("content-md5") {
-            guard let d = Data(base64Encoded: md5), d.count == 16 else { throw S3Error(.invalidDigest) }
-            contentMD5 = Array(d)
-        }
+        let headers = call.headers
+        contentMD5 = try headers.contentMD5()
         if case .signed(let hex) = call.payload { sha256Hex = hex }
-        if checksumHeaders { checksum = try Self.checksumHeader(call) }
-        if let sdk = call.header("x-amz-sdk-checksum-algorithm") {
-            guard let alg = ChecksumAlgorithm(caseInsensitive: sdk) else {
-                throw S3Error(.invalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
-            }
-            requestedAlgorithm = alg
-        }
+        if checksumHeaders { checksum = try headers.checksum() }
+        requestedAlgorithm = try headers.sdkChecksumAlgorithm()
         if case .streaming = call.payload {
-            declaredLength = call.header("x-amz-decoded-content-length").flatMap { Int64($0) }
-            if let t = call.header("x-amz-trailer") {
-                let name = t.trimmingHTTPWhitespace.lowercased()
-                guard let alg = ChecksumAlgorithm.allCases.first(where: { $0.headerName == name }) else {
-                    throw S3Error(.invalidRequest, "The value specified in the x-amz-trailer header is not supported")
-                }
+            declaredLength = try headers.decodedContentLength()
+            if let alg = try headers.trailerChecksumAlgorithm() {
                 if checksum != nil, checksum?.algorithm != alg {
                     throw S3Error(.invalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
                 }
                 trailerAlgorithm = alg
             }
         } else {
-            declaredLength = call.header("content-length").flatMap { Int64($0) }
+            declaredLength = headers.contentLength
         }
-    }
-
-    /// The request's one `x-amz-checksum-*` header, validated (a single header, base64 of the
-    /// algorithm's digest length). `partCount`: CompleteMultipartUpload's whole-object value may end
-    /// in `-N`, as COMPOSITE checksums do.
-    static func checksumHeader(_ call: S3Call, partCount: Bool = false) throws(S3Error) -> Checksum? {
-        var found: Checksum?
-        for alg in ChecksumAlgorithm.allCases {
-            guard let v = call.header(alg.headerName) else { continue }
-            guard found == nil else {
-                throw S3Error(.invalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
-            }
-            var digest = Substring(v)
-            if partCount, let dash = v.lastIndex(of: "-"), Int(v[v.index(after: dash)...]) != nil { digest = v[..<dash] }
-            guard let raw = Data(base64Encoded: String(digest)), raw.count == alg.digestLength else {
-                throw S3Error(.invalidRequest, "Value for \(alg.headerName) header is invalid.")
-            }
-            found = Checksum(alg, base64: v)
-        }
-        return found
     }
 
     /// Makes the checksum of an upload's algorithm computed even when the request sent none. An

@@ -1,76 +1,20 @@
 import CairnModel
 import CairnStorage
-import Crypto
 import Foundation
 import HTTPTypes
 
 extension S3Call {
-    /// The SSE-C key of the request (`x-amz-server-side-encryption-customer-*`), or of the copy source
-    /// (`x-amz-copy-source-server-side-encryption-customer-*`), validated as AWS does.
+    /// Whether SSE-C keys are acceptable here: over TLS, or with `--sse-c-insecure-http`.
+    var customerKeysAllowed: Bool { secure || allowInsecureSSEC }
+
+    /// The SSE-C key of the request, or of its copy source.
     func customerKey(copySource: Bool = false) throws(S3Error) -> CustomerKey? {
-        let p = copySource ? "x-amz-copy-source-server-side-encryption-customer-" : "x-amz-server-side-encryption-customer-"
-        let algorithm = header(p + "algorithm"), key = header(p + "key"), md5 = header(p + "key-md5")
-        guard algorithm != nil || key != nil || md5 != nil else { return nil }
-        if !secure && !allowInsecureSSEC {
-            throw S3Error(.invalidRequest, "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.")
-        }
-        guard let algorithm else {
-            throw S3Error(.invalidArgument, "Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.",
-                          fields: [("ArgumentName", p + "algorithm")])
-        }
-        guard algorithm == "AES256" else {
-            throw S3Error(.invalidEncryptionAlgorithmError, "The Encryption request you specified is not valid. Supported value: AES256.",
-                          fields: [("ArgumentName", p + "algorithm"), ("ArgumentValue", algorithm)])
-        }
-        guard let key else {
-            throw S3Error(.invalidArgument, "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.",
-                          fields: [("ArgumentName", p + "key")])
-        }
-        guard let raw = Data(base64Encoded: key), raw.count == 32 else {
-            throw S3Error(.invalidArgument, "The secret key was invalid for the specified algorithm.", fields: [("ArgumentName", p + "key")])
-        }
-        guard let md5 else {
-            throw S3Error(.invalidArgument, "Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.",
-                          fields: [("ArgumentName", p + "key-MD5")])
-        }
-        let computed = Data(Insecure.MD5.hash(data: raw)).base64EncodedString()
-        guard computed == md5 else {
-            throw S3Error(.invalidArgument, "The calculated MD5 hash of the key did not match the hash that was provided.",
-                          fields: [("ArgumentName", p + "key-MD5")])
-        }
-        return CustomerKey(bytes: Array(raw), md5: md5)
+        try headers.customerKey(copySource: copySource, secure: customerKeysAllowed)
     }
 
-    /// What a write asked for: SSE-C, `x-amz-server-side-encryption` (AES256 / aws:kms), or nothing.
+    /// What a write asked for: SSE-C, SSE-S3, SSE-KMS or nothing.
     func encryptionRequest() throws(S3Error) -> EncryptionRequest {
-        let sse = header("x-amz-server-side-encryption")
-        let kmsKey = header("x-amz-server-side-encryption-aws-kms-key-id")
-        let bucketKey = header("x-amz-server-side-encryption-bucket-key-enabled")?.lowercased() == "true"
-        if let c = try customerKey() {
-            guard sse == nil else {
-                throw S3Error(.invalidArgument, "Server Side Encryption with Customer provided key is incompatible with the encryption method specified",
-                              fields: [("ArgumentName", "x-amz-server-side-encryption"), ("ArgumentValue", sse!)])
-            }
-            return .customer(c)
-        }
-        switch sse {
-        case nil:
-            if kmsKey != nil {
-                throw S3Error(.invalidArgument, "x-amz-server-side-encryption-aws-kms-key-id header requires x-amz-server-side-encryption:aws:kms",
-                              fields: [("ArgumentName", "x-amz-server-side-encryption-aws-kms-key-id")])
-            }
-            return .none
-        case "AES256":
-            if kmsKey != nil {
-                throw S3Error(.invalidArgument, "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms")
-            }
-            return .s3
-        case "aws:kms":
-            return .kms(keyID: kmsKey ?? "", bucketKeyEnabled: bucketKey)
-        default:
-            throw S3Error(.invalidArgument, "The encryption method specified is not supported",
-                          fields: [("ArgumentName", "x-amz-server-side-encryption"), ("ArgumentValue", sse!)])
-        }
+        try headers.encryptionRequest(secure: customerKeysAllowed)
     }
 }
 

@@ -50,7 +50,9 @@ struct S3Responder: HTTPResponder {
                                              copySourceHeader: request.headers[HTTPField.Name("x-amz-copy-source")!])
             let call = S3Call(request: request, context: context, endpoint: parsed, principal: authentication.principal,
                               access: access, payload: authentication.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }),
-                              queryHeaders: S3Call.presignedQueryHeaders(query), secure: secure, allowInsecureSSEC: allowInsecureSSEC)
+                              headers: RequestHeaders(headers: request.headers.map { ($0.name.canonicalName, $0.value) },
+                                                      presignedQuery: S3Call.presignedQueryHeaders(query)),
+                              secure: secure, allowInsecureSSEC: allowInsecureSSEC)
             response = try await dispatch(call)
             if let charged = requestChargedHeader(call) { response.headers["x-amz-request-charged"] = charged }
         } catch let error as S3Error {
@@ -70,7 +72,7 @@ struct S3Responder: HTTPResponder {
 
     func dispatch(_ call: S3Call) async throws -> Response {
         switch call.endpoint {
-        case .listBuckets: return try await listBuckets(call)
+        case .listBuckets(let r): return try await listBuckets(call, r)
         case .createBucket(let b): return try await createBucket(call, b)
         case .deleteBucket: return try await deleteBucket(call)
         case .headBucket: return try await headBucket(call)
@@ -81,8 +83,8 @@ struct S3Responder: HTTPResponder {
         case .deleteObjects: return try await deleteObjects(call)
         case .putObject(let a): return try await putObject(call, a)
         case .copyObject(let a): return try await copyObject(call, a)
-        case .getObject(let a, let n): return try await getObject(call, a, partNumber: n, head: false)
-        case .headObject(let a, let n): return try await getObject(call, a, partNumber: n, head: true)
+        case .getObject(let a, let n, let o): return try await getObject(call, a, partNumber: n, overrides: o, head: false)
+        case .headObject(let a, let n, let o): return try await getObject(call, a, partNumber: n, overrides: o, head: true)
         case .getObjectAttributes(let a): return try await getObjectAttributes(call, a)
         case .deleteObject(let a): return try await deleteObject(call, a)
         case .listMultipartUploads(_, let r): return try await listMultipartUploads(call, r)

@@ -15,9 +15,20 @@ public struct BucketContext: Sendable {
 extension Storage {
     /// The context of an existing bucket, or NoSuchBucket.
     public func bucketContext(_ name: BucketName) async throws -> BucketContext {
-        guard let b = try await metadata.bucket(name) else {
-            throw S3Error(.noSuchBucket, fields: [("BucketName", name.rawValue)])
-        }
+        guard let b = try await metadata.bucket(name) else { throw S3Error.noSuchBucket(name) }
         return BucketContext(record: b)
+    }
+
+    /// Sets (or with nil deletes) one configuration document of an existing bucket.
+    func setBucketConfig(_ context: BucketContext, _ kind: BucketConfigKind, _ value: String?,
+                         alsoUpdating update: ((inout BucketRecord) -> Void)? = nil) async throws {
+        try await metadata.withTransaction { tx in
+            var record = try await tx.requireBucket(context.name)
+            try await tx.setBucketConfig(context.name, kind, value)
+            if let update {
+                update(&record)
+                try await tx.updateBucket(record)
+            }
+        }
     }
 }

@@ -36,9 +36,8 @@ extension Storage {
     }
 
     public func setLifecycleRules(_ context: BucketContext, rules: [LifecycleRule]?) async throws {
-        let bucket = context.name
         let json = try rules.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try await metadata.setBucketConfig(bucket, .lifecycle, json)
+        try await setBucketConfig(context, .lifecycle, json)
     }
 
     /// The rule that will abort `upload`, and when (the earliest, if several match).
@@ -64,10 +63,7 @@ extension Storage {
                         .filter { clock.abortDate(initiated: $0.initiated, days: days) <= now }
                     if batch.isEmpty { break }
                     for u in batch {
-                        if let freed = try? await metadata.abortUpload(u.uploadID, bucket: u.bucket, key: u.key) {
-                            await free(freed)
-                            aborted += 1
-                        }
+                        if (try? await abortUpload(u.uploadID, bucket: u.bucket, key: u.key)) != nil { aborted += 1 }
                     }
                     if batch.count < 500 { break }
                 }
@@ -76,12 +72,13 @@ extension Storage {
         return aborted
     }
 
-    public func requestPayer(_ context: BucketContext) -> String {
+    public func requestPayer(_ context: BucketContext) -> RequestPayer {
         context.record.requestPayer
     }
 
-    public func setRequestPayer(_ context: BucketContext, payer: String) async throws {
-        let bucket = context.name
-        try await metadata.setBucketConfig(bucket, .requestPayment, payer == "Requester" ? "Requester" : nil)
+    /// The payer is kept on the bucket row (every request's context reads it) and as the document
+    /// GetBucketRequestPayment answers from, in one transaction.
+    public func setRequestPayer(_ context: BucketContext, payer: RequestPayer) async throws {
+        try await setBucketConfig(context, .requestPayment, payer == .requester ? payer.rawValue : nil) { $0.requestPayer = payer }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// A multipart upload in progress.
 public struct UploadRecord: Sendable, Equatable {
-    public var uploadID: String
+    public var uploadID: UploadID
     public var bucket: BucketName
     public var key: ObjectKey
     public var initiated: Date
@@ -11,13 +11,13 @@ public struct UploadRecord: Sendable, Equatable {
     /// Headers given at CreateMultipartUpload, applied to the object at completion.
     public var headers: ObjectHeaders
     public var checksumAlgorithm: ChecksumAlgorithm?
-    /// `COMPOSITE` or `FULL_OBJECT` when a checksum algorithm is set.
-    public var checksumType: String?
+    /// Set (or defaulted) when a checksum algorithm is set.
+    public var checksumType: ChecksumType?
     /// Server-side encryption every part gets (SSE-C: every part must bring the same key).
     public var encryption: ObjectEncryption?
 
-    public init(uploadID: String, bucket: BucketName, key: ObjectKey, initiated: Date, owner: Owner, headers: ObjectHeaders,
-                checksumAlgorithm: ChecksumAlgorithm? = nil, checksumType: String? = nil, encryption: ObjectEncryption? = nil) {
+    public init(uploadID: UploadID, bucket: BucketName, key: ObjectKey, initiated: Date, owner: Owner, headers: ObjectHeaders,
+                checksumAlgorithm: ChecksumAlgorithm? = nil, checksumType: ChecksumType? = nil, encryption: ObjectEncryption? = nil) {
         self.encryption = encryption
         self.uploadID = uploadID
         self.bucket = bucket
@@ -33,23 +33,23 @@ public struct UploadRecord: Sendable, Equatable {
     public var objectChecksumAlgorithm: ChecksumAlgorithm { checksumAlgorithm ?? .default }
 
     /// `COMPOSITE` or `FULL_OBJECT`: the upload's own type, else the default's (FULL_OBJECT).
-    public var objectChecksumType: String {
-        checksumAlgorithm == nil ? ChecksumType.fullObject.rawValue : checksumType ?? objectChecksumAlgorithm.defaultMultipartType.rawValue
+    public var objectChecksumType: ChecksumType {
+        checksumAlgorithm == nil ? .fullObject : checksumType ?? objectChecksumAlgorithm.defaultMultipartType
     }
 
     /// Long, URL-safe and unguessable, like AWS's upload ids.
-    public static func newID() -> String {
+    public static func newID() -> UploadID {
         var bytes = [UInt8](repeating: 0, count: 48)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        return Data(bytes).base64EncodedString()
+        return UploadID(Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: ".").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "=", with: ""))
     }
 }
 
 /// One uploaded part: its own blob.
 public struct PartRecord: Sendable, Equatable {
-    public var uploadID: String
+    public var uploadID: UploadID
     public var partNumber: Int
     public var size: Int64
     public var etag: ETag
@@ -58,7 +58,7 @@ public struct PartRecord: Sendable, Equatable {
     public var checksum: Checksum?
     public var encryption: BlobEncryption?
 
-    public init(uploadID: String, partNumber: Int, size: Int64, etag: ETag, lastModified: Date, blob: BlobID, checksum: Checksum?,
+    public init(uploadID: UploadID, partNumber: Int, size: Int64, etag: ETag, lastModified: Date, blob: BlobID, checksum: Checksum?,
                 encryption: BlobEncryption? = nil) {
         self.encryption = encryption
         self.uploadID = uploadID
@@ -74,17 +74,17 @@ public struct PartRecord: Sendable, Equatable {
 /// What CompleteMultipartUpload produced, kept so that a client's retry with the same part list gets
 /// the same answer instead of NoSuchUpload.
 public struct CompletedUpload: Sendable, Equatable {
-    public var uploadID: String
+    public var uploadID: UploadID
     public var bucket: BucketName
     public var key: ObjectKey
     public var etag: ETag
     /// A digest of the requested part list, to recognise a retry.
     public var requestDigest: String
     public var checksum: Checksum?
-    public var checksumType: String?
+    public var checksumType: ChecksumType?
 
-    public init(uploadID: String, bucket: BucketName, key: ObjectKey, etag: ETag, requestDigest: String,
-                checksum: Checksum?, checksumType: String?) {
+    public init(uploadID: UploadID, bucket: BucketName, key: ObjectKey, etag: ETag, requestDigest: String,
+                checksum: Checksum?, checksumType: ChecksumType?) {
         self.uploadID = uploadID
         self.bucket = bucket
         self.key = key
@@ -93,9 +93,4 @@ public struct CompletedUpload: Sendable, Equatable {
         self.checksum = checksum
         self.checksumType = checksumType
     }
-}
-
-/// Result of the ListMultipartUploads range scan.
-public struct UploadListing: Sendable {
-    public var uploads: [UploadRecord]
 }

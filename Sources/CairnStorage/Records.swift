@@ -7,16 +7,21 @@ public struct BucketRecord: Sendable, Equatable {
     public var owner: Owner
     public var createdAt: Date
     public var region: String
-    /// `Requester` when the bucket is requester-pays, else `BucketOwner`.
-    public var requestPayer: String
+    public var requestPayer: RequestPayer
 
-    public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: String = "BucketOwner") {
+    public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner) {
         self.name = name
         self.owner = owner
         self.createdAt = createdAt
         self.region = region
         self.requestPayer = requestPayer
     }
+}
+
+/// Who pays for requests to a bucket (GetBucketRequestPayment's `Payer`).
+public enum RequestPayer: String, Sendable, Codable {
+    case bucketOwner = "BucketOwner"
+    case requester = "Requester"
 }
 
 /// A slice of an immutable blob. An object's data is its segments, concatenated.
@@ -47,34 +52,6 @@ public struct BlobID: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 }
 
-/// The HTTP representation headers S3 stores with an object and returns on GET/HEAD.
-public struct ObjectHeaders: Sendable, Codable, Equatable {
-    public var contentType: String?
-    public var contentEncoding: String?
-    public var contentDisposition: String?
-    public var contentLanguage: String?
-    public var cacheControl: String?
-    public var expires: String?
-    public var websiteRedirectLocation: String?
-    /// `x-amz-meta-*` pairs; names lowercased without the prefix, in the order received.
-    public var userMetadata: [String: String]
-    public var storageClass: String?
-
-    public init(contentType: String? = nil, contentEncoding: String? = nil, contentDisposition: String? = nil,
-                contentLanguage: String? = nil, cacheControl: String? = nil, expires: String? = nil,
-                websiteRedirectLocation: String? = nil, userMetadata: [String: String] = [:], storageClass: String? = nil) {
-        self.contentType = contentType
-        self.contentEncoding = contentEncoding
-        self.contentDisposition = contentDisposition
-        self.contentLanguage = contentLanguage
-        self.cacheControl = cacheControl
-        self.expires = expires
-        self.websiteRedirectLocation = websiteRedirectLocation
-        self.userMetadata = userMetadata
-        self.storageClass = storageClass
-    }
-}
-
 /// One part of a multipart object as recorded in its manifest.
 public struct ManifestPart: Sendable, Codable, Equatable {
     public var partNumber: Int
@@ -97,12 +74,12 @@ public struct ObjectSummary: Sendable, Equatable {
     public var etag: ETag
     public var lastModified: Date
     public var owner: Owner
-    public var storageClass: String?
+    public var storageClass: StorageClass?
     public var checksumAlgorithm: ChecksumAlgorithm?
-    public var checksumType: String?
+    public var checksumType: ChecksumType?
 
-    public init(key: ObjectKey, size: Int64, etag: ETag, lastModified: Date, owner: Owner, storageClass: String?,
-                checksumAlgorithm: ChecksumAlgorithm?, checksumType: String?) {
+    public init(key: ObjectKey, size: Int64, etag: ETag, lastModified: Date, owner: Owner, storageClass: StorageClass?,
+                checksumAlgorithm: ChecksumAlgorithm?, checksumType: ChecksumType?) {
         self.key = key
         self.size = size
         self.etag = etag
@@ -124,8 +101,8 @@ public struct ObjectRecord: Sendable, Equatable {
     public var owner: Owner
     public var headers: ObjectHeaders
     public var checksum: Checksum?
-    /// `COMPOSITE` or `FULL_OBJECT` when a checksum is stored.
-    public var checksumType: String?
+    /// Set when a checksum is stored.
+    public var checksumType: ChecksumType?
     /// Where the bytes are.
     public var segments: [BlobSegment]
     /// Non-empty for an object made by CompleteMultipartUpload.
@@ -134,7 +111,7 @@ public struct ObjectRecord: Sendable, Equatable {
     public var encryption: ObjectEncryption?
 
     public init(bucket: BucketName, key: ObjectKey, size: Int64, etag: ETag, lastModified: Date, owner: Owner,
-                headers: ObjectHeaders, checksum: Checksum?, checksumType: String? = nil,
+                headers: ObjectHeaders, checksum: Checksum?, checksumType: ChecksumType? = nil,
                 segments: [BlobSegment], parts: [ManifestPart] = [], encryption: ObjectEncryption? = nil) {
         self.bucket = bucket
         self.key = key

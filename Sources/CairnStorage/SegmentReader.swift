@@ -1,3 +1,4 @@
+import CairnModel
 import NIOCore
 
 /// The bytes of an object (or a range of it): its segments' slices read one after another.

@@ -4,18 +4,23 @@ import Foundation
 extension Storage {
     public func createBucket(_ name: BucketName, owner: Owner) async throws {
         let record = BucketRecord(name: name, owner: owner, createdAt: Date().truncatedToMilliseconds, region: region)
-        do {
-            try await metadata.createBucket(record)
-        } catch let e as S3Error where e.code == .bucketAlreadyExists {
-            // The metadata store only knows "exists"; who owns it decides the code.
-            if let existing = try await metadata.bucket(name), existing.owner.id == owner.id {
-                // us-east-1 keeps S3's legacy answer: re-creating your own bucket succeeds (200)
-                // and changes nothing; every other region answers 409 BucketAlreadyOwnedByYou.
+        let region = self.region
+        try await metadata.withTransaction { tx in
+            if let existing = try await tx.bucket(name) {
+                // Who owns it decides the code. us-east-1 keeps S3's legacy answer: re-creating
+                // your own bucket succeeds (200) and changes nothing; every other region answers
+                // 409 BucketAlreadyOwnedByYou.
                 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html#API_CreateBucket_Errors
+                guard existing.owner.id == owner.id else { throw S3Error(.bucketAlreadyExists, fields: [("BucketName", name.rawValue)]) }
                 if region == "us-east-1" { return }
                 throw S3Error(.bucketAlreadyOwnedByYou, fields: [("BucketName", name.rawValue)])
             }
-            throw S3Error(.bucketAlreadyExists, fields: [("BucketName", name.rawValue)])
+            do {
+                try await tx.insertBucket(record)
+            } catch MetadataError.alreadyExists {
+                // Another node created it between the read and the insert.
+                throw S3Error(.bucketAlreadyExists, fields: [("BucketName", name.rawValue)])
+            }
         }
     }
 
@@ -32,8 +37,21 @@ extension Storage {
         return (Array(matching.prefix(max)), true)
     }
 
+    /// DeleteBucket: only an empty bucket goes. Uploads in progress do not keep it alive: they are
+    /// aborted with it (their parts' blobs released).
     public func deleteBucket(_ bucket: BucketContext) async throws {
-        await free(try await metadata.deleteBucket(bucket.name))
+        let name = bucket.name
+        try await changing { tx in
+            _ = try await tx.requireBucket(name)
+            if try await tx.hasObjects(name) { throw S3Error(.bucketNotEmpty, fields: [("BucketName", name.rawValue)]) }
+            var released: [BlobID] = []
+            for id in try await tx.uploadIDs(name) {
+                released += try await tx.parts(id).map(\.blob)
+                try await tx.deleteUpload(id)
+            }
+            try await tx.deleteBucket(name)
+            return released
+        }
     }
 }
 

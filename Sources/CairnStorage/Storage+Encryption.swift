@@ -90,18 +90,17 @@ extension Storage {
 
 /// A bucket's default encryption (PutBucketEncryption).
 public struct BucketEncryptionDefault: Sendable, Codable, Equatable {
-    /// `AES256` or `aws:kms`.
-    public var algorithm: String
+    public var algorithm: SSEAlgorithm
     public var kmsKeyID: String?
     public var bucketKeyEnabled: Bool
-    public init(algorithm: String, kmsKeyID: String?, bucketKeyEnabled: Bool) {
+    public init(algorithm: SSEAlgorithm, kmsKeyID: String?, bucketKeyEnabled: Bool) {
         self.algorithm = algorithm
         self.kmsKeyID = kmsKeyID
         self.bucketKeyEnabled = bucketKeyEnabled
     }
 
     public var request: EncryptionRequest {
-        algorithm == "aws:kms" ? .kms(keyID: kmsKeyID ?? "", bucketKeyEnabled: bucketKeyEnabled) : .s3
+        algorithm == .kms ? .kms(keyID: kmsKeyID ?? "", bucketKeyEnabled: bucketKeyEnabled) : .s3
     }
 }
 
@@ -112,12 +111,11 @@ extension Storage {
     }
 
     public func setBucketEncryption(_ context: BucketContext, _ value: BucketEncryptionDefault?) async throws {
-        let bucket = context.name
-        if let v = value, v.algorithm == "aws:kms", try await requireKeys().kmsKeyARN(v.kmsKeyID) == nil {
+        if let v = value, v.algorithm == .kms, try await requireKeys().kmsKeyARN(v.kmsKeyID) == nil {
             throw S3Error(.kmsNotFound, "Invalid keyId \(v.kmsKeyID ?? "")")
         }
         let json = try value.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try await metadata.setBucketConfig(bucket, .encryption, json)
+        try await setBucketConfig(context, .encryption, json)
     }
 
     /// The encryption a new object or upload gets: what the request asked, else the bucket default.

@@ -43,9 +43,11 @@ extension Storage {
                 let key = obj.key.rawValue
                 if let d = delimiter, let cp = Self.commonPrefix(key, prefix: q.prefix, delimiter: d) {
                     let skip = cp + "\u{10FFFF}"
-                    if let a = q.after, a.hasPrefix(cp) {  // this prefix was returned on an earlier page
-                        after = skip
-                        continue scan
+                    // Returned already, on an earlier page or just now: step over its keys.
+                    if page.commonPrefixes.last == cp || q.after?.hasPrefix(cp) == true {
+                        let resume = Self.resume(after: cp, at: key)
+                        after = resume.after
+                        if resume.seek { continue scan } else { continue }
                     }
                     if count == q.maxKeys { page.isTruncated = true; break scan }
                     page.commonPrefixes.append(cp)
@@ -64,6 +66,14 @@ extension Storage {
             }
         }
         return page
+    }
+
+    /// Where a scan resumes past a common prefix it has returned: one seek to `cp + U+10FFFF`, or,
+    /// for the rare key that sorts after that and still starts with `cp` (U+10FFFF right after
+    /// it), just past that key.
+    static func resume(after cp: String, at key: String) -> (after: String, seek: Bool) {
+        let skip = cp + "\u{10FFFF}"
+        return key.utf8.lexicographicallyPrecedes(skip.utf8) ? (skip, true) : (key, false)
     }
 
     static func commonPrefix(_ key: String, prefix: String, delimiter: String) -> String? {

@@ -18,12 +18,12 @@ public struct CompletedPartRequest: Sendable, Equatable {
 
 /// Conditions of CompleteMultipartUpload on the key it writes.
 public struct CompleteConditions: Sendable {
-    public var ifMatch: String?
-    public var ifNoneMatch: String?
+    public var ifMatch: ETagCondition?
+    public var ifNoneMatch: ETagCondition?
     public var objectSize: Int64?
     /// A whole-object checksum the client computed (`x-amz-checksum-*` on Complete).
     public var checksum: Checksum?
-    public init(ifMatch: String? = nil, ifNoneMatch: String? = nil, objectSize: Int64? = nil, checksum: Checksum? = nil) {
+    public init(ifMatch: ETagCondition? = nil, ifNoneMatch: ETagCondition? = nil, objectSize: Int64? = nil, checksum: Checksum? = nil) {
         self.ifMatch = ifMatch
         self.ifNoneMatch = ifNoneMatch
         self.objectSize = objectSize
@@ -33,18 +33,21 @@ public struct CompleteConditions: Sendable {
 
 extension Storage {
     public func createMultipartUpload(in context: BucketContext, key: ObjectKey, owner: Owner, headers: ObjectHeaders,
-                                      checksumAlgorithm: ChecksumAlgorithm?, checksumType: String?,
+                                      checksumAlgorithm: ChecksumAlgorithm?, checksumType: ChecksumType?,
                                       encryption: ObjectEncryption? = nil) async throws -> UploadRecord {
         let upload = UploadRecord(uploadID: UploadRecord.newID(), bucket: context.name, key: key, initiated: Date().truncatedToMilliseconds,
                                   owner: owner, headers: headers, checksumAlgorithm: checksumAlgorithm, checksumType: checksumType,
                                   encryption: encryption)
-        try await metadata.createUpload(upload)
+        try await metadata.withTransaction { tx in
+            _ = try await tx.requireBucket(upload.bucket)
+            try await tx.insertUpload(upload)
+        }
         return upload
     }
 
     /// The upload named by a request, or NoSuchUpload.
     public func upload(_ id: UploadID, in context: BucketContext, key: ObjectKey) async throws -> UploadRecord {
-        guard let u = try await metadata.upload(id.rawValue, bucket: context.name, key: key) else { throw S3Error.noSuchUpload(id.rawValue) }
+        guard let u = try await metadata.upload(id, bucket: context.name, key: key) else { throw S3Error.noSuchUpload(id) }
         return u
     }
 
@@ -63,7 +66,16 @@ extension Storage {
                               lastModified: Date().truncatedToMilliseconds, blob: blob, checksum: digests.stored(check),
                               encryption: blobEncryption)
         do {
-            await free(try await metadata.putPart(part, bucket: upload.bucket, key: upload.key))
+            try await changing { tx in
+                // The upload row is the lock UploadPart, Complete and Abort share: a part committed
+                // after a Complete or Abort finds the upload gone, and its blob is removed below.
+                guard try await tx.upload(upload.uploadID, bucket: upload.bucket, key: upload.key) != nil else {
+                    throw S3Error.noSuchUpload(upload.uploadID)
+                }
+                let replaced = try await tx.part(upload.uploadID, partNumber.value)
+                try await tx.putPart(part)
+                return replaced.map { [$0.blob] } ?? []
+            }
         } catch {
             await blobs.delete([blob])
             throw error
@@ -86,66 +98,98 @@ extension Storage {
     }
 
     public func abortMultipartUpload(_ uploadID: UploadID, in context: BucketContext, key: ObjectKey) async throws {
-        await free(try await metadata.abortUpload(uploadID.rawValue, bucket: context.name, key: key))
+        try await abortUpload(uploadID, bucket: context.name, key: key)
     }
+
+    /// Deletes an upload and releases its parts; NoSuchUpload when it is gone.
+    func abortUpload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws {
+        try await changing { tx in
+            guard try await tx.upload(id, bucket: bucket, key: key) != nil else { throw S3Error.noSuchUpload(id) }
+            let released = try await tx.parts(id).map(\.blob)
+            try await tx.deleteUpload(id)
+            return released
+        }
+    }
+
+    /// Completions are remembered this long, for retries of CompleteMultipartUpload.
+    static let completionMemory: TimeInterval = 24 * 3600
 
     /// CompleteMultipartUpload. Checks in AWS's order (InvalidPartOrder, InvalidPart, EntityTooSmall)
     /// inside the metadata transaction, then writes a manifest over the part blobs: no byte is copied.
+    /// Parts uploaded but not listed are released; so is the object the new one replaces.
     public func completeMultipartUpload(_ uploadID: UploadID, in context: BucketContext, key: ObjectKey, requester: Owner,
                                         parts requested: [CompletedPartRequest], conditions: CompleteConditions) async throws -> ObjectRecord {
         let bucket = context.name
-        let id = uploadID.rawValue
         guard !requested.isEmpty else {
             throw S3Error(.malformedXML)
         }
         for i in 1..<requested.count where requested[i].partNumber <= requested[i - 1].partNumber {
-            throw S3Error(.invalidPartOrder, fields: [("UploadId", id)])
+            throw S3Error(.invalidPartOrder, fields: [("UploadId", uploadID.rawValue)])
         }
         let digest = Self.requestDigest(requested)
-        let minPart = limits.minPartSize
         let now = Date().truncatedToMilliseconds
-        let (object, freed) = try await metadata.completeUpload(id, bucket: bucket, key: key, build: { upload, stored, current in
-            let byNumber = Dictionary(stored.map { ($0.partNumber, $0) }, uniquingKeysWith: { a, _ in a })
-            var chosen: [PartRecord] = []
-            for r in requested {
-                guard let p = byNumber[r.partNumber], ETag.unquoteExactly(r.etag) == p.etag.value else {
-                    throw S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", ETag.unquoteExactly(r.etag))])
+        var result: ObjectRecord?
+        try await changing { tx in
+            guard let upload = try await tx.upload(uploadID, bucket: bucket, key: key) else {
+                // A retry of a completion that already happened gets the same answer; anything else
+                // on a completed upload is NoSuchUpload, as AWS answers.
+                guard let done = try await tx.completion(uploadID), done.requestDigest == digest, done.bucket == bucket, done.key == key else {
+                    throw S3Error.noSuchUpload(uploadID)
                 }
-                for c in r.checksums where p.checksum != nil && c.algorithm == p.checksum?.algorithm && c.base64 != p.checksum?.base64 {
-                    throw S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", ETag.unquoteExactly(r.etag))])
-                }
-                chosen.append(p)
+                result = ObjectRecord(bucket: bucket, key: key, size: 0, etag: done.etag, lastModified: now, owner: requester,
+                                      headers: ObjectHeaders(), checksum: done.checksum, checksumType: done.checksumType, segments: [])
+                return []
             }
-            for p in chosen.dropLast() where p.size < minPart {
-                throw S3Error(.entityTooSmall, fields: [
-                    ("ProposedSize", String(p.size)), ("MinSizeAllowed", String(minPart)),
-                    ("PartNumber", String(p.partNumber)), ("ETag", p.etag.value),
-                ])
+            let stored = try await tx.parts(uploadID)
+            let current = try await tx.object(bucket, key)
+            let object = try assemble(upload, stored: stored, requested: requested, conditions: conditions, current: current, now: now)
+            try await tx.putObject(object)
+            try await tx.deleteUpload(uploadID)
+            try await tx.rememberCompletion(
+                CompletedUpload(uploadID: uploadID, bucket: bucket, key: key, etag: object.etag, requestDigest: digest,
+                                checksum: object.checksum, checksumType: object.checksumType),
+                at: now, forgetBefore: now.addingTimeInterval(-Self.completionMemory))
+            result = object
+            let kept = Set(object.segments.map(\.blob))
+            return stored.map(\.blob).filter { !kept.contains($0) } + (current?.blobs ?? [])
+        }
+        return result!
+    }
+
+    /// The object a Complete makes from the upload's stored parts and the requested list, or the
+    /// first error S3 would answer.
+    func assemble(_ upload: UploadRecord, stored: [PartRecord], requested: [CompletedPartRequest], conditions: CompleteConditions,
+                  current: ObjectRecord?, now: Date) throws -> ObjectRecord {
+        let id = upload.uploadID.rawValue
+        let byNumber = Dictionary(stored.map { ($0.partNumber, $0) }, uniquingKeysWith: { a, _ in a })
+        var chosen: [PartRecord] = []
+        for r in requested {
+            let invalid = S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", ETag.unquoteExactly(r.etag))])
+            guard let p = byNumber[r.partNumber], ETag.unquoteExactly(r.etag) == p.etag.value else { throw invalid }
+            for c in r.checksums where p.checksum != nil && c.algorithm == p.checksum?.algorithm && c.base64 != p.checksum?.base64 {
+                throw invalid
             }
-            let size = chosen.reduce(Int64(0)) { $0 + $1.size }
-            if let expected = conditions.objectSize, expected != size {
-                throw S3Error(.invalidRequest, "The provided 'x-amz-mp-object-size' header value \(expected) does not match what was computed: \(size)")
-            }
-            let checksum = try Self.objectChecksum(upload, chosen, expected: conditions.checksum)
-            try Self.checkCompleteConditions(conditions, current: current, key: key)
-            let etag = Self.multipartETag(chosen.map(\.etag))
-            let record = ObjectRecord(bucket: bucket, key: key, size: size, etag: etag, lastModified: now, owner: upload.owner,
-                                      headers: upload.headers, checksum: checksum, checksumType: checksum == nil ? nil : upload.objectChecksumType,
-                                      segments: chosen.map { BlobSegment(blob: $0.blob, offset: 0, length: $0.size, encryption: $0.encryption) },
-                                      parts: chosen.map { ManifestPart(partNumber: $0.partNumber, size: $0.size, etag: $0.etag.value, checksum: $0.checksum) },
-                                      encryption: upload.encryption)
-            let completion = CompletedUpload(uploadID: id, bucket: bucket, key: key, etag: etag, requestDigest: digest,
-                                             checksum: checksum, checksumType: record.checksumType)
-            return (record, completion)
-        }, retry: { done in
-            // A retry of a completion that already happened gets the same answer; anything else on a
-            // completed upload is NoSuchUpload, as AWS answers.
-            guard let done, done.requestDigest == digest, done.bucket == bucket, done.key == key else { throw S3Error.noSuchUpload(id) }
-            return ObjectRecord(bucket: bucket, key: key, size: 0, etag: done.etag, lastModified: now, owner: requester,
-                                headers: ObjectHeaders(), checksum: done.checksum, checksumType: done.checksumType, segments: [])
-        })
-        await free(freed)
-        return object
+            chosen.append(p)
+        }
+        let minPart = limits.minPartSize
+        for p in chosen.dropLast() where p.size < minPart {
+            throw S3Error(.entityTooSmall, fields: [
+                ("ProposedSize", String(p.size)), ("MinSizeAllowed", String(minPart)),
+                ("PartNumber", String(p.partNumber)), ("ETag", p.etag.value),
+            ])
+        }
+        let size = chosen.reduce(Int64(0)) { $0 + $1.size }
+        if let expected = conditions.objectSize, expected != size {
+            throw S3Error(.invalidRequest, "The provided 'x-amz-mp-object-size' header value \(expected) does not match what was computed: \(size)")
+        }
+        let checksum = try Self.objectChecksum(upload, chosen, expected: conditions.checksum)
+        try Self.checkCompleteConditions(conditions, current: current, key: upload.key)
+        return ObjectRecord(bucket: upload.bucket, key: upload.key, size: size, etag: Self.multipartETag(chosen.map(\.etag)), lastModified: now,
+                            owner: upload.owner, headers: upload.headers, checksum: checksum,
+                            checksumType: checksum == nil ? nil : upload.objectChecksumType,
+                            segments: chosen.map { BlobSegment(blob: $0.blob, offset: 0, length: $0.size, encryption: $0.encryption) },
+                            parts: chosen.map { ManifestPart(partNumber: $0.partNumber, size: $0.size, etag: $0.etag.value, checksum: $0.checksum) },
+                            encryption: upload.encryption)
     }
 
     /// The object's checksum from its parts' (COMPOSITE or FULL_OBJECT, as the upload was created;
@@ -166,12 +210,12 @@ extension Storage {
                     return nil
                 }
                 throw S3Error(.invalidPart, "Part \(p.partNumber) has no \(alg.rawValue) checksum.",
-                              fields: [("UploadId", upload.uploadID), ("PartNumber", String(p.partNumber))])
+                              fields: [("UploadId", upload.uploadID.rawValue), ("PartNumber", String(p.partNumber))])
             }
             raw.append(Array(bytes))
         }
         let value: String
-        if upload.objectChecksumType == ChecksumType.fullObject.rawValue, let full = ChecksumCombine.fullObject(alg, parts: zip(raw, parts).map { ($0, $1.size) }) {
+        if upload.objectChecksumType == .fullObject, let full = ChecksumCombine.fullObject(alg, parts: zip(raw, parts).map { ($0, $1.size) }) {
             value = Data(full).base64EncodedString()
         } else {
             value = ChecksumCombine.composite(alg, parts: raw)
@@ -189,10 +233,10 @@ extension Storage {
     static func checkCompleteConditions(_ c: CompleteConditions, current: ObjectRecord?, key: ObjectKey) throws {
         if let m = c.ifMatch {
             guard let current else { throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)]) }
-            if !Preconditions.matches(m, current.etag) { throw S3Error(.preconditionFailed, fields: [("Condition", "If-Match")]) }
+            if !m.matches(current.etag) { throw S3Error(.preconditionFailed, fields: [("Condition", "If-Match")]) }
         }
         if let n = c.ifNoneMatch, current != nil {
-            if n.trimmingCharacters(in: " ") == "*" || Preconditions.matches(n, current!.etag) {
+            if n.matches(current!.etag) {
                 throw S3Error(.preconditionFailed, fields: [("Condition", "If-None-Match")])
             }
         }
@@ -217,10 +261,5 @@ extension Storage {
 }
 
 extension S3Error {
-    public static func noSuchUpload(_ id: String) -> S3Error { S3Error(.noSuchUpload, fields: [("UploadId", id)]) }
-
-    /// A body over `max` bytes (declared up front or found while streaming), with AWS's fields.
-    public static func entityTooLarge(proposed: some CustomStringConvertible, max: Int64) -> S3Error {
-        S3Error(.entityTooLarge, fields: [("ProposedSize", proposed.description), ("MaxSizeAllowed", String(max))])
-    }
+    public static func noSuchUpload(_ id: UploadID) -> S3Error { S3Error(.noSuchUpload, fields: [("UploadId", id.rawValue)]) }
 }

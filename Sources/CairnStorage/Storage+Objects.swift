@@ -17,17 +17,22 @@ extension Storage {
         }
         let record = ObjectRecord(bucket: bucket, key: key, size: digests.size, etag: Self.etag(digests, encryption, blobEncryption),
                                   lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
-                                  checksum: digests.stored(check), checksumType: digests.stored(check) == nil ? nil : ChecksumType.fullObject.rawValue,
+                                  checksum: digests.stored(check), checksumType: digests.stored(check) == nil ? nil : .fullObject,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption)
         try await commit(record, newBlob: blob)
         return record
     }
 
-    /// Makes a record visible and frees the version it replaced; on failure the new blob is removed.
+    /// Makes a record visible and releases the version it replaced; on failure the new blob is removed.
     func commit(_ record: ObjectRecord, newBlob: BlobID) async throws {
         do {
-            await free(try await metadata.putObject(record) { _ in })
+            try await changing { tx in
+                _ = try await tx.requireBucket(record.bucket)
+                let replaced = try await tx.object(record.bucket, record.key)
+                try await tx.putObject(record)
+                return replaced?.blobs ?? []
+            }
         } catch {
             await blobs.delete([newBlob])
             throw error
@@ -50,7 +55,15 @@ extension Storage {
 
     /// DeleteObject: succeeds whether or not the key exists (S3 answers 204 either way).
     public func deleteObject(in context: BucketContext, key: ObjectKey) async throws {
-        await free(try await metadata.deleteObject(context.name, key))
+        try await deleteObject(context.name, key)
+    }
+
+    func deleteObject(_ bucket: BucketName, _ key: ObjectKey) async throws {
+        try await changing { tx in
+            guard let old = try await tx.object(bucket, key) else { return [] }
+            try await tx.deleteObject(bucket, key)
+            return old.blobs
+        }
     }
 
     /// DeleteObjects: each key independently; per-key errors are reported, not thrown.
@@ -60,7 +73,7 @@ extension Storage {
         for k in keys {
             do {
                 let key = try ObjectKey(validating: k)
-                await free(try await metadata.deleteObject(bucket, key))
+                try await deleteObject(bucket, key)
                 results.append((k, nil))
             } catch let e as S3Error {
                 results.append((k, e))
@@ -94,7 +107,7 @@ extension Storage {
         let record = ObjectRecord(bucket: bucket, key: key, size: digests.size,
                                   etag: Self.etag(digests, encryption, blobEncryption),
                                   lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
-                                  checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : "FULL_OBJECT",
+                                  checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : .fullObject,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption)
         try await commit(record, newBlob: blob)

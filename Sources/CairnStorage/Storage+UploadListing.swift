@@ -5,9 +5,9 @@ public struct ListUploadsQuery: Sendable {
     public var prefix: String
     public var delimiter: String?
     public var keyMarker: String?
-    public var uploadIDMarker: String?
+    public var uploadIDMarker: UploadID?
     public var maxUploads: Int
-    public init(prefix: String = "", delimiter: String? = nil, keyMarker: String? = nil, uploadIDMarker: String? = nil, maxUploads: Int = 1000) {
+    public init(prefix: String = "", delimiter: String? = nil, keyMarker: String? = nil, uploadIDMarker: UploadID? = nil, maxUploads: Int = 1000) {
         self.prefix = prefix
         self.delimiter = delimiter
         self.keyMarker = keyMarker
@@ -21,7 +21,7 @@ public struct ListUploadsPage: Sendable {
     public var commonPrefixes: [String] = []
     public var isTruncated = false
     public var nextKeyMarker: String?
-    public var nextUploadIDMarker: String?
+    public var nextUploadIDMarker: UploadID?
 }
 
 extension Storage {
@@ -33,7 +33,7 @@ extension Storage {
         var page = ListUploadsPage()
         guard q.maxUploads > 0 else { return page }
         var afterKey = q.keyMarker
-        var afterUpload: (Date, String)?
+        var afterUpload: (Date, UploadID)?
         if let k = q.keyMarker, let u = q.uploadIDMarker, let marker = try await metadata.upload(u, bucket: bucket, key: ObjectKey(unchecked: k)) {
             afterUpload = (marker.initiated, marker.uploadID)
         }
@@ -48,9 +48,10 @@ extension Storage {
                 let key = u.key.rawValue
                 if let d = delimiter, let cp = Self.commonPrefix(key, prefix: q.prefix, delimiter: d) {
                     let skip = cp + "\u{10FFFF}"
-                    if let m = q.keyMarker, m.hasPrefix(cp) {
-                        afterKey = skip; afterUpload = nil
-                        continue scan
+                    if page.commonPrefixes.last == cp || q.keyMarker?.hasPrefix(cp) == true {
+                        let resume = Self.resume(after: cp, at: key)
+                        afterKey = resume.after; afterUpload = nil
+                        if resume.seek { continue scan } else { continue }
                     }
                     if count == q.maxUploads { page.isTruncated = true; break scan }
                     page.commonPrefixes.append(cp)

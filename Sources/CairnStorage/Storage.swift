@@ -22,21 +22,52 @@ public final class Storage: Sendable {
         self.limits = limits
     }
 
-    /// Crash recovery, run once before serving: drop temporary files, then blobs no record references
-    /// (a crash between the blob's rename and the metadata commit, or after a commit that freed blobs).
+    /// Crash recovery, run once before serving: drop temporary files, delete the blobs queued for
+    /// deletion (a crash after the commit that released them), then blobs no record references (a
+    /// crash between a blob's rename and the commit that would have referenced it).
     public func recover() async throws {
         try await blobs.removeTemporaryFiles()
+        while true {
+            let queued = try await metadata.pendingBlobDeletions(limit: 1000)
+            if queued.isEmpty { break }
+            await blobs.delete(queued)
+            try await metadata.blobDeletionsDone(queued)
+            try await metadata.withTransaction { _ in }  // drops them from the queue now
+        }
         let referenced = try await metadata.referencedBlobs()
         let orphans = try await blobs.allBlobs().filter { !referenced.contains($0) }
         await blobs.delete(orphans)
     }
 
-    /// Frees blobs after the transaction that dropped them committed. A crash before this point leaves
-    /// orphans that `recover` removes.
-    func free(_ ids: [BlobID]) async {
+    /// Deletes blobs a committed transaction released (and queued with `enqueueBlobDeletions`), then
+    /// takes them off the queue. A crash in between leaves them queued for `recover`.
+    func deleteReleased(_ ids: [BlobID]) async {
         guard !ids.isEmpty else { return }
         await blobs.delete(ids)
+        try? await metadata.blobDeletionsDone(ids)
     }
+
+    /// Runs `body` in one metadata transaction and, once it committed, deletes the blobs it released.
+    func changing(_ body: (any MetadataTransaction) async throws -> [BlobID]) async throws {
+        let released = try await metadata.withTransaction { tx in
+            let released = try await body(tx)
+            try await tx.enqueueBlobDeletions(released)
+            return released
+        }
+        await deleteReleased(released)
+    }
+}
+
+extension MetadataTransaction {
+    /// The bucket's record, or NoSuchBucket (it may have been deleted since the request began).
+    func requireBucket(_ name: BucketName) async throws -> BucketRecord {
+        guard let b = try await bucket(name) else { throw S3Error.noSuchBucket(name) }
+        return b
+    }
+}
+
+extension S3Error {
+    public static func noSuchBucket(_ name: BucketName) -> S3Error { S3Error(.noSuchBucket, fields: [("BucketName", name.rawValue)]) }
 }
 
 /// Size rules, AWS's by default; tests may lower the multipart minimum.

@@ -54,7 +54,7 @@ struct AuthorizerTests {
         #expect(S3Endpoint.notImplemented("tagging").action == nil)
         #expect(S3Endpoint.getObject(Self.address("b", "a/b c"), partNumber: nil).resource.arn == "arn:aws:s3:::b/a/b c")
         #expect(S3Endpoint.listObjectsV1(BucketName(unchecked: "b"), ListObjectsRequest()).resource == .bucket("b"))
-        #expect(S3Endpoint.listBuckets.resource == .service)
+        #expect(S3Endpoint.listBuckets(ListBucketsRequest()).resource == .service)
         #expect(!S3Endpoint.createBucket(BucketName(unchecked: "b")).needsBucket)
         #expect(S3Endpoint.copyObject(Self.address("b", "k")).readsCopySource)
     }

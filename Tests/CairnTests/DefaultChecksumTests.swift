@@ -10,8 +10,8 @@ import Testing
 struct DefaultChecksumTests {
     static let bodies: [[UInt8]] = [Array(repeating: 7, count: 3000), Array("the tail".utf8)]
 
-    func upload(_ algorithm: ChecksumAlgorithm? = nil, _ type: String? = nil) -> UploadRecord {
-        UploadRecord(uploadID: "u", bucket: BucketName(unchecked: "b"), key: ObjectKey(unchecked: "k"), initiated: Date(),
+    func upload(_ algorithm: ChecksumAlgorithm? = nil, _ type: ChecksumType? = nil) -> UploadRecord {
+        UploadRecord(uploadID: UploadID("u"), bucket: BucketName(unchecked: "b"), key: ObjectKey(unchecked: "k"), initiated: Date(),
                      owner: Owner(id: "o", displayName: "o"), headers: ObjectHeaders(), checksumAlgorithm: algorithm, checksumType: type)
     }
 
@@ -19,7 +19,7 @@ struct DefaultChecksumTests {
         Self.bodies.enumerated().map { i, b in
             var s = ChecksumState(algorithm)
             s.update(b)
-            return PartRecord(uploadID: "u", partNumber: i + 1, size: Int64(b.count), etag: ETag("e"), lastModified: Date(),
+            return PartRecord(uploadID: UploadID("u"), partNumber: i + 1, size: Int64(b.count), etag: ETag("e"), lastModified: Date(),
                               blob: BlobID("b\(i)"), checksum: s.finalize())
         }
     }
@@ -33,7 +33,7 @@ struct DefaultChecksumTests {
     @Test("An upload without an algorithm gets the whole object's CRC64NVME, FULL_OBJECT")
     func defaultIsFullObjectCRC64NVME() throws {
         let u = upload()
-        #expect(u.objectChecksumAlgorithm == .crc64nvme && u.objectChecksumType == "FULL_OBJECT")
+        #expect(u.objectChecksumAlgorithm == .crc64nvme && u.objectChecksumType == .fullObject)
         #expect(try Storage.objectChecksum(u, parts(.crc64nvme), expected: nil) == wholeCRC64)
         #expect(try Storage.objectChecksum(u, parts(.crc64nvme), expected: wholeCRC64) == wholeCRC64)
     }
@@ -57,6 +57,6 @@ struct DefaultChecksumTests {
         var s = ChecksumState(.xxhash128)
         for p in ps { s.update(Array(Data(base64Encoded: p.checksum!.base64)!)) }
         let expected = Checksum(.xxhash128, base64: "\(Data(s.digest()).base64EncodedString())-2")
-        #expect(try Storage.objectChecksum(upload(.xxhash128, "COMPOSITE"), ps, expected: nil) == expected)
+        #expect(try Storage.objectChecksum(upload(.xxhash128, .composite), ps, expected: nil) == expected)
     }
 }

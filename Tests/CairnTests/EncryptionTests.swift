@@ -1,3 +1,4 @@
+import CairnModel
 import CairnStorage
 import Crypto
 import Foundation

@@ -243,3 +243,39 @@ def test_the_aws_cli_lists_deletes_and_empties_a_bucket_of_nasty_keys(s3, bucket
     aws("s3", "rm", f"s3://{bucket}", "--recursive")
     assert all_keys(s3, bucket) == []
     aws("s3", "rb", f"s3://{bucket}")
+
+
+def test_keys_with_the_last_code_point_are_listed_once_under_their_prefix(s3, bucket):
+    """U+10FFFF is a valid key character. A range scan bounded by `prefix + U+10FFFF` left out
+    `a/U+10FFFF...` keys, and a delimiter listing that skipped a common prefix that way returned it
+    twice; uploads likewise."""
+    top = "\U0010FFFF"
+    keys = ["a/b", "a/" + top, "a/" + top + "x", "a/" + top + top + "/y", "a0", top, top + "z"]
+    for k in keys:
+        s3.put_object(Bucket=bucket, Key=k, Body=b"x")
+        s3.create_multipart_upload(Bucket=bucket, Key=k)
+    by_bytes = sorted(keys, key=lambda k: k.encode("utf-8"))
+    assert all_keys(s3, bucket, page_size=2) == by_bytes
+    under_a = s3.list_objects_v2(Bucket=bucket, Prefix="a/")
+    assert [o["Key"] for o in under_a["Contents"]] == [k for k in by_bytes if k.startswith("a/")]
+    under_top = s3.list_objects_v2(Bucket=bucket, Prefix=top)
+    assert [o["Key"] for o in under_top["Contents"]] == [top, top + "z"]
+    for page_size in (1, 2, 1000):
+        prefixes, contents, token = [], [], None
+        while True:
+            kw = dict(Bucket=bucket, Delimiter="/", MaxKeys=page_size)
+            if token:
+                kw["ContinuationToken"] = token
+            page = s3.list_objects_v2(**kw)
+            prefixes += [p["Prefix"] for p in page.get("CommonPrefixes", [])]
+            contents += [o["Key"] for o in page.get("Contents", [])]
+            if not page.get("IsTruncated"):
+                break
+            token = page["NextContinuationToken"]
+        assert prefixes == ["a/"], page_size
+        assert contents == ["a0", top, top + "z"], page_size
+    uploads = s3.list_multipart_uploads(Bucket=bucket, Delimiter="/")
+    assert [p["Prefix"] for p in uploads.get("CommonPrefixes", [])] == ["a/"]
+    assert [u["Key"] for u in uploads["Uploads"]] == ["a0", top, top + "z"]
+    under_a = s3.list_multipart_uploads(Bucket=bucket, Prefix="a/")
+    assert [u["Key"] for u in under_a["Uploads"]] == [k for k in by_bytes if k.startswith("a/")]

@@ -1,14 +1,13 @@
-import CairnModel
 import Foundation
 
 /// RFC 7232 conditional headers, evaluated the way S3 does.
 public struct Preconditions: Sendable {
-    public var ifMatch: String?
-    public var ifNoneMatch: String?
+    public var ifMatch: ETagCondition?
+    public var ifNoneMatch: ETagCondition?
     public var ifModifiedSince: Date?
     public var ifUnmodifiedSince: Date?
 
-    public init(ifMatch: String? = nil, ifNoneMatch: String? = nil, ifModifiedSince: Date? = nil, ifUnmodifiedSince: Date? = nil) {
+    public init(ifMatch: ETagCondition? = nil, ifNoneMatch: ETagCondition? = nil, ifModifiedSince: Date? = nil, ifUnmodifiedSince: Date? = nil) {
         self.ifMatch = ifMatch
         self.ifNoneMatch = ifNoneMatch
         self.ifModifiedSince = ifModifiedSince
@@ -24,22 +23,15 @@ public struct Preconditions: Sendable {
     public func evaluate(etag: ETag, lastModified: Date) -> Outcome {
         let modified = lastModified.timeIntervalSince1970.rounded(.down)
         if let m = ifMatch {
-            if !Self.matches(m, etag) { return .failed }
+            if !m.matches(etag) { return .failed }
         } else if let d = ifUnmodifiedSince, modified > d.timeIntervalSince1970 {
             return .failed
         }
         if let n = ifNoneMatch {
-            if Self.matches(n, etag) { return .notModified }
+            if n.matches(etag) { return .notModified }
         } else if let d = ifModifiedSince, modified <= d.timeIntervalSince1970 {
             return .notModified
         }
         return .proceed
-    }
-
-    static func matches(_ header: String, _ etag: ETag) -> Bool {
-        header.split(separator: ",").contains { item in
-            let t = String(item.trimmingHTTPWhitespace)
-            return t == "*" || ETag.unquote(t) == etag.value
-        }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A resolved, satisfiable byte range of a representation: `first...last`, inclusive.
 public struct ByteRange: Sendable, Equatable {
     public var first: Int64

@@ -1,0 +1,18 @@
+import CairnModel
+import Foundation
+
+extension RequestHeaders {
+    /// If-Match & co. on GET / HEAD, or their `x-amz-copy-source-if-*` forms for a copy's source.
+    public func preconditions(copySource: Bool = false) -> Preconditions {
+        let prefix = copySource ? "x-amz-copy-source-" : ""
+        func date(_ name: String) -> Date? { self[prefix + name].flatMap(S3Dates.parse) }
+        return Preconditions(ifMatch: self[prefix + "if-match"].map(ETagCondition.init(header:)),
+                             ifNoneMatch: self[prefix + "if-none-match"].map(ETagCondition.init(header:)),
+                             ifModifiedSince: date("if-modified-since"), ifUnmodifiedSince: date("if-unmodified-since"))
+    }
+
+    /// If-Match / If-None-Match of a write (CompleteMultipartUpload; PutObject later).
+    public var writeConditions: (ifMatch: ETagCondition?, ifNoneMatch: ETagCondition?) {
+        (self["if-match"].map(ETagCondition.init(header:)), self["if-none-match"].map(ETagCondition.init(header:)))
+    }
+}

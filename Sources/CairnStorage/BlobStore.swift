@@ -1,0 +1,26 @@
+import CairnModel
+import Foundation
+import NIOCore
+
+/// Where bytes live: immutable, uniquely named blobs. Implementations: the local file system.
+public protocol BlobStore: Sendable {
+    /// Starts a new blob in a temporary place; nothing is visible until `commit`.
+    func makeWriter() async throws -> any BlobWriter
+    /// Streams `length` bytes of a blob from `offset`, in bounded chunks.
+    func read(_ segment: BlobSegment) -> any AsyncSequence<ByteBuffer, any Error>
+    /// Removes blobs (missing ones are ignored).
+    func delete(_ blobs: [BlobID]) async
+    /// Every blob id present, for the startup sweep of unreferenced blobs.
+    func allBlobs() async throws -> [BlobID]
+    /// Removes temporary files left by a crash. Called once at start, before serving.
+    func removeTemporaryFiles() async throws
+}
+
+/// A blob being written. Either `commit` (data durable, blob visible to readers by id) or `abort`.
+public protocol BlobWriter: Sendable {
+    func write(_ buffer: ByteBuffer) async throws
+    /// fsyncs and moves the blob to its final name.
+    func commit() async throws -> BlobID
+    /// Deletes the temporary file.
+    func abort() async
+}

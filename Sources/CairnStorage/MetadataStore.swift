@@ -1,0 +1,117 @@
+import CairnModel
+import Foundation
+
+/// Metadata: buckets and their configurations, objects, multipart uploads and parts, and the queue
+/// of blobs to delete. Implementations: SQLite (embedded default), PostgreSQL (several nodes).
+///
+/// A store keeps records; it does not know S3's rules. Every change happens in `withTransaction`
+/// through typed primitives, and the rules (what Complete checks, what a Delete frees, when a bucket
+/// may go) live once in `Storage`. The reads below run outside any transaction, for GET, HEAD and
+/// listings: each sees a committed state, possibly one a concurrent transaction has since replaced.
+///
+/// ## Locking contract
+/// A backend must make each transaction atomic (all of it commits or none) and durable at commit,
+/// and must serialise transactions that touch the same rows:
+/// - the upload row read by `MetadataTransaction.upload` (UploadPart, Complete and Abort of one upload:
+///   a part written after Complete read the parts must not be lost silently, so a PutPart that commits
+///   after Complete finds the upload gone: NoSuchUpload);
+/// - the object key read by `MetadataTransaction.object` (two PutObjects, a Put and a Delete, or a
+///   Complete with If-None-Match on one key: the second sees the first's result), including a key
+///   that has no row yet;
+/// - the bucket row read by `MetadataTransaction.bucket` against DeleteBucket (an object written to a
+///   bucket being deleted either lands before the emptiness check, which then fails, or finds no bucket).
+/// SQLite meets this with one writer at a time. A backend with concurrent writers locks those rows
+/// (`SELECT ... FOR UPDATE`, a lock on the key for absent rows) or retries on serialisation failures
+/// inside `withTransaction` (`body` may then run more than once, so it must only touch the store).
+public protocol MetadataStore: Sendable {
+    /// Runs `body` as one transaction; any error rolls everything back and is rethrown.
+    func withTransaction<T: Sendable>(_ body: (any MetadataTransaction) async throws -> T) async throws -> T
+
+    func bucket(_ name: BucketName) async throws -> BucketRecord?
+    func buckets(ownedBy ownerID: String) async throws -> [BucketRecord]
+    func bucketConfig(_ bucket: BucketName, _ kind: BucketConfigKind) async throws -> String?
+    /// Buckets that have a configuration of this kind (the lifecycle sweeper's work list).
+    func buckets(with kind: BucketConfigKind) async throws -> [BucketName]
+
+    func object(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord?
+    /// Objects with keys starting with `prefix` and greater than `after`, in key (UTF-8 byte) order.
+    func listObjects(_ bucket: BucketName, prefix: String, after: String?, limit: Int) async throws -> [ObjectSummary]
+
+    /// The upload if it exists in that bucket under that key.
+    func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord?
+    /// Parts with numbers > `after`, ascending, at most `limit`.
+    func parts(_ id: UploadID, after: Int, limit: Int) async throws -> [PartRecord]
+    /// Uploads of a bucket ordered by key, then initiation time, then id, starting after the marker.
+    func listUploads(_ bucket: BucketName, prefix: String, afterKey: String?, afterUpload: (Date, UploadID)?,
+                     limit: Int) async throws -> [UploadRecord]
+    /// Uploads initiated before `date` whose key starts with `prefix` (lifecycle sweeper).
+    func uploads(initiatedBefore date: Date, bucket: BucketName, prefix: String, limit: Int) async throws -> [UploadRecord]
+
+    /// Every blob referenced by an object or a part (the startup sweep keeps these).
+    func referencedBlobs() async throws -> Set<BlobID>
+    /// Blobs that committed transactions released and that may not be deleted yet, oldest first.
+    func pendingBlobDeletions(limit: Int) async throws -> [BlobID]
+    /// These blobs are deleted: drop them from the queue. A store may do this lazily (with its next
+    /// transaction); until then, or after a crash, `pendingBlobDeletions` may list them again, and
+    /// deleting a missing blob is harmless.
+    func blobDeletionsDone(_ blobs: [BlobID]) async throws
+    /// Writes what is pending (blob deletions done) and closes the connections.
+    func close() async throws
+}
+
+/// The primitives of one transaction. Reads of `bucket`, `object` and `upload` take the locks the
+/// store's locking contract describes; the rest read and write rows. No method checks an S3 rule.
+public protocol MetadataTransaction {
+    func bucket(_ name: BucketName) async throws -> BucketRecord?
+    /// `MetadataError.alreadyExists` when a bucket of that name exists.
+    func insertBucket(_ bucket: BucketRecord) async throws
+    /// Rewrites a bucket row's own fields (the request payer).
+    func updateBucket(_ bucket: BucketRecord) async throws
+    /// Deletes the bucket row and its configurations.
+    func deleteBucket(_ name: BucketName) async throws
+    func hasObjects(_ bucket: BucketName) async throws -> Bool
+    /// Sets, or with nil deletes, one configuration document.
+    func setBucketConfig(_ bucket: BucketName, _ kind: BucketConfigKind, _ value: String?) async throws
+
+    func object(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord?
+    /// Inserts or replaces the object at the record's key.
+    func putObject(_ object: ObjectRecord) async throws
+    func deleteObject(_ bucket: BucketName, _ key: ObjectKey) async throws
+
+    func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord?
+    /// `MetadataError.alreadyExists` when the id is taken.
+    func insertUpload(_ upload: UploadRecord) async throws
+    /// Ids of every upload in a bucket.
+    func uploadIDs(_ bucket: BucketName) async throws -> [UploadID]
+    /// All parts, ascending by number.
+    func parts(_ id: UploadID) async throws -> [PartRecord]
+    func part(_ id: UploadID, _ number: Int) async throws -> PartRecord?
+    /// Inserts or replaces the part with that number.
+    func putPart(_ part: PartRecord) async throws
+    /// Deletes an upload and all its parts.
+    func deleteUpload(_ id: UploadID) async throws
+
+    /// A completion remembered for retries of CompleteMultipartUpload.
+    func completion(_ id: UploadID) async throws -> CompletedUpload?
+    /// Remembers a completion and forgets those completed before `forgetBefore`.
+    func rememberCompletion(_ completion: CompletedUpload, at: Date, forgetBefore: Date) async throws
+
+    /// Queues blobs for deletion, committed with everything else this transaction does: the blobs
+    /// are deleted only after the records that referenced them are gone for good.
+    func enqueueBlobDeletions(_ blobs: [BlobID]) async throws
+}
+
+/// What a metadata store reports; the core turns these into S3 errors (or retries).
+public enum MetadataError: Error, Equatable, Sendable {
+    /// A unique name is taken (a bucket, an upload id).
+    case alreadyExists
+    /// A stored record this build cannot read; serving it could return wrong bytes.
+    case unreadableRecord(String)
+}
+
+/// Per-bucket configuration documents, stored whole.
+public enum BucketConfigKind: String, Sendable, CaseIterable {
+    case lifecycle
+    case requestPayment
+    case encryption
+}

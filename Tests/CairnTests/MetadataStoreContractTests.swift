@@ -1,0 +1,316 @@
+import CairnMetadataSQLite
+import CairnModel
+import CairnStorage
+import Foundation
+import Testing
+
+/// A metadata backend under test: how to open a fresh store, and how to open it again (a restart,
+/// or another node) on the same data.
+struct MetadataBackend: CustomStringConvertible, Sendable {
+    var description: String
+    /// Opens a new, empty store and a closure that opens a second handle on the same data.
+    var fresh: @Sendable () async throws -> (store: any MetadataStore, reopen: @Sendable () async throws -> any MetadataStore)
+
+    static let sqlite = MetadataBackend(description: "SQLite") {
+        let path = "\(NSTemporaryDirectory())/cairn-contract-\(UUID().uuidString).sqlite"
+        return (try await SQLiteMetadataStore.open(path: path), { try await SQLiteMetadataStore.open(path: path) })
+    }
+
+    /// Every backend the contract runs against.
+    static let all: [MetadataBackend] = [.sqlite]
+}
+
+/// What every `MetadataStore` must do, whatever its engine: records round-trip exactly, transactions
+/// are atomic, the blob-deletion queue commits with the change that released the blobs, listings
+/// come in S3's order, and transactions on one row are serialised (the locking contract). No HTTP.
+@Suite("MetadataStore contract")
+struct MetadataStoreContractTests {
+    static let alice = Owner(id: "alice-id", displayName: "alice")
+    static let bucket = BucketName(unchecked: "contract-bucket")
+    static let when = Date(milliseconds: 1_700_000_000_123)
+
+    func withStore(_ backend: MetadataBackend, _ body: (any MetadataStore, @Sendable () async throws -> any MetadataStore) async throws -> Void) async throws {
+        let (store, reopen) = try await backend.fresh()
+        do {
+            try await body(store, reopen)
+            try await store.close()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
+    func makeBucket(_ store: any MetadataStore, _ name: BucketName = bucket) async throws {
+        try await store.withTransaction { tx in
+            try await tx.insertBucket(BucketRecord(name: name, owner: Self.alice, createdAt: Self.when, region: "us-east-1"))
+        }
+    }
+
+    static func object(_ key: String, blob: String = UUID().uuidString, size: Int64 = 5) -> ObjectRecord {
+        ObjectRecord(bucket: bucket, key: ObjectKey(unchecked: key), size: size, etag: ETag("0123456789abcdef0123456789abcdef"),
+                     lastModified: when, owner: alice,
+                     headers: ObjectHeaders(contentType: "text/plain", userMetadata: ["k": " v\r\n "], storageClass: .standardIA),
+                     checksum: Checksum(.crc64nvme, base64: "AAAAAAAAAAA="), checksumType: .fullObject,
+                     segments: [BlobSegment(blob: BlobID(blob), offset: 0, length: size)],
+                     parts: [ManifestPart(partNumber: 1, size: size, etag: "e", checksum: nil)])
+    }
+
+    static func upload(_ key: String, id: String = UUID().uuidString, initiated: Date = when) -> UploadRecord {
+        UploadRecord(uploadID: UploadID(id), bucket: bucket, key: ObjectKey(unchecked: key), initiated: initiated, owner: alice,
+                     headers: ObjectHeaders(contentDisposition: "attachment"), checksumAlgorithm: .crc32c, checksumType: .composite,
+                     encryption: ObjectEncryption(mode: .s3))
+    }
+
+    static func part(_ id: UploadID, _ n: Int, blob: String = UUID().uuidString) -> PartRecord {
+        PartRecord(uploadID: id, partNumber: n, size: Int64(n) * 10, etag: ETag("etag-\(n)"), lastModified: when, blob: BlobID(blob),
+                   checksum: Checksum(.crc32c, base64: "AAAAAA=="), encryption: BlobEncryption(wrappedKey: "wk", salt: "s", plainSize: Int64(n) * 10))
+    }
+
+    // MARK: buckets
+
+    @Test("buckets: insert, read, refuse a taken name, update, configurations, delete", arguments: MetadataBackend.all)
+    func buckets(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            let read = try #require(try await store.bucket(Self.bucket))
+            #expect(read == BucketRecord(name: Self.bucket, owner: Self.alice, createdAt: Self.when, region: "us-east-1"))
+            await #expect(throws: MetadataError.alreadyExists) { try await makeBucket(store) }
+            try await store.withTransaction { tx in
+                var b = try #require(try await tx.bucket(Self.bucket))
+                b.requestPayer = .requester
+                try await tx.updateBucket(b)
+                try await tx.setBucketConfig(Self.bucket, .lifecycle, "<rules/>")
+            }
+            #expect(try await store.bucket(Self.bucket)?.requestPayer == .requester)
+            #expect(try await store.bucketConfig(Self.bucket, .lifecycle) == "<rules/>")
+            #expect(try await store.buckets(with: .lifecycle) == [Self.bucket])
+            #expect(try await store.buckets(ownedBy: Self.alice.id).map(\.name) == [Self.bucket])
+            #expect(try await store.buckets(ownedBy: "someone-else").isEmpty)
+            try await store.withTransaction { tx in try await tx.deleteBucket(Self.bucket) }
+            #expect(try await store.bucket(Self.bucket) == nil)
+            #expect(try await store.buckets(with: .lifecycle).isEmpty)
+        }
+    }
+
+    // MARK: objects
+
+    @Test("objects round-trip exactly, replace, delete; hasObjects", arguments: MetadataBackend.all)
+    func objects(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            let key = " a\r\nkey\t with 😀 and \u{0301} "
+            let o = Self.object(key)
+            try await store.withTransaction { tx in
+                #expect(try await tx.hasObjects(Self.bucket) == false)
+                try await tx.putObject(o)
+                #expect(try await tx.hasObjects(Self.bucket))
+            }
+            #expect(try await store.object(Self.bucket, ObjectKey(unchecked: key)) == o)
+            #expect(try await store.object(Self.bucket, ObjectKey(unchecked: key.trimmingCharacters(in: .whitespaces))) == nil)
+            var replacement = Self.object(key, size: 9)
+            replacement.checksum = nil
+            replacement.checksumType = nil
+            try await store.withTransaction { tx in try await tx.putObject(replacement) }
+            #expect(try await store.object(Self.bucket, ObjectKey(unchecked: key)) == replacement)
+            try await store.withTransaction { tx in try await tx.deleteObject(Self.bucket, ObjectKey(unchecked: key)) }
+            #expect(try await store.object(Self.bucket, ObjectKey(unchecked: key)) == nil)
+        }
+    }
+
+    @Test("listObjects: UTF-8 byte order, prefix, after, limit; summaries match the records", arguments: MetadataBackend.all)
+    func listing(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            let keys = ["b", "a/2", "a/10", "a", "é", "z", "a/\u{10FFFF}", "A", "a/", "a/1/x", "~"]
+            try await store.withTransaction { tx in for k in keys { try await tx.putObject(Self.object(k)) } }
+            let byteOrder = keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            #expect(try await store.listObjects(Self.bucket, prefix: "", after: nil, limit: 100).map(\.key.rawValue) == byteOrder)
+            #expect(try await store.listObjects(Self.bucket, prefix: "a/", after: nil, limit: 100).map(\.key.rawValue)
+                    == byteOrder.filter { $0.hasPrefix("a/") })
+            #expect(try await store.listObjects(Self.bucket, prefix: "a/", after: "a/10", limit: 2).map(\.key.rawValue) == ["a/2", "a/\u{10FFFF}"])
+            let s = try #require(try await store.listObjects(Self.bucket, prefix: "b", after: nil, limit: 1).first)
+            let o = Self.object("b")
+            #expect(s.size == o.size && s.etag == o.etag && s.lastModified == o.lastModified && s.owner == o.owner)
+            #expect(s.storageClass == .standardIA && s.checksumAlgorithm == .crc64nvme && s.checksumType == .fullObject)
+        }
+    }
+
+    // MARK: uploads and parts
+
+    @Test("uploads and parts: exact round-trip, lookup by id+bucket+key, replace a part, delete with parts", arguments: MetadataBackend.all)
+    func uploadsAndParts(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            let u = Self.upload("k\r")
+            try await store.withTransaction { tx in
+                try await tx.insertUpload(u)
+                for n in [3, 1, 2] { try await tx.putPart(Self.part(u.uploadID, n)) }
+            }
+            await #expect(throws: MetadataError.alreadyExists) { try await store.withTransaction { tx in try await tx.insertUpload(u) } }
+            #expect(try await store.upload(u.uploadID, bucket: Self.bucket, key: u.key) == u)
+            #expect(try await store.upload(u.uploadID, bucket: Self.bucket, key: ObjectKey(unchecked: "k")) == nil)
+            #expect(try await store.parts(u.uploadID, after: 0, limit: 10).map(\.partNumber) == [1, 2, 3])
+            #expect(try await store.parts(u.uploadID, after: 1, limit: 1).map(\.partNumber) == [2])
+            let replacement = Self.part(u.uploadID, 2, blob: "replacement")
+            try await store.withTransaction { tx in
+                #expect(try await tx.part(u.uploadID, 2) == (try await store.parts(u.uploadID, after: 1, limit: 1).first))
+                try await tx.putPart(replacement)
+                #expect(try await tx.part(u.uploadID, 2) == replacement)
+                #expect(try await tx.parts(u.uploadID).map(\.partNumber) == [1, 2, 3])
+                #expect(try await tx.uploadIDs(Self.bucket) == [u.uploadID])
+            }
+            try await store.withTransaction { tx in try await tx.deleteUpload(u.uploadID) }
+            #expect(try await store.upload(u.uploadID, bucket: Self.bucket, key: u.key) == nil)
+            #expect(try await store.parts(u.uploadID, after: 0, limit: 10).isEmpty)
+        }
+    }
+
+    @Test("listUploads: key, then initiation time, then id; markers; uploads initiated before a date", arguments: MetadataBackend.all)
+    func uploadListing(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            let t0 = Self.when
+            let uploads = [Self.upload("b", id: "u1", initiated: t0), Self.upload("a", id: "u2", initiated: t0.addingTimeInterval(5)),
+                           Self.upload("a", id: "u3", initiated: t0), Self.upload("a", id: "u0", initiated: t0), Self.upload("c/x", id: "u4", initiated: t0)]
+            try await store.withTransaction { tx in for u in uploads { try await tx.insertUpload(u) } }
+            let all = try await store.listUploads(Self.bucket, prefix: "", afterKey: nil, afterUpload: nil, limit: 100)
+            #expect(all.map(\.uploadID.rawValue) == ["u0", "u3", "u2", "u1", "u4"])
+            let after = try await store.listUploads(Self.bucket, prefix: "", afterKey: "a", afterUpload: (t0, UploadID("u3")), limit: 2)
+            #expect(after.map(\.uploadID.rawValue) == ["u2", "u1"])
+            #expect(try await store.listUploads(Self.bucket, prefix: "", afterKey: "a", afterUpload: nil, limit: 100).map(\.uploadID.rawValue) == ["u1", "u4"])
+            #expect(try await store.listUploads(Self.bucket, prefix: "c/", afterKey: nil, afterUpload: nil, limit: 100).map(\.uploadID.rawValue) == ["u4"])
+            let old = try await store.uploads(initiatedBefore: t0.addingTimeInterval(1), bucket: Self.bucket, prefix: "a", limit: 100)
+            #expect(Set(old.map(\.uploadID.rawValue)) == ["u0", "u3"])
+        }
+    }
+
+    @Test("completions are remembered, and forgotten after their time", arguments: MetadataBackend.all)
+    func completions(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let c1 = CompletedUpload(uploadID: UploadID("one"), bucket: Self.bucket, key: ObjectKey(unchecked: "k "), etag: ETag("abc-2"),
+                                     requestDigest: "d1", checksum: Checksum(.crc32, base64: "AAAAAA=="), checksumType: .composite)
+            let c2 = CompletedUpload(uploadID: UploadID("two"), bucket: Self.bucket, key: ObjectKey(unchecked: "k"), etag: ETag("def-1"),
+                                     requestDigest: "d2", checksum: nil, checksumType: nil)
+            try await store.withTransaction { tx in
+                try await tx.rememberCompletion(c1, at: Self.when, forgetBefore: Self.when.addingTimeInterval(-60))
+                #expect(try await tx.completion(UploadID("one")) == c1)
+            }
+            try await store.withTransaction { tx in
+                try await tx.rememberCompletion(c2, at: Self.when.addingTimeInterval(120), forgetBefore: Self.when.addingTimeInterval(60))
+                #expect(try await tx.completion(UploadID("one")) == nil)
+                #expect(try await tx.completion(UploadID("two")) == c2)
+            }
+        }
+    }
+
+    // MARK: transactions and the blob-deletion queue
+
+    @Test("a transaction that throws leaves nothing behind: records or queued deletions", arguments: MetadataBackend.all)
+    func rollback(_ backend: MetadataBackend) async throws {
+        struct Boom: Error {}
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            await #expect(throws: Boom.self) {
+                try await store.withTransaction { tx in
+                    try await tx.putObject(Self.object("k"))
+                    try await tx.insertUpload(Self.upload("k", id: "u"))
+                    try await tx.enqueueBlobDeletions([BlobID("b1")])
+                    try await tx.deleteBucket(Self.bucket)
+                    throw Boom()
+                }
+            }
+            #expect(try await store.bucket(Self.bucket) != nil)
+            #expect(try await store.object(Self.bucket, ObjectKey(unchecked: "k")) == nil)
+            #expect(try await store.upload(UploadID("u"), bucket: Self.bucket, key: ObjectKey(unchecked: "k")) == nil)
+            #expect(try await store.pendingBlobDeletions(limit: 10).isEmpty)
+        }
+    }
+
+    @Test("queued blob deletions survive a restart until done; done ones are not listed again", arguments: MetadataBackend.all)
+    func blobDeletionQueue(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, reopen in
+            try await store.withTransaction { tx in try await tx.enqueueBlobDeletions([BlobID("b1"), BlobID("b2"), BlobID("b3")]) }
+            #expect(Set(try await store.pendingBlobDeletions(limit: 10)) == [BlobID("b1"), BlobID("b2"), BlobID("b3")])
+            #expect(try await store.pendingBlobDeletions(limit: 2).count == 2)
+            try await store.blobDeletionsDone([BlobID("b1")])
+            #expect(Set(try await store.pendingBlobDeletions(limit: 10)) == [BlobID("b2"), BlobID("b3")])
+            // "Another node" (or the process after a crash) sees the queue as committed; b1 may be
+            // listed again until the first store has written that it is done, never b2 missing.
+            let other = try await reopen()
+            let seen = Set(try await other.pendingBlobDeletions(limit: 10))
+            #expect(seen.isSuperset(of: [BlobID("b2"), BlobID("b3")]) && seen.isSubset(of: [BlobID("b1"), BlobID("b2"), BlobID("b3")]))
+            try await store.withTransaction { _ in }
+            #expect(Set(try await other.pendingBlobDeletions(limit: 10)) == [BlobID("b2"), BlobID("b3")])
+            try await other.close()
+        }
+    }
+
+    @Test("referencedBlobs: every object segment and every part", arguments: MetadataBackend.all)
+    func referenced(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            let u = Self.upload("k")
+            try await store.withTransaction { tx in
+                try await tx.putObject(Self.object("o", blob: "object-blob"))
+                try await tx.insertUpload(u)
+                try await tx.putPart(Self.part(u.uploadID, 1, blob: "part-blob"))
+            }
+            #expect(try await store.referencedBlobs() == [BlobID("object-blob"), BlobID("part-blob")])
+        }
+    }
+
+    // MARK: the locking contract
+
+    @Test("transactions reading one object row are serialised: no lost update", arguments: MetadataBackend.all)
+    func serialisedObjectRow(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            let key = ObjectKey(unchecked: "counter")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<40 {
+                    group.addTask {
+                        try await store.withTransaction { tx in
+                            let size = try await tx.object(Self.bucket, key)?.size ?? 0
+                            await Task.yield()
+                            try await tx.putObject(Self.object("counter", size: size + 1))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.object(Self.bucket, key)?.size == 40)
+        }
+    }
+
+    @Test("an upload deleted by one transaction is gone for every later one (UploadPart after Complete)", arguments: MetadataBackend.all)
+    func serialisedUploadRow(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            let u = Self.upload("k")
+            try await store.withTransaction { tx in try await tx.insertUpload(u) }
+            // Many part writers race one completer; each writer adds its part only if the upload is
+            // still there when it reads it. Whatever the order, no part may outlive the upload.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 1...30 {
+                    group.addTask {
+                        try await store.withTransaction { tx in
+                            guard try await tx.upload(u.uploadID, bucket: Self.bucket, key: u.key) != nil else { return }
+                            await Task.yield()
+                            try await tx.putPart(Self.part(u.uploadID, n))
+                        }
+                    }
+                }
+                group.addTask {
+                    try await store.withTransaction { tx in
+                        guard try await tx.upload(u.uploadID, bucket: Self.bucket, key: u.key) != nil else { return }
+                        try await tx.deleteUpload(u.uploadID)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.upload(u.uploadID, bucket: Self.bucket, key: u.key) == nil)
+            #expect(try await store.parts(u.uploadID, after: 0, limit: 100).isEmpty)
+            #expect(try await store.referencedBlobs().isEmpty)
+        }
+    }
+}
