@@ -8,13 +8,14 @@ import json
 import os
 import re
 import socket
+import subprocess
 import time
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
-from cairntest import ADMIN, KiB, free_port, unique_name
+from cairntest import ADMIN, CAIRN_BIN, KiB, free_port, unique_name
 
 MIN_PART = 1 * KiB
 TOKEN = "metrics-token-0123456789"
@@ -320,3 +321,42 @@ def test_access_log_to_standard_output(start_ops):
             return
         assert time.monotonic() < deadline, "no access log line on standard output"
         time.sleep(0.02)
+
+
+def test_a_request_refused_before_it_names_an_operation_is_counted_as_dash(start_ops):
+    ops = start_ops()
+    before = ops.scrape()
+    bad = ops.srv.client(secret_key="not-the-secret")
+    with pytest.raises(bad.exceptions.ClientError) as refused:
+        bad.list_buckets()
+    assert refused.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
+    after = ops.scrape()
+    assert delta(before, after, "cairn_s3_requests_total", operation="-") == 1
+    assert delta(before, after, "cairn_s3_errors_total", operation="-", code="SignatureDoesNotMatch", status="403") == 1
+    assert delta(before, after, "cairn_s3_requests_total", operation="ListBuckets") == 0
+    assert sample(after, "cairn_s3_requests_in_flight", operation="-") == 0
+    line = ops.log_line(refused.value.response["ResponseMetadata"]["RequestId"])
+    assert (line["operation"], line["requester"], line["status"]) == ("-", "-", 403)
+    assert line["signature_version"] == "SigV4"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--metrics-token", "t"], "--metrics-token needs --admin-address"),
+    (["--admin-address", "127.0.0.1:{port}"], "must not be the S3 port"),
+    (["--admin-address", "nonsense"], "--admin-address must be HOST:PORT"),
+])
+def test_admin_options_are_checked_at_start(tmp_path, args, message):
+    port = free_port()
+    cmd = [CAIRN_BIN, "server", "--data", str(tmp_path / "data"), "--address", f"127.0.0.1:{port}",
+           *[a.format(port=port) for a in args]]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0
+    assert message in done.stderr
+
+
+def test_an_access_log_that_cannot_be_opened_stops_the_start(tmp_path):
+    done = subprocess.run([CAIRN_BIN, "server", "--data", str(tmp_path / "data"), "--address", f"127.0.0.1:{free_port()}",
+                           "--access-log", str(tmp_path / "no-such-folder" / "access.log")],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0
+    assert "cannot open access log" in done.stdout + done.stderr
