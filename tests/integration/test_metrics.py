@@ -199,10 +199,14 @@ def test_health_and_ready(start_ops):
         assert r.status_code == 503
         assert r.json()["status"] == "unavailable"
         assert "data" in r.json() and "metadata" not in r.json()
+        assert ops.get("/ready").status_code == 503
         assert ops.get("/health").status_code == 200
     finally:
         (ops.srv.data_dir / "tmp-away").rename(tmp)
     assert ops.get("/ready").status_code == 200
+    # Logged when readiness changes, not at every probe.
+    log = ops.srv.log_path.read_text()
+    assert log.count("not ready: data:") == 1 and log.count("ready again") == 1
     assert ops.get("/nothing-here").status_code == 404
 
 
@@ -360,3 +364,34 @@ def test_an_access_log_that_cannot_be_opened_stops_the_start(tmp_path):
                           capture_output=True, text=True, timeout=30)
     assert done.returncode != 0
     assert "cannot open access log" in done.stdout + done.stderr
+
+
+def test_access_log_to_a_closed_standard_output_drops_lines_and_serves_on(tmp_path):
+    """`cairn server --access-log - | head -1`: the reader goes away; the server must not die of SIGPIPE."""
+    import boto3
+    port, admin_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAIRN_")}
+    env.update(CAIRN_ACCESS_KEY=ADMIN.access_key, CAIRN_SECRET_KEY=ADMIN.secret_key)
+    proc = subprocess.Popen([CAIRN_BIN, "server", "--data", str(tmp_path / "data"), "--address", f"127.0.0.1:{port}",
+                             "--admin-address", f"127.0.0.1:{admin_port}", "--access-log", "-"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
+    try:
+        seen = ""
+        while "cairn listening" not in seen or "cairn admin listening" not in seen:
+            line = proc.stdout.readline().decode()
+            assert line, "the server exited before listening"
+            seen += line
+        proc.stdout.close()
+        s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                          aws_access_key_id=ADMIN.access_key, aws_secret_access_key=ADMIN.secret_key)
+        ops = Ops(None, admin_port, tmp_path / "unused.log")
+        deadline = time.monotonic() + 10
+        while sample(ops.scrape(), "cairn_access_log_dropped_lines_total") < 1:
+            s3.list_buckets()
+            assert time.monotonic() < deadline, "no line was dropped"
+            time.sleep(0.05)
+        s3.list_buckets()
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -20,16 +20,17 @@ enum AdminServer {
                             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         router.get("health") { _, _ in jsonResponse(.ok, #"{"status":"ok"}"#) }
+        let readiness = ReadinessLog(logger: logger)
         router.get("ready") { _, _ -> Response in
             var failed: [(String, String)] = []
             for check in checks {
                 if let why = await check.failure() { failed.append((check.name, why)) }
             }
+            readiness.record(failed)
             guard failed.isEmpty else {
                 var w = JSONLineWriter()
                 w.field("status", "unavailable")
                 for (name, why) in failed { w.field(name, why) }
-                logger.warning("not ready: \(failed.map { "\($0.0): \($0.1)" }.joined(separator: "; "))")
                 return jsonResponse(.serviceUnavailable, w.finish())
             }
             return jsonResponse(.ok, #"{"status":"ready"}"#)
@@ -62,5 +63,27 @@ enum BearerToken {
         var difference = given.count ^ want.count
         for i in 0..<want.count { difference |= Int(want[i] ^ (i < given.count ? given[i] : 0)) }
         return difference == 0
+    }
+}
+
+/// Logs readiness when it changes, not at every probe: a load balancer asks every few seconds.
+final class ReadinessLog: @unchecked Sendable {
+    private let logger: Logger
+    private let lock = NSLock()
+    private var ready = true
+
+    init(logger: Logger) { self.logger = logger }
+
+    func record(_ failed: [(String, String)]) {
+        let changed: Bool = lock.withLock {
+            defer { ready = failed.isEmpty }
+            return ready != failed.isEmpty
+        }
+        guard changed else { return }
+        if failed.isEmpty {
+            logger.notice("ready again")
+        } else {
+            logger.warning("not ready: \(failed.map { "\($0.0): \($0.1)" }.joined(separator: "; "))")
+        }
     }
 }

@@ -35,6 +35,9 @@ final class AccessLog: RequestObserver, @unchecked Sendable {
         if path == "-" {
             fd = STDOUT_FILENO
             ownsFD = false
+            // A reader of standard output that goes away (`cairn server --access-log - | head`) must
+            // not kill the server with SIGPIPE: the write fails with EPIPE and lines are dropped.
+            signal(SIGPIPE, SIG_IGN)
         } else {
             fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
             guard fd >= 0 else {
