@@ -395,3 +395,19 @@ def test_access_log_to_a_closed_standard_output_drops_lines_and_serves_on(tmp_pa
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_grafana_dashboard_reads_only_metrics_the_server_exports(start_ops):
+    from cairntest import REPO_ROOT
+    dashboard = json.loads((REPO_ROOT / "docs" / "grafana" / "cairn-dashboard.json").read_text())
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    used = {name for e in exprs for name in re.findall(r"\b((?:cairn|process)_[a-z0-9_]+)\b", e)}
+    assert len(used) >= 10
+    ops = start_ops()
+    s3 = ops.srv.client()
+    s3.create_bucket(Bucket="dash")
+    with pytest.raises(s3.exceptions.NoSuchKey):
+        s3.get_object(Bucket="dash", Key="missing")
+    ops.log_lines(2)
+    exported = {name for name, _ in ops.scrape()}
+    assert used <= exported, used - exported
