@@ -86,6 +86,7 @@ struct ServerCommand: AsyncParsableCommand {
             guard admin.1 == 0 || admin.1 != parseAddress()!.1 else {
                 throw ValidationError("--admin-address must not be the S3 port: metrics and health are never served there")
             }
+            guard metricsToken?.isEmpty != true else { throw ValidationError("--metrics-token must not be empty") }
         } else if metricsToken != nil {
             throw ValidationError("--metrics-token needs --admin-address (where /metrics is served)")
         }
@@ -132,8 +133,8 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.allowInsecureSSEC = sseCInsecureHTTP
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.adminAddress = adminAddress.flatMap(Self.parseHostPort).map { (host: $0.0, port: $0.1) }
-        configuration.metricsToken = metricsToken ?? ProcessInfo.processInfo.environment["CAIRN_METRICS_TOKEN"]
-        if configuration.adminAddress == nil { configuration.metricsToken = nil }
+        let envToken = ProcessInfo.processInfo.environment["CAIRN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.metricsToken = configuration.adminAddress == nil ? nil : metricsToken ?? envToken
         configuration.accessLogPath = accessLog
         configuration.readinessChecks = [
             // One indexed read: the store answers (the bucket need not exist).

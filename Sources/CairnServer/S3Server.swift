@@ -1,14 +1,12 @@
 import CairnProtocol
 import CairnSigV4
 import CairnStorage
-import CoreMetrics
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import NIOSSL
 import Logging
 import NIOCore
-import Prometheus
 import ServiceLifecycle
 
 /// Everything `cairn server` needs, already opened: storage, users, address.

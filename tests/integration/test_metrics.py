@@ -33,6 +33,17 @@ class Ops:
     def get(self, path: str, **kw) -> requests.Response:
         return requests.get(self.admin + path, timeout=10, **kw)
 
+    def wait_until_healthy(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.get("/health").status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "the admin listener did not answer /health"
+            time.sleep(0.02)
+
     def scrape(self, token: str | None = None) -> dict:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         r = self.get("/metrics", headers=headers)
@@ -91,15 +102,8 @@ def start_ops(start_server, tmp_path):
             args += ["--access-log", str(log_path)]
         srv = start_server(min_part_size=MIN_PART, extra_args=args)
         ops = Ops(srv, admin_port, log_path)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                if ops.get("/health").status_code == 200:
-                    return ops
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, "the admin listener did not answer /health"
-            time.sleep(0.02)
+        ops.wait_until_healthy()
+        return ops
     return _start
 
 
@@ -348,6 +352,7 @@ def test_a_request_refused_before_it_names_an_operation_is_counted_as_dash(start
     (["--metrics-token", "t"], "--metrics-token needs --admin-address"),
     (["--admin-address", "127.0.0.1:{port}"], "must not be the S3 port"),
     (["--admin-address", "nonsense"], "--admin-address must be HOST:PORT"),
+    (["--admin-address", "127.0.0.1:0", "--metrics-token", ""], "--metrics-token must not be empty"),
 ])
 def test_admin_options_are_checked_at_start(tmp_path, args, message):
     port = free_port()
@@ -411,3 +416,21 @@ def test_the_grafana_dashboard_reads_only_metrics_the_server_exports(start_ops):
     ops.log_lines(2)
     exported = {name for name, _ in ops.scrape()}
     assert used <= exported, used - exported
+
+
+def test_metrics_token_from_the_environment(tmp_path):
+    """CAIRN_METRICS_TOKEN keeps the token out of the process list."""
+    from cairntest import CairnServer
+    admin_port = free_port()
+    srv = CairnServer(tmp_path / "server", extra_args=["--admin-address", f"127.0.0.1:{admin_port}"])
+    plain_environment = srv.environment
+    srv.environment = lambda: {**plain_environment(), "CAIRN_METRICS_TOKEN": TOKEN}
+    srv.start()
+    try:
+        ops = Ops(srv, admin_port, tmp_path / "unused.log")
+        ops.wait_until_healthy()
+        assert ops.get("/metrics").status_code == 401
+        ops.scrape(token=TOKEN)  # 200 with the token
+        assert TOKEN not in " ".join(srv.command())
+    finally:
+        srv.stop()
