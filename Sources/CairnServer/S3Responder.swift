@@ -48,7 +48,7 @@ struct S3Responder: HTTPResponder {
                                               host: request.head.authority,
                                               hasCopySource: request.headers[HTTPField.Name("x-amz-copy-source")!] != nil,
                                               addressing: addressing)
-            observation.named(parsed, principal: authentication.principal)
+            observation.named(parsed)
             let access = try await authorize(parsed, principal: authentication.principal,
                                              copySourceHeader: request.headers[HTTPField.Name("x-amz-copy-source")!])
             let call = S3Call(request: request, context: context, endpoint: parsed, principal: authentication.principal,

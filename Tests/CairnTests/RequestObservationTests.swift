@@ -50,7 +50,7 @@ struct RequestObservationTests {
                                              requestID: "R1", observers: [recorder])
         var request = Self.request(body: ByteBuffer(string: "hello"))
         request.body = observation.counting(request.body)
-        observation.named(Self.uploadPart, principal: .anonymous)
+        observation.named(Self.uploadPart)
         for try await _ in request.body {}
         let chunks = [ByteBuffer(repeating: 1, count: 70_000), ByteBuffer(repeating: 2, count: 30_000)]
         let response = await observation.respond(Response(status: .ok, body: ResponseBody(asyncSequence: chunks.async)))
@@ -97,7 +97,7 @@ struct RequestObservationTests {
         let recorder = RecordingObserver()
         do {
             let observation = RequestObservation(request: Self.request(), remoteAddress: nil, requestID: "R4", observers: [recorder])
-            observation.named(Self.uploadPart, principal: .anonymous)
+            observation.named(Self.uploadPart)
             let chunks = [ByteBuffer(repeating: 1, count: 100_000)]
             _ = await observation.respond(Response(status: .ok, body: ResponseBody(asyncSequence: chunks.async)))
         }

@@ -42,15 +42,13 @@ final class RequestObservation: @unchecked Sendable {
     }
 
     /// The request was authenticated and parsed: from now on it is in flight as this operation.
-    func named(_ endpoint: S3Endpoint, principal: Principal) {
-        lock.withLock {
-            record.endpoint = endpoint
-            record.principal = principal
-        }
+    func named(_ endpoint: S3Endpoint) {
+        lock.withLock { record.endpoint = endpoint }
         for observer in observers { observer.began(operation: endpoint.operationName) }
     }
 
-    /// The principal is known before the operation is (a request whose arguments fail to parse).
+    /// Who sent the request (known before the operation: a request whose arguments fail to parse
+    /// still has a requester).
     func authenticated(_ principal: Principal) {
         lock.withLock { record.principal = principal }
     }
