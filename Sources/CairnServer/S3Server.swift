@@ -8,6 +8,7 @@ import NIOSSL
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 
 /// Everything `cairn server` needs, already opened: storage, users, address.
 public struct S3ServerConfiguration: Sendable {
@@ -100,6 +101,12 @@ public enum S3Server {
             }
         }
         defer { sweeper.cancel() }
+        // logrotate's `postrotate kill -HUP`: the access log opens its file again by name.
+        let hangups = Task { [accessLog = observability.accessLog] in
+            guard let accessLog else { return }
+            for await _ in await UnixSignalsSequence(trapping: .sighup) { accessLog.reopen() }
+        }
+        defer { hangups.cancel() }
         // Stopped in reverse order on SIGTERM: the S3 listener drains first, while /health and
         // /metrics still answer.
         var services: [any Service] = []

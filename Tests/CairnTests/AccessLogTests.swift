@@ -1,6 +1,7 @@
 import CairnModel
 import CairnProtocol
 @testable import CairnServer
+import CoreMetrics
 import Foundation
 import Prometheus
 import Logging
@@ -184,6 +185,23 @@ struct AccessLogTests {
         #expect(lines == (0..<50).map { "{\"n\":\($0)}"[...] })
         #expect(Self.counter(registry, "cairn_access_log_lines_total") == 50)
         #expect(!log.enqueue("after close"))
+    }
+
+    @Test("reopen (SIGHUP) starts a new file under the same name after the old one was moved away")
+    func reopenAfterRotation() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("access-\(UUID().uuidString).log").path
+        defer { unlink(path); unlink(path + ".1") }
+        let log = try AccessLog(path: path, logger: Logger(label: "test"), metrics: NOOPMetricsHandler.instance)
+        log.enqueue("{\"n\":1}")
+        for _ in 0..<500 where (try? String(contentsOfFile: path, encoding: .utf8)) != "{\"n\":1}\n" {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(rename(path, path + ".1") == 0)
+        log.reopen()
+        log.enqueue("{\"n\":2}")
+        log.close()
+        #expect(try String(contentsOfFile: path + ".1", encoding: .utf8) == "{\"n\":1}\n")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "{\"n\":2}\n")
     }
 
     @Test("A full disk drops and counts lines instead of stopping anything")

@@ -434,3 +434,22 @@ def test_metrics_token_from_the_environment(tmp_path):
         assert TOKEN not in " ".join(srv.command())
     finally:
         srv.stop()
+
+
+def test_sighup_reopens_the_access_log_after_rotation(start_ops):
+    import signal
+    ops = start_ops()
+    s3 = ops.srv.client()
+    first = s3.list_buckets()["ResponseMetadata"]["RequestId"]
+    ops.log_line(first)
+    rotated = ops.log_path.with_name(ops.log_path.name + ".1")
+    ops.log_path.rename(rotated)
+    os.kill(ops.srv.pid, signal.SIGHUP)
+    deadline = time.monotonic() + 5
+    while not ops.log_path.exists():
+        assert time.monotonic() < deadline, "SIGHUP did not reopen the access log"
+        time.sleep(0.02)
+    second = s3.list_buckets()["ResponseMetadata"]["RequestId"]
+    assert ops.log_line(second)["operation"] == "REST.GET.SERVICE"
+    assert [json.loads(l)["request_id"] for l in rotated.read_text().splitlines()] == [first]
+    assert ops.srv.is_running()

@@ -17,8 +17,9 @@ final class AccessLog: RequestObserver, @unchecked Sendable {
     /// Lines waiting at most; about 5 MB at 500 bytes a line.
     static let defaultCapacity = 10_000
 
-    private let fd: Int32
-    private let ownsFD: Bool
+    /// nil for standard output. The descriptor is the writer thread's alone once it runs.
+    private let path: String?
+    private var fd: Int32
     private let capacity: Int
     private let logger: Logger
     private let droppedLines: CoreMetrics.Counter
@@ -27,23 +28,21 @@ final class AccessLog: RequestObserver, @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [String] = []
     private var closing = false
+    private var reopenRequested = false
     private var writerDone = false
     private var failing = false
 
     /// Opens (appends to) `path`, or standard output for `-`.
     init(path: String, capacity: Int = AccessLog.defaultCapacity, logger: Logger, metrics: any MetricsFactory) throws {
         if path == "-" {
+            self.path = nil
             fd = STDOUT_FILENO
-            ownsFD = false
             // A reader of standard output that goes away (`cairn server --access-log - | head`) must
             // not kill the server with SIGPIPE: the write fails with EPIPE and lines are dropped.
             signal(SIGPIPE, SIG_IGN)
         } else {
-            fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
-            guard fd >= 0 else {
-                throw AccessLogError(message: "cannot open access log \(path): \(String(cString: strerror(errno)))")
-            }
-            ownsFD = true
+            self.path = path
+            fd = try Self.open(path)
         }
         self.capacity = capacity
         self.logger = logger
@@ -73,6 +72,15 @@ final class AccessLog: RequestObserver, @unchecked Sendable {
         return true
     }
 
+    /// Opens the file again by its name (SIGHUP, after logrotate moved it away); lines queued
+    /// before go to whichever file the writer has when it takes them.
+    func reopen() {
+        condition.lock()
+        reopenRequested = true
+        condition.signal()
+        condition.unlock()
+    }
+
     /// Writes what is queued, stops the thread and closes the file.
     func close() {
         condition.lock()
@@ -80,15 +88,23 @@ final class AccessLog: RequestObserver, @unchecked Sendable {
         condition.broadcast()
         while !writerDone { condition.wait() }
         condition.unlock()
-        if ownsFD { Glibc.close(fd) }
+        if path != nil { Glibc.close(fd) }
+    }
+
+    private static func open(_ path: String) throws -> Int32 {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw AccessLogError(message: "cannot open access log \(path): \(String(cString: strerror(errno)))") }
+        return fd
     }
 
     private func drain() {
         while true {
             condition.lock()
-            while queue.isEmpty && !closing { condition.wait() }
+            while queue.isEmpty && !closing && !reopenRequested { condition.wait() }
             let batch = queue
             queue.removeAll(keepingCapacity: true)
+            let reopening = reopenRequested
+            reopenRequested = false
             let finished = closing && batch.isEmpty
             if finished {
                 writerDone = true
@@ -96,7 +112,21 @@ final class AccessLog: RequestObserver, @unchecked Sendable {
             }
             condition.unlock()
             if finished { return }
-            write(batch)
+            if reopening { reopenFile() }
+            if !batch.isEmpty { write(batch) }
+        }
+    }
+
+    /// A file that cannot be opened again keeps the old one (the error is logged).
+    private func reopenFile() {
+        guard let path else { return }
+        do {
+            let new = try Self.open(path)
+            Glibc.close(fd)
+            fd = new
+            logger.notice("access log: reopened \(path)")
+        } catch {
+            logger.error("\(error); still writing to the file it had")
         }
     }
 
