@@ -36,6 +36,8 @@ struct ObservedRequest: Sendable {
     /// The object's size when the request reveals it: the body of a write, or the full size of a read.
     var objectSize: Int64?
     var versionID: String?
+    /// `TLSv1.2` / `TLSv1.3` over HTTPS when an observer asked for it (`wantsTLSVersion`), else nil.
+    var tlsVersion: String?
 
     /// AWS's operation name, or `-` for a request that named none.
     var operationName: String { endpoint?.operationName ?? "-" }
@@ -44,6 +46,9 @@ struct ObservedRequest: Sendable {
 /// Told of every request at the one place every request passes (S3Responder.respond): where
 /// metrics and the access log observe the server.
 protocol RequestObserver: Sendable {
+    /// Whether `observe` needs `tlsVersion`: reading it asks the connection's event loop, a cost
+    /// only the access log pays.
+    var wantsTLSVersion: Bool { get }
     /// The request named its operation (it was authenticated and parsed); `observe` follows once
     /// its response is written. Requests refused before that are only observed.
     func began(operation: String)
@@ -51,6 +56,7 @@ protocol RequestObserver: Sendable {
 }
 
 extension RequestObserver {
+    var wantsTLSVersion: Bool { false }
     func began(operation: String) {}
 }
 

@@ -26,7 +26,7 @@ struct S3Responder: HTTPResponder {
         let requestID = RequestID.next()
         // Metrics and the access log: the observation counts the body bytes and reports the request
         // once its response body is written.
-        let observation = RequestObservation(request: request, remoteAddress: context.channel.remoteAddress?.ipAddress,
+        let observation = RequestObservation(request: request, channel: context.channel, secure: secure,
                                              requestID: requestID, observers: observers)
         var request = request
         request.body = observation.counting(request.body)

@@ -110,9 +110,10 @@ struct AccessLogTests {
         #expect(f["version_id"] as? String == "-")
         #expect(f["signature_version"] as? String == "SigV4")
         #expect(f["host"] as? String == "127.0.0.1:9000")
+        #expect(f["tls_version"] as? String == "-")
         #expect(!line.contains("wJalrXUtnFEMI") && !line.contains("feedface"))
-        // The order is fixed, S3's: time first, host last.
-        #expect(line.hasPrefix(#"{"time":"#) && line.hasSuffix(#""host":"127.0.0.1:9000"}"#))
+        // The order is fixed, S3's: time first, host and TLS version last.
+        #expect(line.hasPrefix(#"{"time":"#) && line.hasSuffix(#""host":"127.0.0.1:9000","tls_version":"-"}"#))
     }
 
     @Test("A request refused before it named an operation is logged with dashes, the error code and its URI")

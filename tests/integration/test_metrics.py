@@ -264,6 +264,7 @@ def test_access_log_lines_carry_s3_fields(start_ops):
     assert line["object_size"] == 1500 and line["bytes_received"] == 1500 and line["bytes_sent"] == 0
     assert line["signature_version"] == "SigV4"
     assert line["host"] == f"127.0.0.1:{ops.srv.port}"
+    assert line["tls_version"] == "-"
     assert "Boto3" in line["user_agent"]
     assert line["request_uri"] == f"PUT /{bucket}/dir/a%20b.txt HTTP/1.1"
     assert line["total_time_ms"] >= line["turn_around_time_ms"] >= 0
@@ -453,3 +454,18 @@ def test_sighup_reopens_the_access_log_after_rotation(start_ops):
     assert ops.log_line(second)["operation"] == "REST.GET.SERVICE"
     assert [json.loads(l)["request_id"] for l in rotated.read_text().splitlines()] == [first]
     assert ops.srv.is_running()
+
+
+def test_access_log_over_https_names_the_tls_version(tmp_path):
+    from test_integrity_helpers import TLSCairnServer, make_self_signed
+    cert, key = make_self_signed(tmp_path)
+    log_path = tmp_path / "access.log"
+    srv = TLSCairnServer(tmp_path / "server", cert=cert, key=key, extra_args=["--access-log", str(log_path)])
+    srv.start()
+    try:
+        reply = srv.client().list_buckets()
+        line = Ops(srv, 0, log_path).log_line(reply["ResponseMetadata"]["RequestId"])
+        assert line["tls_version"] in ("TLSv1.2", "TLSv1.3")
+        assert line["operation"] == "REST.GET.SERVICE"
+    finally:
+        srv.stop()

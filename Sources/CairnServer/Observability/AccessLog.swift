@@ -53,6 +53,8 @@ final class AccessLog: RequestObserver, @unchecked Sendable {
         thread.start()
     }
 
+    var wantsTLSVersion: Bool { true }
+
     func observe(_ request: ObservedRequest) {
         enqueue(AccessLogLine.format(request))
     }

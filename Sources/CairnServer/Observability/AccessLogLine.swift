@@ -31,6 +31,7 @@ enum AccessLogLine {
         w.field("version_id", r.versionID)
         w.field("signature_version", r.signatureVersion)
         w.field("host", r.host)
+        w.field("tls_version", r.tlsVersion)
         return w.finish()
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOSSL
 
 /// The observation of one request, from its arrival until its response body is written: it counts
 /// the body bytes both ways and hands one `ObservedRequest` to the observers at the end.
@@ -13,6 +14,8 @@ import NIOCore
 /// duration histogram, mean the whole response.
 final class RequestObservation: @unchecked Sendable {
     private let observers: [any RequestObserver]
+    /// The connection, kept only to read its TLS version when an observer wants it.
+    private let tlsChannel: (any Channel)?
     private let started = ContinuousClock.now
     // Everything below is guarded by `lock`: the request body is counted by the handler's task and
     // the response body by the connection's writer.
@@ -21,8 +24,11 @@ final class RequestObservation: @unchecked Sendable {
     private var requestDeclaredSize: Int64?
     private var reported = false
 
-    init(request: Request, remoteAddress: String?, requestID: String, observers: [any RequestObserver]) {
+    /// `channel`: the request's connection (its peer address; over TLS, its protocol version).
+    init(request: Request, channel: (any Channel)?, secure: Bool, requestID: String, observers: [any RequestObserver]) {
         self.observers = observers
+        tlsChannel = secure && observers.contains { $0.wantsTLSVersion } ? channel : nil
+        let remoteAddress = channel?.remoteAddress?.ipAddress
         let headers = request.headers
         let rawQuery = request.uri.query ?? ""
         record = ObservedRequest(
@@ -72,7 +78,10 @@ final class RequestObservation: @unchecked Sendable {
     func respond(_ response: Response) async -> Response {
         var response = response
         let now = ContinuousClock.now
+        var tlsVersion: String?
+        if let tlsChannel { tlsVersion = await Self.tlsVersion(of: tlsChannel) }
         lock.withLock {
+            record.tlsVersion = tlsVersion
             record.status = response.status.code
             record.timeToFirstByte = now - started
             record.versionID = response.headers[HTTPField.Name("x-amz-version-id")!]
@@ -105,6 +114,17 @@ final class RequestObservation: @unchecked Sendable {
             self.report()
         }
         return response
+    }
+
+    /// S3's spelling of the connection's protocol version (`TLSv1.3`).
+    static func tlsVersion(of channel: any Channel) async -> String? {
+        switch try? await channel.nioSSL_tlsVersion().get() {
+        case .tlsv13: return "TLSv1.3"
+        case .tlsv12: return "TLSv1.2"
+        case .tlsv11: return "TLSv1.1"
+        case .tlsv1: return "TLSv1"
+        default: return nil
+        }
     }
 
     func addReceived(_ n: Int) { lock.withLock { record.bytesReceived += Int64(n) } }
