@@ -186,6 +186,7 @@ struct AccessLogTests {
         #expect(lines == (0..<50).map { "{\"n\":\($0)}"[...] })
         #expect(Self.counter(registry, "cairn_access_log_lines_total") == 50)
         #expect(!log.enqueue("after close"))
+        log.close()  // a second close is harmless
     }
 
     @Test("reopen (SIGHUP) starts a new file under the same name after the old one was moved away")

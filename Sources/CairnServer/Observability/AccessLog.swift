@@ -83,14 +83,15 @@ final class AccessLog: RequestObserver, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Writes what is queued, stops the thread and closes the file.
+    /// Writes what is queued, stops the thread and closes the file (once, however often called).
     func close() {
         condition.lock()
+        let first = !closing
         closing = true
         condition.broadcast()
         while !writerDone { condition.wait() }
         condition.unlock()
-        if path != nil { Glibc.close(fd) }
+        if first, path != nil { Glibc.close(fd) }
     }
 
     private static func open(_ path: String) throws -> Int32 {
@@ -132,7 +133,8 @@ final class AccessLog: RequestObserver, @unchecked Sendable {
         }
     }
 
-    /// One `write` per batch; a batch that cannot be written is dropped whole.
+    /// One `write` per batch; a batch that cannot be written is counted as dropped whole (a write
+    /// cut short by a full disk may leave part of it, and a partial last line, in the file).
     private func write(_ batch: [String]) {
         var text = batch.joined(separator: "\n")
         text += "\n"
