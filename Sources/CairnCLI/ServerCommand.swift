@@ -60,6 +60,17 @@ struct ServerCommand: AsyncParsableCommand {
             help: "Seconds a connection may send nothing (mid-request or between requests) before it is closed; 0: never.")
     var idleTimeout: Double = 75
 
+    @Option(name: .customLong("admin-address"),
+            help: "Admin listener, HOST:PORT: /metrics (Prometheus), /health, /ready. Off by default; never the S3 port.")
+    var adminAddress: String?
+
+    @Option(name: .customLong("metrics-token"),
+            help: "Ask /metrics for 'Authorization: Bearer TOKEN' (default: $CAIRN_METRICS_TOKEN; none: open).")
+    var metricsToken: String?
+
+    @Option(name: .customLong("access-log"), help: "Append one JSON line per request to FILE, or to standard output with '-'.")
+    var accessLog: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -68,6 +79,18 @@ struct ServerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard parseAddress() != nil else { throw ValidationError("--address must be HOST:PORT, e.g. 127.0.0.1:9000") }
+        if let adminAddress {
+            guard let admin = Self.parseHostPort(adminAddress) else {
+                throw ValidationError("--admin-address must be HOST:PORT, e.g. 127.0.0.1:9001")
+            }
+            guard admin.1 == 0 || admin.1 != parseAddress()!.1 else {
+                throw ValidationError("--admin-address must not be the S3 port: metrics and health are never served there")
+            }
+            guard metricsToken?.isEmpty != true else { throw ValidationError("--metrics-token must not be empty") }
+        } else if metricsToken != nil {
+            throw ValidationError("--metrics-token needs --admin-address (where /metrics is served)")
+        }
+        if accessLog?.isEmpty == true { throw ValidationError("--access-log is a file name, or '-' for standard output") }
         if (accessKey == nil) != (secretKey == nil) { throw ValidationError("--access-key and --secret-key go together") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         guard minPartSize >= 0 else { throw ValidationError("--min-part-size must not be negative") }
@@ -77,7 +100,9 @@ struct ServerCommand: AsyncParsableCommand {
         }
     }
 
-    func parseAddress() -> (String, Int)? {
+    func parseAddress() -> (String, Int)? { Self.parseHostPort(address) }
+
+    static func parseHostPort(_ address: String) -> (String, Int)? {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
               (0...65535).contains(port) else { return nil }
         var host = String(address[..<colon])
@@ -107,6 +132,16 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.tlsKeyPath = tlsKey
         configuration.allowInsecureSSEC = sseCInsecureHTTP
         configuration.idleTimeoutSeconds = idleTimeout
+        configuration.adminAddress = adminAddress.flatMap(Self.parseHostPort).map { (host: $0.0, port: $0.1) }
+        let envToken = ProcessInfo.processInfo.environment["CAIRN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.metricsToken = configuration.adminAddress == nil ? nil : metricsToken ?? envToken
+        configuration.accessLogPath = accessLog
+        configuration.readinessChecks = [
+            // One indexed read: the store answers (the bucket need not exist).
+            ReadinessCheck(name: "metadata") { _ = try await metadata.bucket(BucketName(unchecked: "cairn-readiness-probe")) },
+            // tmp/, which every start empties: a probe file a crash left behind goes with it.
+            .writableFolder(root + "/tmp"),
+        ]
         do {
             try await S3Server.run(storage: storage, configuration: configuration, logger: logger)
         } catch {

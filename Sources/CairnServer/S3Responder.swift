@@ -24,12 +24,15 @@ struct S3Responder: HTTPResponder {
 
     func respond(to request: Request, context: S3RequestContext) async throws -> Response {
         let requestID = RequestID.next()
-        let started = ContinuousClock.now
+        // Metrics and the access log: the observation counts the body bytes and reports the request
+        // once its response body is written.
+        let observation = RequestObservation(request: request, channel: context.channel, secure: secure,
+                                             requestID: requestID, observers: observers)
+        var request = request
+        request.body = observation.counting(request.body)
         let rawPath = request.uri.path
         let isHead = request.method == .head
         var response: Response
-        var endpoint: S3Endpoint?
-        var principal = Principal.anonymous
         do {
             let query = URIEncoding.parseQuery(request.uri.query ?? "")
             // Authenticate, then parse: a request that is not who it claims to be learns nothing
@@ -40,12 +43,12 @@ struct S3Responder: HTTPResponder {
             sigRequest.rawQuery = request.uri.query ?? ""
             let authentication = try authenticator.authenticate(
                 sigRequest, virtualHostBucket: S3Endpoint.virtualHostedBucket(host: request.head.authority, addressing: addressing))
-            principal = authentication.principal
+            observation.authenticated(authentication.principal)
             let parsed = try S3Endpoint.parse(method: request.method.rawValue, rawPath: rawPath, query: query,
                                               host: request.head.authority,
                                               hasCopySource: request.headers[HTTPField.Name("x-amz-copy-source")!] != nil,
                                               addressing: addressing)
-            endpoint = parsed
+            observation.named(parsed)
             let access = try await authorize(parsed, principal: authentication.principal,
                                              copySourceHeader: request.headers[HTTPField.Name("x-amz-copy-source")!])
             let call = S3Call(request: request, context: context, endpoint: parsed, principal: authentication.principal,
@@ -56,18 +59,17 @@ struct S3Responder: HTTPResponder {
             response = try await dispatch(call)
             if let charged = requestChargedHeader(call) { response.headers["x-amz-request-charged"] = charged }
         } catch let error as S3Error {
+            observation.failed(error.code)
             response = errorResponse(error, resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
         } catch {
             logger.error("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
+            observation.failed(.internalError)
             response = errorResponse(S3Error(.internalError), resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
         }
         response.headers[HTTPField.Name("x-amz-request-id")!] = requestID
         response.headers[HTTPField.Name("x-amz-id-2")!] = RequestID.hostID
         response.headers[.server] = "Cairn"
-        let record = ObservedRequest(requestID: requestID, endpoint: endpoint, principal: principal,
-                                     status: response.status.code, duration: ContinuousClock.now - started)
-        for observer in observers { observer.observe(record) }
-        return response
+        return await observation.respond(response)
     }
 
     func dispatch(_ call: S3Call) async throws -> Response {

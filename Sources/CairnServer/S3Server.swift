@@ -7,6 +7,8 @@ import HummingbirdTLS
 import NIOSSL
 import Logging
 import NIOCore
+import ServiceLifecycle
+import UnixSignals
 
 /// Everything `cairn server` needs, already opened: storage, users, address.
 public struct S3ServerConfiguration: Sendable {
@@ -29,6 +31,14 @@ public struct S3ServerConfiguration: Sendable {
     /// than the clients' own pool idle time (60 s for cairn's), so that a client rarely reuses a
     /// connection the server is closing at that moment.
     public var idleTimeoutSeconds: Double = 75
+    /// The admin listener (`/metrics`, `/health`, `/ready`); nil: none, and no metrics are kept.
+    public var adminAddress: (host: String, port: Int)?
+    /// When set, `/metrics` asks for `Authorization: Bearer <token>`.
+    public var metricsToken: String?
+    /// `--access-log`: a file to append JSON lines to, or `-` for standard output.
+    public var accessLogPath: String?
+    /// What `/ready` checks (the CLI knows the data folder and the metadata store).
+    public var readinessChecks: [ReadinessCheck] = []
 
     public init(host: String, port: Int, users: UserDirectory, domain: String? = nil,
                 lifecycleClock: LifecycleClock = LifecycleClock(), lifecycleSweepSeconds: Double = 3600) {
@@ -45,12 +55,14 @@ public struct S3ServerConfiguration: Sendable {
 public enum S3Server {
     public static func run(storage: Storage, configuration c: S3ServerConfiguration, logger: Logger) async throws {
         MallocTuning.apply()
+        let observability = try Observability(configuration: c, logger: logger)
+        defer { observability.accessLog?.close() }
         try await storage.recover()
         let responder = S3Responder(storage: storage, authenticator: RequestAuthenticator(credentials: c.users),
                                     addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock,
                                     secure: c.tlsCertificatePath != nil && c.tlsKeyPath != nil,
                                     allowInsecureSSEC: c.allowInsecureSSEC, logger: logger,
-                                    observers: [LoggingRequestObserver(logger: logger)])
+                                    observers: observability.observers)
         let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64((c.idleTimeoutSeconds * 1000).rounded(.up))) : nil
         var server = HTTPServerBuilder.http1(configuration: .init(
             additionalChannelHandlers: [LargeReadsHandler(), ContinueHandler()], idleTimeout: idle))
@@ -89,7 +101,23 @@ public enum S3Server {
             }
         }
         defer { sweeper.cancel() }
-        try await app.runService()
+        // logrotate's `postrotate kill -HUP`: the access log opens its file again by name.
+        let hangups = Task { [accessLog = observability.accessLog] in
+            guard let accessLog else { return }
+            for await _ in await UnixSignalsSequence(trapping: .sighup) { accessLog.reopen() }
+        }
+        defer { hangups.cancel() }
+        // Stopped in reverse order on SIGTERM: the S3 listener drains first, while /health and
+        // /metrics still answer.
+        var services: [any Service] = []
+        if let admin = c.adminAddress {
+            services.append(AdminServer.application(host: admin.host, port: admin.port, registry: observability.registry,
+                                                    process: ProcessMetrics(factory: observability.metrics),
+                                                    token: c.metricsToken, checks: c.readinessChecks, logger: logger))
+        }
+        services.append(app)
+        try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                    logger: logger)).run()
     }
 }
 

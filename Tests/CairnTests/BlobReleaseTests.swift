@@ -24,7 +24,7 @@ struct BlobReleaseTests {
         }
 
         func put(_ context: BucketContext, _ key: String, _ body: String) async throws -> ObjectRecord {
-            let chunks = [ByteBuffer(string: body)].async
+            let chunks = [ByteBuffer(string: body)].throwingStream
             return try await storage.putObject(in: context, key: ObjectKey(unchecked: key), owner: Owner(id: "o", displayName: "o"),
                                                headers: ObjectHeaders(), body: chunks, check: NoPayloadCheck())
         }
@@ -70,8 +70,8 @@ struct BlobReleaseTests {
 }
 
 extension Array where Element: Sendable {
-    /// The elements as an async sequence (a request body in tests).
-    var async: AsyncThrowingStream<Element, any Error> {
+    /// The elements as a throwing async sequence (a request body, as Storage takes it).
+    var throwingStream: AsyncThrowingStream<Element, any Error> {
         AsyncThrowingStream { c in
             for e in self { c.yield(e) }
             c.finish()

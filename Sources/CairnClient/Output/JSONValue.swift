@@ -1,3 +1,4 @@
+import CairnModel
 import Foundation
 
 /// A JSON value whose objects keep their key order: the aws CLI prints fields in the order of the
@@ -125,25 +126,7 @@ extension JSONValue {
     }
 
     static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if u.value < 0x20 {
-                    out += String(format: "\\u%04x", u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
+        JSONEscaping.appendQuoted(s, to: &out)
     }
 }
 
