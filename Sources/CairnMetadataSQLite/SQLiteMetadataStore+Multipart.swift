@@ -22,14 +22,7 @@ extension SQLiteMetadataStore {
                             limit: Int) async throws -> [UploadRecord] {
         var sql = "SELECT \(SQLiteRows.uploadColumns) FROM uploads WHERE bucket = ?"
         var binds: [SQLiteData] = [.text(bucket.rawValue)]
-        if !prefix.isEmpty {
-            sql += " AND key >= ?"
-            binds.append(.text(prefix))
-        }
-        if let bound = prefixUpperBound(prefix) {
-            sql += " AND key < ?"
-            binds.append(.text(bound))
-        }
+        SQLiteRows.keysStarting(with: prefix, into: &sql, &binds)
         if let k = afterKey {
             if let (t, u) = afterUpload {
                 sql += " AND (key > ? OR (key = ? AND (initiated_ms > ? OR (initiated_ms = ? AND upload_id > ?))))"

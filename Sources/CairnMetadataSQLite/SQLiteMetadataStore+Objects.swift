@@ -13,18 +13,46 @@ extension SQLiteMetadataStore {
                            [.text(bucket.rawValue), .text(key.rawValue)]).first.map(SQLiteRows.object)
     }
 
+    public func version(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws -> ObjectRecord? {
+        try await Self.version(reader, bucket, key, id)
+    }
+
+    static func version(_ db: SQLiteConnection, _ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws -> ObjectRecord? {
+        if let current = try await object(db, bucket, key), current.versionID == id { return current }
+        return try await db.query("SELECT \(SQLiteRows.objectColumns) FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?",
+                                  [.text(bucket.rawValue), .text(key.rawValue), .text(id.rawValue)]).first.map(SQLiteRows.object)
+    }
+
+    public func listVersions(_ bucket: BucketName, prefix: String, afterKey: String?, afterSeq: Int64?, limit: Int) async throws -> [ObjectSummary] {
+        // Both tables in (key, seq DESC) order, merged by SQLite: the current row of a key has the
+        // highest seq of its versions, so it comes first and is the latest.
+        var range = "bucket = ?"
+        var binds: [SQLiteData] = [.text(bucket.rawValue)]
+        SQLiteRows.keysStarting(with: prefix, into: &range, &binds)
+        if let k = afterKey {
+            if let s = afterSeq {
+                range += " AND (key > ? OR (key = ? AND seq < ?))"
+                binds += [.text(k), .text(k), .integer(Int(s))]
+            } else {
+                range += " AND key > ?"
+                binds.append(.text(k))
+            }
+        }
+        let sql = """
+            SELECT \(SQLiteRows.summaryColumns), 1 AS is_latest FROM objects WHERE \(range)
+            UNION ALL
+            SELECT \(SQLiteRows.summaryColumns), 0 AS is_latest FROM object_versions WHERE \(range)
+            ORDER BY key, seq DESC LIMIT ?
+            """
+        return try await reader.query(sql, binds + binds + [.integer(limit)]).map(SQLiteRows.summary)
+            .filter { $0.key.rawValue.hasPrefix(prefix) }
+    }
+
     public func listObjects(_ bucket: BucketName, prefix: String, after: String?, limit: Int) async throws -> [ObjectSummary] {
         // A range scan of the primary key: [max(prefix, after), prefixUpperBound(prefix)).
-        var sql = "SELECT \(SQLiteRows.summaryColumns) FROM objects WHERE bucket = ?"
+        var sql = "SELECT \(SQLiteRows.summaryColumns) FROM objects WHERE bucket = ? AND delete_marker = 0"
         var binds: [SQLiteData] = [.text(bucket.rawValue)]
-        if !prefix.isEmpty {
-            sql += " AND key >= ?"
-            binds.append(.text(prefix))
-        }
-        if let bound = prefixUpperBound(prefix) {
-            sql += " AND key < ?"
-            binds.append(.text(bound))
-        }
+        SQLiteRows.keysStarting(with: prefix, into: &sql, &binds)
         if let after {
             sql += " AND key > ?"
             binds.append(.text(after))
@@ -39,14 +67,21 @@ extension SQLiteMetadataStore {
     public func referencedBlobs() async throws -> Set<BlobID> {
         // A record whose manifest cannot be read fails startup rather than letting its blobs count
         // as unreferenced (and be deleted). Malformed JSON makes the query itself fail.
-        let unreadable = try await reader.query(
-            "SELECT key FROM objects WHERE json_type(info, '$.segments') IS NOT 'array' LIMIT 1")
+        let unreadable = try await reader.query("""
+            SELECT key FROM objects WHERE json_type(info, '$.segments') IS NOT 'array'
+            UNION ALL SELECT key FROM object_versions WHERE json_type(info, '$.segments') IS NOT 'array' LIMIT 1
+            """)
         if let row = unreadable.first {
             throw MetadataError.unreadableRecord("object record \(SQLiteRows.text(row, "key")) has no readable blob manifest")
         }
         var out = Set<BlobID>()
         for row in try await reader.query(
             "SELECT json_extract(s.value, '$.blob') AS blob FROM objects, json_each(objects.info, '$.segments') AS s") {
+            guard let b = row.column("blob")?.string else { throw MetadataError.unreadableRecord("a blob manifest entry has no blob id") }
+            out.insert(BlobID(b))
+        }
+        for row in try await reader.query(
+            "SELECT json_extract(s.value, '$.blob') AS blob FROM object_versions, json_each(object_versions.info, '$.segments') AS s") {
             guard let b = row.column("blob")?.string else { throw MetadataError.unreadableRecord("a blob manifest entry has no blob id") }
             out.insert(BlobID(b))
         }

@@ -8,17 +8,22 @@ import SQLiteNIO
 /// Rows that do not decode throw rather than read as empty: an upload or part whose encryption or
 /// headers were lost would be served wrong (ciphertext as plaintext), not refused.
 enum SQLiteRows {
-    static let bucketColumns = "name, owner_id, owner_name, created_ms, region, request_payer"
-    static let objectColumns = "bucket, key, size, etag, last_modified_ms, owner_id, owner_name, info"
+    static let bucketColumns = "name, owner_id, owner_name, created_ms, region, request_payer, versioning"
+    static let objectColumns = "bucket, key, size, etag, last_modified_ms, owner_id, owner_name, info, version_id, seq, delete_marker"
     static let uploadColumns = "upload_id, bucket, key, initiated_ms, owner_id, owner_name, info"
     static let partColumns = "upload_id, part_number, size, etag, last_modified_ms, blob, checksum_algorithm, checksum, encryption"
 
     static func bucket(_ row: SQLiteRow) throws -> BucketRecord {
         let payer = row.column("request_payer")?.string ?? RequestPayer.bucketOwner.rawValue
         guard let requestPayer = RequestPayer(rawValue: payer) else { throw MetadataError.unreadableRecord("bucket request payer \(payer)") }
+        var versioning: VersioningStatus?
+        if let v = row.column("versioning")?.string {
+            guard let status = VersioningStatus(rawValue: v) else { throw MetadataError.unreadableRecord("bucket versioning \(v)") }
+            versioning = status
+        }
         return BucketRecord(name: BucketName(unchecked: text(row, "name")), owner: owner(row),
                             createdAt: Date(milliseconds: Int64(row.column("created_ms")?.integer ?? 0)),
-                            region: row.column("region")?.string ?? "us-east-1", requestPayer: requestPayer)
+                            region: row.column("region")?.string ?? "us-east-1", requestPayer: requestPayer, versioning: versioning)
     }
 
     static func object(_ row: SQLiteRow) throws -> ObjectRecord {
@@ -28,7 +33,16 @@ enum SQLiteRows {
             size: Int64(row.column("size")?.integer ?? 0), etag: ETag(text(row, "etag")),
             lastModified: Date(milliseconds: Int64(row.column("last_modified_ms")?.integer ?? 0)), owner: owner(row),
             headers: info.headers, checksum: info.checksum, checksumType: info.checksumType,
-            segments: info.segments, parts: info.parts, encryption: info.encryption)
+            segments: info.segments, parts: info.parts, encryption: info.encryption,
+            versionID: VersionID(stored: row.column("version_id")?.string ?? "null"), seq: Int64(row.column("seq")?.integer ?? 0),
+            isDeleteMarker: (row.column("delete_marker")?.integer ?? 0) != 0)
+    }
+
+    /// The values of `objectColumns` for a record, in that order.
+    static func objectBinds(_ o: ObjectRecord) throws -> [SQLiteData] {
+        [.text(o.bucket.rawValue), .text(o.key.rawValue), .integer(Int(o.size)), .text(o.etag.value),
+         .integer(Int(o.lastModified.millisecondsSince1970)), .text(o.owner.id), .text(o.owner.displayName),
+         .text(try ObjectInfoJSON.encode(o)), .text(o.versionID.rawValue), .integer(Int(o.seq)), .integer(o.isDeleteMarker ? 1 : 0)]
     }
 
     static func upload(_ row: SQLiteRow) throws -> UploadRecord {
@@ -56,7 +70,8 @@ enum SQLiteRows {
         }
         return CompletedUpload(uploadID: UploadID(text(row, "upload_id")), bucket: BucketName(unchecked: text(row, "bucket")),
                                key: ObjectKey(unchecked: text(row, "key")), etag: ETag(text(row, "etag")),
-                               requestDigest: text(row, "request_digest"), checksum: try checksum(row), checksumType: type)
+                               requestDigest: text(row, "request_digest"), checksum: try checksum(row), checksumType: type,
+                               versionID: VersionID(stored: row.column("version_id")?.string ?? "null"))
     }
 
     /// A listing's columns: the three fields it needs from the JSON record are extracted by SQLite
@@ -65,7 +80,8 @@ enum SQLiteRows {
         key, size, etag, last_modified_ms, owner_id, owner_name, \
         json_extract(info, '$.headers.storageClass') AS storage_class, \
         json_extract(info, '$.checksum.algorithm') AS checksum_algorithm, \
-        json_extract(info, '$.checksumType') AS checksum_type
+        json_extract(info, '$.checksumType') AS checksum_type, \
+        version_id, delete_marker, seq
         """
 
     static func summary(_ row: SQLiteRow) throws -> ObjectSummary {
@@ -88,7 +104,10 @@ enum SQLiteRows {
         return ObjectSummary(
             key: ObjectKey(unchecked: text(row, "key")), size: Int64(row.column("size")?.integer ?? 0), etag: ETag(text(row, "etag")),
             lastModified: Date(milliseconds: Int64(row.column("last_modified_ms")?.integer ?? 0)), owner: owner(row),
-            storageClass: storageClass, checksumAlgorithm: algorithm, checksumType: type)
+            storageClass: storageClass, checksumAlgorithm: algorithm, checksumType: type,
+            versionID: VersionID(stored: row.column("version_id")?.string ?? "null"),
+            isDeleteMarker: (row.column("delete_marker")?.integer ?? 0) != 0, isLatest: (row.column("is_latest")?.integer ?? 1) != 0,
+            seq: Int64(row.column("seq")?.integer ?? 0))
     }
 
     static func checksum(_ row: SQLiteRow) throws -> Checksum? {
@@ -103,6 +122,19 @@ enum SQLiteRows {
 
     static func text(_ row: SQLiteRow, _ column: String) -> String {
         row.column(column)?.string ?? ""
+    }
+
+    /// Adds the range of keys starting with `prefix` to a WHERE clause: `key >= prefix AND key <
+    /// prefixUpperBound(prefix)`, a range scan of a (bucket, key, ...) index.
+    static func keysStarting(with prefix: String, into sql: inout String, _ binds: inout [SQLiteData]) {
+        if !prefix.isEmpty {
+            sql += " AND key >= ?"
+            binds.append(.text(prefix))
+        }
+        if let bound = prefixUpperBound(prefix) {
+            sql += " AND key < ?"
+            binds.append(.text(bound))
+        }
     }
 
     static func checksumBinds(_ c: Checksum?) -> [SQLiteData] {

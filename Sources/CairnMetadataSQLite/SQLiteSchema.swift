@@ -2,7 +2,16 @@
 enum SQLiteSchema {
     /// Columns added after a table first shipped: (table, column, type). `CREATE TABLE IF NOT
     /// EXISTS` leaves an older data folder's table as it was, so these are added when missing.
-    static let addedColumns = [("parts", "encryption", "TEXT")]
+    static let addedColumns = [
+        ("parts", "encryption", "TEXT"),
+        ("buckets", "versioning", "TEXT"),
+        // The current version of each key: which version it is, its order among the key's
+        // versions, and whether it is a delete marker (skipped by plain listings).
+        ("objects", "version_id", "TEXT NOT NULL DEFAULT 'null'"),
+        ("objects", "seq", "INTEGER NOT NULL DEFAULT 0"),
+        ("objects", "delete_marker", "INTEGER NOT NULL DEFAULT 0"),
+        ("completed_uploads", "version_id", "TEXT"),
+    ]
 
     static let statements = [
         """
@@ -78,6 +87,25 @@ enum SQLiteSchema {
             PRIMARY KEY (bucket, kind)
         ) WITHOUT ROWID
         """,
+        // Versions that are no longer current, newest first per key. Plain listings never read this
+        // table, so they cost the same on a versioned bucket as on an unversioned one.
+        """
+        CREATE TABLE IF NOT EXISTS object_versions (
+            bucket TEXT NOT NULL,
+            key TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            version_id TEXT NOT NULL,
+            delete_marker INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            last_modified_ms INTEGER NOT NULL,
+            owner_id TEXT NOT NULL,
+            owner_name TEXT NOT NULL,
+            info TEXT NOT NULL,
+            PRIMARY KEY (bucket, key, seq DESC)
+        ) WITHOUT ROWID
+        """,
+        "CREATE UNIQUE INDEX IF NOT EXISTS object_versions_by_id ON object_versions (bucket, key, version_id)",
         // Blobs released by committed transactions, deleted after the commit. Written in the same
         // transaction as the change that released them, so a crash or another node neither leaks
         // nor frees a blob still referenced.

@@ -17,13 +17,15 @@ struct SQLiteTransaction: MetadataTransaction {
         if try await !db.query("SELECT 1 FROM buckets WHERE name = ?", [.text(b.name.rawValue)]).isEmpty {
             throw MetadataError.alreadyExists
         }
-        _ = try await db.query("INSERT INTO buckets (\(SQLiteRows.bucketColumns)) VALUES (?, ?, ?, ?, ?, ?)",
+        _ = try await db.query("INSERT INTO buckets (\(SQLiteRows.bucketColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                [.text(b.name.rawValue), .text(b.owner.id), .text(b.owner.displayName),
-                                .integer(Int(b.createdAt.millisecondsSince1970)), .text(b.region), .text(b.requestPayer.rawValue)])
+                                .integer(Int(b.createdAt.millisecondsSince1970)), .text(b.region), .text(b.requestPayer.rawValue),
+                                b.versioning.map { .text($0.rawValue) } ?? .null])
     }
 
     func updateBucket(_ b: BucketRecord) async throws {
-        _ = try await db.query("UPDATE buckets SET request_payer = ? WHERE name = ?", [.text(b.requestPayer.rawValue), .text(b.name.rawValue)])
+        _ = try await db.query("UPDATE buckets SET request_payer = ?, versioning = ? WHERE name = ?",
+                               [.text(b.requestPayer.rawValue), b.versioning.map { .text($0.rawValue) } ?? .null, .text(b.name.rawValue)])
     }
 
     func deleteBucket(_ name: BucketName) async throws {
@@ -32,7 +34,8 @@ struct SQLiteTransaction: MetadataTransaction {
     }
 
     func hasObjects(_ bucket: BucketName) async throws -> Bool {
-        try await !db.query("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", [.text(bucket.rawValue)]).isEmpty
+        if try await !db.query("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", [.text(bucket.rawValue)]).isEmpty { return true }
+        return try await !db.query("SELECT 1 FROM object_versions WHERE bucket = ? LIMIT 1", [.text(bucket.rawValue)]).isEmpty
     }
 
     func setBucketConfig(_ bucket: BucketName, _ kind: BucketConfigKind, _ value: String?) async throws {
@@ -48,16 +51,32 @@ struct SQLiteTransaction: MetadataTransaction {
         try await SQLiteMetadataStore.object(db, bucket, key)
     }
 
+    func version(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws -> ObjectRecord? {
+        try await SQLiteMetadataStore.version(db, bucket, key, id)
+    }
+
+    func newestNoncurrent(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord? {
+        try await db.query("SELECT \(SQLiteRows.objectColumns) FROM object_versions WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1",
+                           [.text(bucket.rawValue), .text(key.rawValue)]).first.map(SQLiteRows.object)
+    }
+
     func putObject(_ o: ObjectRecord) async throws {
-        _ = try await db.query(
-            "INSERT OR REPLACE INTO objects (\(SQLiteRows.objectColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [.text(o.bucket.rawValue), .text(o.key.rawValue), .integer(Int(o.size)), .text(o.etag.value),
-             .integer(Int(o.lastModified.millisecondsSince1970)), .text(o.owner.id), .text(o.owner.displayName),
-             .text(try ObjectInfoJSON.encode(o))])
+        _ = try await db.query("INSERT OR REPLACE INTO objects (\(SQLiteRows.objectColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               try SQLiteRows.objectBinds(o))
     }
 
     func deleteObject(_ bucket: BucketName, _ key: ObjectKey) async throws {
         _ = try await db.query("DELETE FROM objects WHERE bucket = ? AND key = ?", [.text(bucket.rawValue), .text(key.rawValue)])
+    }
+
+    func putNoncurrent(_ o: ObjectRecord) async throws {
+        _ = try await db.query("INSERT INTO object_versions (\(SQLiteRows.objectColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               try SQLiteRows.objectBinds(o))
+    }
+
+    func deleteNoncurrent(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws {
+        _ = try await db.query("DELETE FROM object_versions WHERE bucket = ? AND key = ? AND version_id = ?",
+                               [.text(bucket.rawValue), .text(key.rawValue), .text(id.rawValue)])
     }
 
     func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord? {
@@ -108,9 +127,13 @@ struct SQLiteTransaction: MetadataTransaction {
 
     func rememberCompletion(_ c: CompletedUpload, at date: Date, forgetBefore: Date) async throws {
         _ = try await db.query("DELETE FROM completed_uploads WHERE completed_ms < ?", [.integer(Int(forgetBefore.millisecondsSince1970))])
-        _ = try await db.query("INSERT OR REPLACE INTO completed_uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        _ = try await db.query("""
+            INSERT OR REPLACE INTO completed_uploads (upload_id, bucket, key, etag, request_digest, checksum_algorithm, checksum,
+                                                      checksum_type, completed_ms, version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [
             .text(c.uploadID.rawValue), .text(c.bucket.rawValue), .text(c.key.rawValue), .text(c.etag.value), .text(c.requestDigest),
-        ] + SQLiteRows.checksumBinds(c.checksum) + [c.checksumType.map { .text($0.rawValue) } ?? .null, .integer(Int(date.millisecondsSince1970))])
+        ] + SQLiteRows.checksumBinds(c.checksum) + [c.checksumType.map { .text($0.rawValue) } ?? .null, .integer(Int(date.millisecondsSince1970)),
+                                                     .text(c.versionID.rawValue)])
     }
 
     func enqueueBlobDeletions(_ blobs: [BlobID]) async throws {

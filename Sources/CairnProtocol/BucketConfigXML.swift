@@ -33,6 +33,12 @@ public struct RequestPaymentConfigurationXML: Decodable, Sendable {
     public var Payer: XMLToken<String>
 }
 
+/// `<VersioningConfiguration>` of PutBucketVersioning.
+public struct VersioningConfigurationXML: Decodable, Sendable {
+    public var Status: XMLToken<String>?
+    public var MfaDelete: XMLToken<String>?
+}
+
 /// `<ServerSideEncryptionConfiguration>` of PutBucketEncryption.
 public struct ServerSideEncryptionConfigurationXML: Decodable, Sendable {
     public struct Rule: Decodable, Sendable {

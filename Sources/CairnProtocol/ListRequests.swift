@@ -69,13 +69,20 @@ public struct ListVersionsRequest: Sendable, Equatable {
     public var scope: ListingScope
     public var maxKeys: Int
     public var keyMarker: String?
-    public var versionIDMarker: String?
+    /// Counts only with a key marker: the page starts after this version of that key.
+    public var versionIDMarker: VersionID?
 
     init(_ q: QueryArguments) throws(S3Error) {
         scope = try ListingScope(q)
         maxKeys = try q.int("max-keys", default: 1000, range: 0...1000)
-        keyMarker = q["key-marker"]
-        versionIDMarker = q["version-id-marker"]
+        keyMarker = q["key-marker"].flatMap { $0.isEmpty ? nil : $0 }
+        if let raw = q["version-id-marker"], !raw.isEmpty {
+            guard keyMarker != nil else {
+                throw S3Error(.invalidArgument, "A version-id marker cannot be specified without a key marker.",
+                              fields: [("ArgumentName", "version-id-marker"), ("ArgumentValue", raw)])
+            }
+            versionIDMarker = try VersionID(parsing: raw)
+        }
     }
 }
 

@@ -23,9 +23,12 @@ extension S3Endpoint {
         case .getBucketEncryption: return .getEncryptionConfiguration
         case .putObject, .copyObject, .createMultipartUpload, .uploadPart, .uploadPartCopy, .completeMultipartUpload:
             return .putObject
-        case .getObject, .headObject: return .getObject
-        case .getObjectAttributes: return .getObjectAttributes
-        case .deleteObject: return .deleteObject
+        case .getBucketVersioning: return .getBucketVersioning
+        case .putBucketVersioning: return .putBucketVersioning
+        // A named version needs the version permission, as IAM defines it.
+        case .getObject(let a, _, _), .headObject(let a, _, _): return a.versionID == nil ? .getObject : .getObjectVersion
+        case .getObjectAttributes(let a): return a.versionID == nil ? .getObjectAttributes : .getObjectVersionAttributes
+        case .deleteObject(let a): return a.versionID == nil ? .deleteObject : .deleteObjectVersion
         case .abortMultipartUpload: return .abortMultipartUpload
         case .listParts: return .listMultipartUploadParts
         case .notImplemented: return nil

@@ -28,6 +28,8 @@ extension S3Endpoint {
         case .putBucketEncryption: return ("PUT", "ENCRYPTION")
         case .getBucketEncryption: return ("GET", "ENCRYPTION")
         case .deleteBucketEncryption: return ("DELETE", "ENCRYPTION")
+        case .putBucketVersioning: return ("PUT", "VERSIONING")
+        case .getBucketVersioning: return ("GET", "VERSIONING")
         case .putObject: return ("PUT", "OBJECT")
         // S3 logs a copy as its own verb (and the read of the source as REST.COPY.OBJECT_GET).
         case .copyObject: return ("COPY", "OBJECT")

@@ -22,6 +22,8 @@ public enum S3Endpoint: Sendable, Equatable {
     case putBucketEncryption(BucketName)
     case getBucketEncryption(BucketName)
     case deleteBucketEncryption(BucketName)
+    case putBucketVersioning(BucketName)
+    case getBucketVersioning(BucketName)
     /// Operations that write a key validate it when parsed (KeyTooLongError, empty key).
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress)
@@ -59,7 +61,7 @@ public enum S3Endpoint: Sendable, Equatable {
              .listObjectsV2(let b, _), .listObjectVersions(let b, _), .deleteObjects(let b), .listMultipartUploads(let b, _),
              .putBucketLifecycle(let b), .getBucketLifecycle(let b), .deleteBucketLifecycle(let b),
              .putBucketRequestPayment(let b), .getBucketRequestPayment(let b), .putBucketEncryption(let b),
-             .getBucketEncryption(let b), .deleteBucketEncryption(let b):
+             .getBucketEncryption(let b), .deleteBucketEncryption(let b), .putBucketVersioning(let b), .getBucketVersioning(let b):
             return b
         default:
             return address?.bucket
@@ -87,6 +89,8 @@ public enum S3Endpoint: Sendable, Equatable {
         case .putBucketEncryption: return "PutBucketEncryption"
         case .getBucketEncryption: return "GetBucketEncryption"
         case .deleteBucketEncryption: return "DeleteBucketEncryption"
+        case .putBucketVersioning: return "PutBucketVersioning"
+        case .getBucketVersioning: return "GetBucketVersioning"
         case .putObject: return "PutObject"
         case .copyObject: return "CopyObject"
         case .getObject: return "GetObject"
@@ -116,7 +120,7 @@ public struct AddressingConfig: Sendable {
 let unimplementedBucketSubresources: Set<String> = [
     "accelerate", "acl", "analytics", "cors", "intelligent-tiering", "inventory",
     "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
-    "publicAccessBlock", "replication", "tagging", "versioning", "website", "metadataTable",
+    "publicAccessBlock", "replication", "tagging", "website", "metadataTable",
     "session",
 ]
 let unimplementedObjectSubresources: Set<String> = [
@@ -157,6 +161,13 @@ extension S3Endpoint {
             default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "ENCRYPTION")])
             }
         }
+        if q["versioning"] != nil {
+            switch method {
+            case "PUT": return .putBucketVersioning(b)
+            case "GET": return .getBucketVersioning(b)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "VERSIONING")])
+            }
+        }
         if q["requestPayment"] != nil {
             switch method {
             case "PUT": return .putBucketRequestPayment(b)
@@ -187,6 +198,9 @@ extension S3Endpoint {
                             hasCopySource: Bool) throws(S3Error) -> S3Endpoint {
         if let sub = q.keys.first(where: unimplementedObjectSubresources.contains) { return .notImplemented(sub) }
         let uploadID = q["uploadId"].map { UploadID($0) }
+        // The version a read or a delete names (`versionId=null` included).
+        var a = a
+        a.versionID = try q["versionId"].map(VersionID.init(parsing:))
         // Parsed only where the operation reads it (InvalidArgument when not 1 ... 10,000).
         func partNumber() throws(S3Error) -> PartNumber? {
             guard let raw = q["partNumber"] else { return nil }

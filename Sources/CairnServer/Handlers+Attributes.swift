@@ -9,7 +9,7 @@ extension S3Responder {
     /// GetObjectAttributes: the attributes named in `x-amz-object-attributes`, ObjectParts paged by
     /// `x-amz-max-parts` / `x-amz-part-number-marker`.
     func getObjectAttributes(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
-        let object = try await storage.object(in: call.bucket, key: address.key)
+        let object = try await storage.object(in: call.bucket, key: address.key, version: address.versionID)
         let wanted = try call.headers.objectAttributes()
         let (maxParts, marker) = try call.headers.objectPartsPage()
         var w = XMLWriter()
@@ -44,6 +44,7 @@ extension S3Responder {
         }
         var h = HTTPFields()
         h[.lastModified] = S3Dates.http(object.lastModified)
+        versionHeader(object.versionID, call.bucket, into: &h)
         return Responses.xml(w, headers: h)
     }
 }

@@ -54,38 +54,40 @@ extension S3Responder {
         return Responses.xml(w)
     }
 
-    /// ListObjectVersions on an unversioned bucket: every object is its own only version, "null".
+    /// ListObjectVersions: versions and delete markers by key, newest first (an unversioned
+    /// bucket's objects are each their own only version, `null`).
     func listObjectVersions(_ call: S3Call, _ r: ListVersionsRequest) async throws -> Response {
         let bucket = call.bucket.name.rawValue
         let (prefix, delimiter, maxKeys, urlEncode) = (r.scope.prefix, r.scope.delimiter, r.maxKeys, r.scope.urlEncoded)
         let enc: (String) -> String = { urlEncode ? URIEncoding.encode($0, keepSlash: true) : $0 }
-        let keyMarker = r.keyMarker
-        let page = try await storage.listObjects(in: call.bucket,
-                                                 query: ListObjectsQuery(prefix: prefix, delimiter: delimiter, after: keyMarker, maxKeys: maxKeys))
+        let page = try await storage.listObjectVersions(in: call.bucket, query: ListVersionsQuery(
+            prefix: prefix, delimiter: delimiter, keyMarker: r.keyMarker, versionIDMarker: r.versionIDMarker, maxKeys: maxKeys))
         var w = XMLWriter()
         w.group("ListVersionsResult", xmlns: XMLWriter.s3Namespace) { w in
             w.element("Name", bucket)
             w.element("Prefix", enc(prefix))
-            w.element("KeyMarker", enc(keyMarker ?? ""))
-            w.element("VersionIdMarker", r.versionIDMarker ?? "")
-            if page.isTruncated, let next = page.lastReturned {
+            w.element("KeyMarker", enc(r.keyMarker ?? ""))
+            w.element("VersionIdMarker", r.versionIDMarker?.rawValue ?? "")
+            if page.isTruncated, let next = page.nextKeyMarker {
                 w.element("NextKeyMarker", enc(next))
-                w.element("NextVersionIdMarker", "null")
+                w.element("NextVersionIdMarker", page.nextVersionIDMarker?.rawValue)
             }
             w.element("MaxKeys", maxKeys)
             if let d = delimiter { w.element("Delimiter", enc(d)) }
             if urlEncode { w.element("EncodingType", "url") }
             w.element("IsTruncated", page.isTruncated)
-            for o in page.objects {
-                w.group("Version") { w in
+            for o in page.versions {
+                w.group(o.isDeleteMarker ? "DeleteMarker" : "Version") { w in
                     w.element("Key", enc(o.key.rawValue))
-                    w.element("VersionId", "null")
-                    w.element("IsLatest", true)
+                    w.element("VersionId", o.versionID.rawValue)
+                    w.element("IsLatest", o.isLatest)
                     w.element("LastModified", S3Dates.iso8601(o.lastModified))
-                    w.element("ETag", o.etag.quoted)
-                    w.element("Size", o.size)
+                    if !o.isDeleteMarker {
+                        w.element("ETag", o.etag.quoted)
+                        w.element("Size", o.size)
+                    }
                     writeOwner(&w, o.owner)
-                    w.element("StorageClass", (o.storageClass ?? .standard).rawValue)
+                    if !o.isDeleteMarker { w.element("StorageClass", (o.storageClass ?? .standard).rawValue) }
                 }
             }
             for p in page.commonPrefixes {

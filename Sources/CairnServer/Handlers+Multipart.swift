@@ -66,7 +66,7 @@ extension S3Responder {
                                                 check: CopyCheck(algorithm: upload.checksumAlgorithm ?? .default), customerKey: customerKey)
         var h = HTTPFields()
         encryptionHeaders(upload.encryption, into: &h)
-        h["x-amz-copy-source-version-id"] = nil
+        copySourceVersionHeader(source, call, into: &h)
         var w = XMLWriter()
         w.group("CopyPartResult", xmlns: XMLWriter.s3Namespace) { w in
             w.element("LastModified", S3Dates.iso8601(part.lastModified))
@@ -87,10 +87,10 @@ extension S3Responder {
         let object = try await storage.completeMultipartUpload(
             uploadID, in: call.bucket, key: objectKey, requester: call.owner,
             parts: request.parts.map { CompletedPartRequest(partNumber: $0.partNumber, etag: $0.etag, checksums: $0.checksums) },
-            conditions: CompleteConditions(ifMatch: call.headers.writeConditions.ifMatch, ifNoneMatch: call.headers.writeConditions.ifNoneMatch,
-                                           objectSize: try call.headers.multipartObjectSize(), checksum: try call.headers.checksum(partCount: true)))
+            conditions: CompleteConditions(write: try call.headers.writeConditions(), objectSize: try call.headers.multipartObjectSize(), checksum: try call.headers.checksum(partCount: true)))
         var h = HTTPFields()
         encryptionHeaders(object.encryption, into: &h)
+        versionHeader(object.versionID, call.bucket, into: &h)
         var w = XMLWriter()
         w.group("CompleteMultipartUploadResult", xmlns: XMLWriter.s3Namespace) { w in
             let host = call.request.head.authority ?? "localhost"

@@ -17,12 +17,15 @@ extension S3Responder {
         // (FULL_OBJECT) computed in the same pass, stored and returned like a client-sent one.
         if check.checksumAlgorithm == nil { check.requestedAlgorithm = .crc64nvme }
         let (encryption, customerKey) = try await writeEncryption(call)
+        let conditions = try call.headers.writeConditions()
         call.sendContinue()
         let record = try await storage.putObject(in: call.bucket, key: address.key, owner: call.owner,
-                                                 headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey)
+                                                 headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey,
+                                                 conditions: conditions)
         var h = HTTPFields()
         h[.eTag] = record.etag.quoted
         encryptionHeaders(record.encryption, into: &h)
+        versionHeader(record.versionID, call.bucket, into: &h)
         if let c = record.checksum {
             h[c.algorithm.headerName] = c.base64
             h["x-amz-checksum-type"] = record.checksumType?.rawValue
@@ -30,9 +33,16 @@ extension S3Responder {
         return Responses.empty(headers: h)
     }
 
+    /// `x-amz-version-id`: sent for every version of a bucket that was ever versioned (`null`
+    /// included), never for a bucket that never was.
+    func versionHeader(_ id: VersionID?, _ bucket: BucketContext, into h: inout HTTPFields) {
+        guard let id, id != .null || bucket.record.versioning != nil else { return }
+        h["x-amz-version-id"] = id.rawValue
+    }
+
     func getObject(_ call: S3Call, _ address: ObjectAddress, partNumber: PartNumber?, overrides: ResponseOverrides,
                    head: Bool) async throws -> Response {
-        let object = try await storage.object(in: call.bucket, key: address.key)
+        let object = try await storage.object(in: call.bucket, key: address.key, version: address.versionID)
         let customerKey = try call.customerKey()
         try Storage.checkReadKey(object, customerKey: customerKey)
         let conditions = call.headers.preconditions()
@@ -47,6 +57,7 @@ extension S3Responder {
             throw S3Error(.preconditionFailed, fields: [("Condition", conditions.ifMatch != nil ? "If-Match" : "If-Unmodified-Since")])
         }
         var h = objectResponseHeaders(object, call: call)
+        versionHeader(object.versionID, call.bucket, into: &h)
         for (name, value) in overrides.headers { h[HTTPField.Name(name)!] = value }
         var status = HTTPResponse.Status.ok
         var range: ByteRange?
@@ -136,8 +147,12 @@ extension S3Responder {
     }
 
     func deleteObject(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
-        try await storage.deleteObject(in: call.bucket, key: address.key)
-        return Responses.empty(.noContent)
+        let outcome = try await storage.deleteObject(in: call.bucket, key: address.key, version: address.versionID, requester: call.owner,
+                                                     ifMatch: try call.headers.writeConditions().ifMatch)
+        var h = HTTPFields()
+        versionHeader(outcome.versionID, call.bucket, into: &h)
+        if outcome.deleteMarker { h["x-amz-delete-marker"] = "true" }
+        return Responses.empty(.noContent, headers: h)
     }
 
     func deleteObjects(_ call: S3Call) async throws -> Response {
@@ -145,18 +160,32 @@ extension S3Responder {
         let body = try await collectXMLBody(call)
         let request = try RequestXML.decode(DeleteRequestXML.self, from: body)
         guard !request.objects.isEmpty, request.objects.count <= 1000 else { throw S3Error(.malformedXML) }
-        let results = try await storage.deleteObjects(in: call.bucket, keys: request.objects.map(\.key))
+        let results = try await storage.deleteObjects(in: call.bucket, entries: request.objects.map { ($0.key, $0.versionID) },
+                                                      requester: call.owner)
         var w = XMLWriter()
         w.group("DeleteResult", xmlns: XMLWriter.s3Namespace) { w in
-            for (key, error) in results {
-                if let error {
+            for (entry, result) in zip(request.objects, results) {
+                switch result {
+                case .failure(let error):
                     w.group("Error") { w in
-                        w.element("Key", key)
+                        w.element("Key", entry.key)
+                        w.element("VersionId", entry.versionID)
                         w.element("Code", error.code.rawValue)
                         w.element("Message", error.message)
                     }
-                } else if !request.quiet {
-                    w.group("Deleted") { $0.element("Key", key) }
+                case .success(let outcome) where !request.quiet:
+                    // As S3: the version deleted (when one was named); for a delete marker made or
+                    // removed, DeleteMarker and the marker's id.
+                    w.group("Deleted") { w in
+                        w.element("Key", entry.key)
+                        w.element("VersionId", entry.versionID)
+                        if outcome.deleteMarker {
+                            w.element("DeleteMarker", true)
+                            w.element("DeleteMarkerVersionId", outcome.versionID?.rawValue)
+                        }
+                    }
+                case .success:
+                    break
                 }
             }
         }
@@ -174,9 +203,12 @@ extension S3Responder {
         let record = try await storage.copyObject(source: source, sourceKey: sourceKey, into: call.bucket, key: destKey,
                                                   owner: call.owner, replaceHeaders: replace, encryption: encryption,
                                                   encryptionRequested: try call.encryptionRequest() != .none, customerKey: customerKey,
-                                                  checksumAlgorithm: algorithm)
+                                                  checksumAlgorithm: algorithm, sourceVersionNamed: call.access.copySource?.source.versionID != nil,
+                                                  conditions: try call.headers.writeConditions())
         var h = HTTPFields()
         encryptionHeaders(record.encryption, into: &h)
+        versionHeader(record.versionID, call.bucket, into: &h)
+        copySourceVersionHeader(source, call, into: &h)
         var w = XMLWriter()
         w.group("CopyObjectResult", xmlns: XMLWriter.s3Namespace) { w in
             w.element("LastModified", S3Dates.iso8601(record.lastModified))
@@ -193,14 +225,23 @@ extension S3Responder {
     /// `x-amz-copy-source-if-*` conditions (all failures are 412).
     func copySource(_ call: S3Call) async throws -> ObjectRecord {
         guard let copy = call.access.copySource else { throw S3Error(.invalidArgument) }
-        if let v = copy.source.versionID, v != "null" {
-            throw S3Error(.noSuchVersion, "The specified version does not exist.", fields: [("Key", copy.source.address.key.rawValue), ("VersionId", v)])
+        let source: ObjectRecord
+        do {
+            source = try await storage.object(in: copy.bucket, key: copy.source.address.key, version: copy.source.versionID)
+        } catch let e as S3Error where e.code == .methodNotAllowed {
+            throw S3Error(.invalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
         }
-        let source = try await storage.object(in: copy.bucket, key: copy.source.address.key)
         let conditions = call.headers.preconditions(copySource: true)
         if conditions.evaluate(etag: source.etag, lastModified: source.lastModified) != .proceed {
             throw S3Error(.preconditionFailed, fields: [("Condition", "x-amz-copy-source-If-Match")])
         }
         return source
+    }
+
+    /// `x-amz-copy-source-version-id`: the source's version, when its bucket was ever versioned or
+    /// the request named one.
+    func copySourceVersionHeader(_ source: ObjectRecord, _ call: S3Call, into h: inout HTTPFields) {
+        guard let copy = call.access.copySource, copy.bucket.record.versioning != nil || copy.source.versionID != nil else { return }
+        h["x-amz-copy-source-version-id"] = source.versionID.rawValue
     }
 }

@@ -93,6 +93,8 @@ struct S3Responder: HTTPResponder {
         case .putBucketLifecycle: return try await putBucketLifecycle(call)
         case .getBucketLifecycle: return try await getBucketLifecycle(call)
         case .deleteBucketLifecycle: return try await deleteBucketLifecycle(call)
+        case .putBucketVersioning: return try await putBucketVersioning(call)
+        case .getBucketVersioning: return try await getBucketVersioning(call)
         case .putBucketRequestPayment: return try await putBucketRequestPayment(call)
         case .getBucketRequestPayment: return try await getBucketRequestPayment(call)
         case .putBucketEncryption: return try await putBucketEncryption(call)

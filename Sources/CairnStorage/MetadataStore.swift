@@ -33,9 +33,16 @@ public protocol MetadataStore: Sendable {
     /// Buckets that have a configuration of this kind (the lifecycle sweeper's work list).
     func buckets(with kind: BucketConfigKind) async throws -> [BucketName]
 
+    /// The current version of a key (possibly a delete marker).
     func object(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord?
-    /// Objects with keys starting with `prefix` and greater than `after`, in key (UTF-8 byte) order.
+    /// One version of a key, current or not.
+    func version(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws -> ObjectRecord?
+    /// Current versions that are not delete markers, with keys starting with `prefix` and greater
+    /// than `after`, in key (UTF-8 byte) order.
     func listObjects(_ bucket: BucketName, prefix: String, after: String?, limit: Int) async throws -> [ObjectSummary]
+    /// Every version (delete markers included) of keys starting with `prefix`, by key, then newest
+    /// first; starting after the key `afterKey`, or, with `afterSeq`, after that version of it.
+    func listVersions(_ bucket: BucketName, prefix: String, afterKey: String?, afterSeq: Int64?, limit: Int) async throws -> [ObjectSummary]
 
     /// The upload if it exists in that bucket under that key.
     func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord?
@@ -65,18 +72,28 @@ public protocol MetadataTransaction {
     func bucket(_ name: BucketName) async throws -> BucketRecord?
     /// `MetadataError.alreadyExists` when a bucket of that name exists.
     func insertBucket(_ bucket: BucketRecord) async throws
-    /// Rewrites a bucket row's own fields (the request payer).
+    /// Rewrites a bucket row's own fields (request payer, versioning).
     func updateBucket(_ bucket: BucketRecord) async throws
     /// Deletes the bucket row and its configurations.
     func deleteBucket(_ name: BucketName) async throws
+    /// Whether any version (delete markers included) remains in the bucket.
     func hasObjects(_ bucket: BucketName) async throws -> Bool
     /// Sets, or with nil deletes, one configuration document.
     func setBucketConfig(_ bucket: BucketName, _ kind: BucketConfigKind, _ value: String?) async throws
 
+    /// The current version of a key (possibly a delete marker).
     func object(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord?
-    /// Inserts or replaces the object at the record's key.
+    /// One version, current or not.
+    func version(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws -> ObjectRecord?
+    /// The newest version that is not the current one.
+    func newestNoncurrent(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord?
+    /// Makes the record the current version of its key, replacing the current row.
     func putObject(_ object: ObjectRecord) async throws
+    /// Deletes the current row of a key (leaving any noncurrent versions).
     func deleteObject(_ bucket: BucketName, _ key: ObjectKey) async throws
+    /// Stores a version that is not current (the one a new version displaced).
+    func putNoncurrent(_ object: ObjectRecord) async throws
+    func deleteNoncurrent(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws
 
     func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord?
     /// `MetadataError.alreadyExists` when the id is taken.

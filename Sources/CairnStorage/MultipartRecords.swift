@@ -82,9 +82,12 @@ public struct CompletedUpload: Sendable, Equatable {
     public var requestDigest: String
     public var checksum: Checksum?
     public var checksumType: ChecksumType?
+    /// The version the completion made (`null` in an unversioned bucket).
+    public var versionID: VersionID
 
     public init(uploadID: UploadID, bucket: BucketName, key: ObjectKey, etag: ETag, requestDigest: String,
-                checksum: Checksum?, checksumType: ChecksumType?) {
+                checksum: Checksum?, checksumType: ChecksumType?, versionID: VersionID = .null) {
+        self.versionID = versionID
         self.uploadID = uploadID
         self.bucket = bucket
         self.key = key

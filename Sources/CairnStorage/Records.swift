@@ -8,8 +8,12 @@ public struct BucketRecord: Sendable, Equatable {
     public var createdAt: Date
     public var region: String
     public var requestPayer: RequestPayer
+    /// nil for a bucket that was never versioned.
+    public var versioning: VersioningStatus?
 
-    public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner) {
+    public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner,
+                versioning: VersioningStatus? = nil) {
+        self.versioning = versioning
         self.name = name
         self.owner = owner
         self.createdAt = createdAt
@@ -77,9 +81,20 @@ public struct ObjectSummary: Sendable, Equatable {
     public var storageClass: StorageClass?
     public var checksumAlgorithm: ChecksumAlgorithm?
     public var checksumType: ChecksumType?
+    /// For version listings: which version, whether it is a delete marker, whether it is the latest.
+    public var versionID: VersionID
+    public var isDeleteMarker: Bool
+    public var isLatest: Bool
+    /// The version's order within its key (where a version listing resumes).
+    public var seq: Int64
 
     public init(key: ObjectKey, size: Int64, etag: ETag, lastModified: Date, owner: Owner, storageClass: StorageClass?,
-                checksumAlgorithm: ChecksumAlgorithm?, checksumType: ChecksumType?) {
+                checksumAlgorithm: ChecksumAlgorithm?, checksumType: ChecksumType?, versionID: VersionID = .null,
+                isDeleteMarker: Bool = false, isLatest: Bool = true, seq: Int64 = 0) {
+        self.seq = seq
+        self.versionID = versionID
+        self.isDeleteMarker = isDeleteMarker
+        self.isLatest = isLatest
         self.key = key
         self.size = size
         self.etag = etag
@@ -109,10 +124,20 @@ public struct ObjectRecord: Sendable, Equatable {
     public var parts: [ManifestPart]
     /// Server-side encryption, nil for plain objects.
     public var encryption: ObjectEncryption?
+    /// `null` unless written while the bucket's versioning was enabled.
+    public var versionID: VersionID
+    /// Orders the versions of one key (newest highest); set by Storage when the version is written.
+    public var seq: Int64
+    /// A delete marker: no data, hides the versions below it.
+    public var isDeleteMarker: Bool
 
     public init(bucket: BucketName, key: ObjectKey, size: Int64, etag: ETag, lastModified: Date, owner: Owner,
                 headers: ObjectHeaders, checksum: Checksum?, checksumType: ChecksumType? = nil,
-                segments: [BlobSegment], parts: [ManifestPart] = [], encryption: ObjectEncryption? = nil) {
+                segments: [BlobSegment], parts: [ManifestPart] = [], encryption: ObjectEncryption? = nil,
+                versionID: VersionID = .null, seq: Int64 = 0, isDeleteMarker: Bool = false) {
+        self.versionID = versionID
+        self.seq = seq
+        self.isDeleteMarker = isDeleteMarker
         self.bucket = bucket
         self.key = key
         self.size = size
@@ -129,6 +154,12 @@ public struct ObjectRecord: Sendable, Equatable {
 
     /// The blobs this record owns (freed when it is replaced or deleted).
     public var blobs: [BlobID] { Array(Set(segments.map(\.blob))) }
+
+    /// A delete marker for `key`, written by `owner`.
+    public static func deleteMarker(bucket: BucketName, key: ObjectKey, owner: Owner, at date: Date) -> ObjectRecord {
+        ObjectRecord(bucket: bucket, key: key, size: 0, etag: ETag(""), lastModified: date, owner: owner, headers: ObjectHeaders(),
+                     checksum: nil, segments: [], isDeleteMarker: true)
+    }
 }
 
 extension Date {

@@ -18,14 +18,12 @@ public struct CompletedPartRequest: Sendable, Equatable {
 
 /// Conditions of CompleteMultipartUpload on the key it writes.
 public struct CompleteConditions: Sendable {
-    public var ifMatch: ETagCondition?
-    public var ifNoneMatch: ETagCondition?
+    public var write: WriteConditions
     public var objectSize: Int64?
     /// A whole-object checksum the client computed (`x-amz-checksum-*` on Complete).
     public var checksum: Checksum?
-    public init(ifMatch: ETagCondition? = nil, ifNoneMatch: ETagCondition? = nil, objectSize: Int64? = nil, checksum: Checksum? = nil) {
-        self.ifMatch = ifMatch
-        self.ifNoneMatch = ifNoneMatch
+    public init(write: WriteConditions = WriteConditions(), objectSize: Int64? = nil, checksum: Checksum? = nil) {
+        self.write = write
         self.objectSize = objectSize
         self.checksum = checksum
     }
@@ -137,21 +135,24 @@ extension Storage {
                     throw S3Error.noSuchUpload(uploadID)
                 }
                 result = ObjectRecord(bucket: bucket, key: key, size: 0, etag: done.etag, lastModified: now, owner: requester,
-                                      headers: ObjectHeaders(), checksum: done.checksum, checksumType: done.checksumType, segments: [])
+                                      headers: ObjectHeaders(), checksum: done.checksum, checksumType: done.checksumType, segments: [],
+                                      versionID: done.versionID)
                 return []
             }
+            let bucketRecord = try await tx.requireBucket(bucket)
             let stored = try await tx.parts(uploadID)
-            let current = try await tx.object(bucket, key)
-            let object = try assemble(upload, stored: stored, requested: requested, conditions: conditions, current: current, now: now)
-            try await tx.putObject(object)
+            // Conditions see the current version; a delete marker counts as no object.
+            let current = try await tx.object(bucket, key).flatMap { $0.isDeleteMarker ? nil : $0 }
+            let assembled = try assemble(upload, stored: stored, requested: requested, conditions: conditions, current: current, now: now)
+            let (object, replaced) = try await placeVersion(assembled, in: bucketRecord, tx)
             try await tx.deleteUpload(uploadID)
             try await tx.rememberCompletion(
                 CompletedUpload(uploadID: uploadID, bucket: bucket, key: key, etag: object.etag, requestDigest: digest,
-                                checksum: object.checksum, checksumType: object.checksumType),
+                                checksum: object.checksum, checksumType: object.checksumType, versionID: object.versionID),
                 at: now, forgetBefore: now.addingTimeInterval(-Self.completionMemory))
             result = object
             let kept = Set(object.segments.map(\.blob))
-            return stored.map(\.blob).filter { !kept.contains($0) } + (current?.blobs ?? [])
+            return stored.map(\.blob).filter { !kept.contains($0) } + replaced
         }
         return result!
     }
@@ -183,7 +184,7 @@ extension Storage {
             throw S3Error(.invalidRequest, "The provided 'x-amz-mp-object-size' header value \(expected) does not match what was computed: \(size)")
         }
         let checksum = try Self.objectChecksum(upload, chosen, expected: conditions.checksum)
-        try Self.checkCompleteConditions(conditions, current: current, key: upload.key)
+        try conditions.write.check(current: current?.etag, key: upload.key)
         return ObjectRecord(bucket: upload.bucket, key: upload.key, size: size, etag: Self.multipartETag(chosen.map(\.etag)), lastModified: now,
                             owner: upload.owner, headers: upload.headers, checksum: checksum,
                             checksumType: checksum == nil ? nil : upload.objectChecksumType,
@@ -228,18 +229,6 @@ extension Storage {
             }
         }
         return Checksum(alg, base64: value)
-    }
-
-    static func checkCompleteConditions(_ c: CompleteConditions, current: ObjectRecord?, key: ObjectKey) throws {
-        if let m = c.ifMatch {
-            guard let current else { throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)]) }
-            if !m.matches(current.etag) { throw S3Error(.preconditionFailed, fields: [("Condition", "If-Match")]) }
-        }
-        if let n = c.ifNoneMatch, current != nil {
-            if n.matches(current!.etag) {
-                throw S3Error(.preconditionFailed, fields: [("Condition", "If-None-Match")])
-            }
-        }
     }
 
     /// The multipart ETag of parts whose ETags are their MD5s.

@@ -8,7 +8,8 @@ extension Storage {
     /// metadata transaction makes it visible and hands back the replaced version's blobs to free.
     public func putObject(in context: BucketContext, key: ObjectKey, owner: Owner, headers: ObjectHeaders,
                           body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck,
-                          encryption: ObjectEncryption? = nil, customerKey: CustomerKey? = nil) async throws -> ObjectRecord {
+                          encryption: ObjectEncryption? = nil, customerKey: CustomerKey? = nil,
+                          conditions: WriteConditions = WriteConditions()) async throws -> ObjectRecord {
         let bucket = context.name
         let max = limits.maxSinglePutSize
         let keying = try await blobKeying(encryption, customerKey: customerKey)
@@ -20,31 +21,35 @@ extension Storage {
                                   checksum: digests.stored(check), checksumType: digests.stored(check) == nil ? nil : .fullObject,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption)
-        try await commit(record, newBlob: blob)
-        return record
+        return try await commit(record, newBlob: blob, conditions: conditions)
     }
 
-    /// Makes a record visible and releases the version it replaced; on failure the new blob is removed.
-    func commit(_ record: ObjectRecord, newBlob: BlobID) async throws {
+    /// Makes a record the current version of its key (`placeVersion`: what happens to the version
+    /// it displaces depends on the bucket's versioning), if `conditions` hold for the current one;
+    /// on failure the new blob is removed.
+    func commit(_ record: ObjectRecord, newBlob: BlobID, conditions: WriteConditions = WriteConditions()) async throws -> ObjectRecord {
         do {
+            var placed = record
             try await changing { tx in
-                _ = try await tx.requireBucket(record.bucket)
-                let replaced = try await tx.object(record.bucket, record.key)
-                try await tx.putObject(record)
-                return replaced?.blobs ?? []
+                let bucket = try await tx.requireBucket(record.bucket)
+                if !conditions.isEmpty {
+                    let current = try await tx.object(record.bucket, record.key).flatMap { $0.isDeleteMarker ? nil : $0 }
+                    try conditions.check(current: current?.etag, key: record.key)
+                }
+                let (version, released) = try await placeVersion(record, in: bucket, tx)
+                placed = version
+                return released
             }
+            return placed
         } catch {
             await blobs.delete([newBlob])
             throw error
         }
     }
 
-    /// The object's record for GET/HEAD. NoSuchKey when absent.
+    /// The current version's record for GET/HEAD. NoSuchKey when absent or a delete marker.
     public func object(in context: BucketContext, key: ObjectKey) async throws -> ObjectRecord {
-        guard let o = try await metadata.object(context.name, key) else {
-            throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)])
-        }
-        return o
+        try await object(in: context, key: key, version: nil)
     }
 
     /// The bytes of `object` within `range` (all when nil), streamed and decrypted as needed
@@ -53,30 +58,41 @@ extension Storage {
         SegmentReader(blobs: blobs, segments: object.segments, range: range, cipher: cipherResolver(customerKey: customerKey))
     }
 
-    /// DeleteObject: succeeds whether or not the key exists (S3 answers 204 either way).
-    public func deleteObject(in context: BucketContext, key: ObjectKey) async throws {
-        try await deleteObject(context.name, key)
-    }
-
-    func deleteObject(_ bucket: BucketName, _ key: ObjectKey) async throws {
+    /// DeleteObject: succeeds whether or not the key or version exists (S3 answers 204 either way).
+    /// Without a version id: the object, or in a versioned bucket a new delete marker; with one,
+    /// that version.
+    /// `ifMatch`: delete only if the current version has that ETag (S3's conditional delete).
+    public func deleteObject(in context: BucketContext, key: ObjectKey, version: VersionID? = nil, requester: Owner,
+                             ifMatch: ETagCondition? = nil) async throws -> DeleteOutcome {
+        var outcome = DeleteOutcome(versionID: nil, deleteMarker: false)
         try await changing { tx in
-            guard let old = try await tx.object(bucket, key) else { return [] }
-            try await tx.deleteObject(bucket, key)
-            return old.blobs
+            let bucket = try await tx.requireBucket(context.name)
+            if let ifMatch {
+                let current = try await tx.object(context.name, key).flatMap { $0.isDeleteMarker ? nil : $0 }
+                try WriteConditions(ifMatch: ifMatch).check(current: current?.etag, key: key)
+            }
+            let (result, released) = if let version {
+                try await deleteVersion(bucket.name, key, version, tx)
+            } else {
+                try await deleteCurrent(bucket, key, owner: requester, tx)
+            }
+            outcome = result
+            return released
         }
+        return outcome
     }
 
-    /// DeleteObjects: each key independently; per-key errors are reported, not thrown.
-    public func deleteObjects(in context: BucketContext, keys: [String]) async throws -> [(String, S3Error?)] {
-        let bucket = context.name
-        var results: [(String, S3Error?)] = []
-        for k in keys {
+    /// DeleteObjects: each entry independently; per-entry errors are reported, not thrown.
+    public func deleteObjects(in context: BucketContext, entries: [(key: String, version: String?)],
+                              requester: Owner) async throws -> [Result<DeleteOutcome, S3Error>] {
+        var results: [Result<DeleteOutcome, S3Error>] = []
+        for (k, v) in entries {
             do {
                 let key = try ObjectKey(validating: k)
-                try await deleteObject(bucket, key)
-                results.append((k, nil))
+                let version = try v.map(VersionID.init(parsing:))
+                results.append(.success(try await deleteObject(in: context, key: key, version: version, requester: requester)))
             } catch let e as S3Error {
-                results.append((k, e))
+                results.append(.failure(e))
             }
         }
         return results
@@ -89,9 +105,12 @@ extension Storage {
     /// algorithm, else S3's default CRC64NVME, computed over the copied bytes (so FULL_OBJECT).
     public func copyObject(source: ObjectRecord, sourceKey: CustomerKey? = nil, into context: BucketContext, key: ObjectKey, owner: Owner,
                            replaceHeaders: ObjectHeaders?, encryption: ObjectEncryption? = nil, encryptionRequested: Bool = false,
-                           customerKey: CustomerKey? = nil, checksumAlgorithm: ChecksumAlgorithm? = nil) async throws -> ObjectRecord {
+                           customerKey: CustomerKey? = nil, checksumAlgorithm: ChecksumAlgorithm? = nil,
+                           sourceVersionNamed: Bool = false, conditions: WriteConditions = WriteConditions()) async throws -> ObjectRecord {
         let bucket = context.name
-        if source.bucket == bucket, source.key == key, replaceHeaders == nil, !encryptionRequested {
+        // Copying a named version onto its own key is how a version is restored; copying the
+        // current object onto itself changes nothing unless something else is asked.
+        if source.bucket == bucket, source.key == key, replaceHeaders == nil, !encryptionRequested, !sourceVersionNamed {
             throw S3Error(.invalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
         }
         let check = ChecksumCarry(algorithm: checksumAlgorithm ?? source.checksum?.algorithm ?? .default)
@@ -110,8 +129,7 @@ extension Storage {
                                   checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : .fullObject,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption)
-        try await commit(record, newBlob: blob)
-        return record
+        return try await commit(record, newBlob: blob, conditions: conditions)
     }
 }
 

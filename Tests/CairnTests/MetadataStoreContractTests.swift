@@ -135,6 +135,69 @@ struct MetadataStoreContractTests {
         }
     }
 
+    // MARK: versions
+
+    @Test("versions: the current row and noncurrent ones, by id; newest noncurrent; listings", arguments: MetadataBackend.all)
+    func versions(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            func version(_ key: String, _ seq: Int64, marker: Bool = false) -> ObjectRecord {
+                var o = Self.object(key)
+                o.seq = seq
+                o.versionID = seq == 0 ? .null : VersionID.new(seq: seq)
+                o.isDeleteMarker = marker
+                if marker { o.segments = [] }
+                return o
+            }
+            let (v0, v1, v2) = (version("k", 0), version("k", 10), version("k", 20, marker: true))
+            try await store.withTransaction { tx in
+                try await tx.putNoncurrent(v0)
+                try await tx.putNoncurrent(v1)
+                try await tx.putObject(v2)
+                try await tx.putObject(version("other", 5))
+                #expect(try await tx.newestNoncurrent(Self.bucket, v0.key) == v1)
+                #expect(try await tx.version(Self.bucket, v0.key, .null) == v0)
+                #expect(try await tx.version(Self.bucket, v0.key, v2.versionID) == v2)
+            }
+            #expect(try await store.object(Self.bucket, v0.key) == v2)
+            #expect(try await store.version(Self.bucket, v0.key, v1.versionID) == v1)
+            // Plain listings skip a current delete marker; version listings show every version,
+            // by key and newest first, and resume after a (key, version).
+            #expect(try await store.listObjects(Self.bucket, prefix: "", after: nil, limit: 10).map(\.key.rawValue) == ["other"])
+            let all = try await store.listVersions(Self.bucket, prefix: "", afterKey: nil, afterSeq: nil, limit: 10)
+            #expect(all.map { "\($0.key.rawValue)@\($0.seq)" } == ["k@20", "k@10", "k@0", "other@5"])
+            #expect(all.map(\.isLatest) == [true, false, false, true])
+            #expect(all.map(\.isDeleteMarker) == [true, false, false, false])
+            #expect(all.map(\.versionID) == [v2.versionID, v1.versionID, .null, all[3].versionID])
+            let after = try await store.listVersions(Self.bucket, prefix: "", afterKey: "k", afterSeq: 20, limit: 2)
+            #expect(after.map(\.seq) == [10, 0])
+            #expect(try await store.listVersions(Self.bucket, prefix: "", afterKey: "k", afterSeq: nil, limit: 10).map(\.key.rawValue) == ["other"])
+            try await store.withTransaction { tx in
+                try await tx.deleteNoncurrent(Self.bucket, v0.key, v1.versionID)
+                try await tx.deleteObject(Self.bucket, v0.key)
+                #expect(try await tx.hasObjects(Self.bucket))
+                #expect(try await tx.newestNoncurrent(Self.bucket, v0.key) == v0)
+            }
+            #expect(try await store.referencedBlobs().isSuperset(of: Set(v0.blobs)))
+        }
+    }
+
+    @Test("a bucket's versioning state round-trips", arguments: MetadataBackend.all)
+    func versioningState(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            #expect(try await store.bucket(Self.bucket)?.versioning == nil)
+            for status in [VersioningStatus.enabled, .suspended] {
+                try await store.withTransaction { tx in
+                    var b = try #require(try await tx.bucket(Self.bucket))
+                    b.versioning = status
+                    try await tx.updateBucket(b)
+                }
+                #expect(try await store.bucket(Self.bucket)?.versioning == status)
+            }
+        }
+    }
+
     // MARK: uploads and parts
 
     @Test("uploads and parts: exact round-trip, lookup by id+bucket+key, replace a part, delete with parts", arguments: MetadataBackend.all)

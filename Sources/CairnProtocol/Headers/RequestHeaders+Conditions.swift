@@ -11,8 +11,14 @@ extension RequestHeaders {
                              ifModifiedSince: date("if-modified-since"), ifUnmodifiedSince: date("if-unmodified-since"))
     }
 
-    /// If-Match / If-None-Match of a write (CompleteMultipartUpload; PutObject later).
-    public var writeConditions: (ifMatch: ETagCondition?, ifNoneMatch: ETagCondition?) {
-        (self["if-match"].map(ETagCondition.init(header:)), self["if-none-match"].map(ETagCondition.init(header:)))
+    /// If-Match / If-None-Match of a write or a delete. S3 takes only `*` in a write's
+    /// If-None-Match (501 NotImplemented otherwise).
+    public func writeConditions() throws(S3Error) -> WriteConditions {
+        let ifNoneMatch = self["if-none-match"].map(ETagCondition.init(header:))
+        if let n = ifNoneMatch, n != .any {
+            throw S3Error(.notImplemented, "A header you provided implies functionality that is not implemented",
+                          fields: [("Header", "If-None-Match")])
+        }
+        return WriteConditions(ifMatch: self["if-match"].map(ETagCondition.init(header:)), ifNoneMatch: ifNoneMatch)
     }
 }
