@@ -7,8 +7,15 @@ extension SQLiteMetadataStore {
         try await Self.bucket(reader, name)
     }
 
+    /// The record with its policy, in one primary-key lookup and one join.
     static func bucket(_ db: SQLiteConnection, _ name: BucketName) async throws -> BucketRecord? {
-        try await db.query("SELECT \(SQLiteRows.bucketColumns) FROM buckets WHERE name = ?", [.text(name.rawValue)]).first.map(SQLiteRows.bucket)
+        guard let row = try await db.query("""
+            SELECT \(SQLiteRows.bucketColumns), c.value AS policy FROM buckets
+            LEFT JOIN bucket_configs c ON c.bucket = buckets.name AND c.kind = 'policy' WHERE name = ?
+            """, [.text(name.rawValue)]).first else { return nil }
+        var record = try SQLiteRows.bucket(row)
+        record.policy = row.column("policy")?.string
+        return record
     }
 
     public func buckets(ownedBy ownerID: String) async throws -> [BucketRecord] {

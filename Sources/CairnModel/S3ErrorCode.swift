@@ -47,6 +47,8 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case invalidPartNumber = "InvalidPartNumber"
     case kmsNotFound = "KMS.NotFoundException"
     case serverSideEncryptionConfigurationNotFound = "ServerSideEncryptionConfigurationNotFoundError"
+    case malformedPolicy = "MalformedPolicy"
+    case noSuchBucketPolicy = "NoSuchBucketPolicy"
 
     /// The HTTP status AWS answers with for this code.
     public var httpStatus: Int {
@@ -55,7 +57,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
              .invalidObjectState:
             return 403
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion,
-             .serverSideEncryptionConfigurationNotFound:
+             .serverSideEncryptionConfigurationNotFound, .noSuchBucketPolicy:
             return 404
         case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty:
             return 409
@@ -125,6 +127,8 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .invalidPartNumber: return "The requested partnumber is not satisfiable"
         case .kmsNotFound: return "Invalid keyId"
         case .serverSideEncryptionConfigurationNotFound: return "The server side encryption configuration was not found"
+        case .malformedPolicy: return "Policies must be valid JSON and the first byte must be '{'"
+        case .noSuchBucketPolicy: return "The bucket policy does not exist"
         }
     }
 }

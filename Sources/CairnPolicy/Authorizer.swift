@@ -4,9 +4,10 @@ import CairnModel
 /// passes here once, before its handler runs (the copy source of CopyObject / UploadPartCopy in a
 /// second call); handlers and storage never check access themselves.
 ///
-/// The rules today are the bucket owner's alone: a signed user may list its buckets and create
-/// buckets; on a bucket and its objects, only the bucket's owner may act; an anonymous request may
-/// do nothing. Bucket policies, ACLs and public access blocks will be evaluated here too.
+/// The order is S3's: the bucket's policy first (an explicit Deny wins over everything, an Allow
+/// grants), then the owner's rights (a signed user may list its buckets and create buckets; on a
+/// bucket and its objects its owner may do anything), else deny. ACLs and public access blocks will
+/// be evaluated here too.
 public enum Authorizer {
     /// What a decision needs to know about the request.
     public struct Request: Sendable {
@@ -16,12 +17,19 @@ public enum Authorizer {
         /// The owner of the bucket the resource is in (nil for the service and for CreateBucket,
         /// whose bucket may not exist yet).
         public var bucketOwner: Owner?
+        /// The bucket's policy, if it has one.
+        public var policy: BucketPolicy?
+        /// The condition keys of the request (lowercased names): `aws:sourceip`, `s3:prefix`, ...
+        public var context: [String: [String]]
 
-        public init(principal: Principal, action: S3Action, resource: S3Resource, bucketOwner: Owner?) {
+        public init(principal: Principal, action: S3Action, resource: S3Resource, bucketOwner: Owner?,
+                    policy: BucketPolicy? = nil, context: [String: [String]] = [:]) {
             self.principal = principal
             self.action = action
             self.resource = resource
             self.bucketOwner = bucketOwner
+            self.policy = policy
+            self.context = context
         }
     }
 
@@ -30,14 +38,27 @@ public enum Authorizer {
         case deny
     }
 
+    /// The bucket-policy actions the owner keeps whatever its policy says (as an account's root
+    /// user does on AWS), so a policy that denies everything cannot lock the owner out for good.
+    static let ownerKeeps: Set<S3Action> = [.getBucketPolicy, .putBucketPolicy, .deleteBucketPolicy]
+
     public static func decide(_ r: Request) -> Decision {
-        guard let user = r.principal.user else { return .deny }
-        guard let owner = r.bucketOwner else {
+        let isOwner = r.bucketOwner.map { owner in r.principal.user?.id == owner.id } ?? false
+        if isOwner, ownerKeeps.contains(r.action) { return .allow }
+        if let policy = r.policy {
+            switch policy.evaluate(principal: r.principal, action: r.action, resource: r.resource, context: r.context) {
+            case .deny: return .deny
+            case .allow: return .allow
+            case .notApplicable: break
+            }
+        }
+        guard r.principal.user != nil else { return .deny }
+        guard r.bucketOwner != nil else {
             // Service-level actions and CreateBucket: any signed user (ownership of an existing
             // bucket of that name is CreateBucket's own answer, BucketAlreadyExists).
             return r.action == .listAllMyBuckets || r.action == .createBucket ? .allow : .deny
         }
-        return owner.id == user.id ? .allow : .deny
+        return isOwner ? .allow : .deny
     }
 
     /// `decide`, with a denial as S3's 403 AccessDenied.

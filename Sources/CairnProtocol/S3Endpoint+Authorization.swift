@@ -23,6 +23,10 @@ extension S3Endpoint {
         case .getBucketEncryption: return .getEncryptionConfiguration
         case .putObject, .copyObject, .createMultipartUpload, .uploadPart, .uploadPartCopy, .completeMultipartUpload:
             return .putObject
+        case .putBucketPolicy: return .putBucketPolicy
+        case .getBucketPolicy: return .getBucketPolicy
+        case .deleteBucketPolicy: return .deleteBucketPolicy
+        case .getBucketPolicyStatus: return .getBucketPolicyStatus
         case .getBucketVersioning: return .getBucketVersioning
         case .putBucketVersioning: return .putBucketVersioning
         // A named version needs the version permission, as IAM defines it.

@@ -30,6 +30,10 @@ extension S3Endpoint {
         case .deleteBucketEncryption: return ("DELETE", "ENCRYPTION")
         case .putBucketVersioning: return ("PUT", "VERSIONING")
         case .getBucketVersioning: return ("GET", "VERSIONING")
+        case .putBucketPolicy: return ("PUT", "BUCKETPOLICY")
+        case .getBucketPolicy: return ("GET", "BUCKETPOLICY")
+        case .deleteBucketPolicy: return ("DELETE", "BUCKETPOLICY")
+        case .getBucketPolicyStatus: return ("GET", "BUCKETPOLICYSTATUS")
         case .putObject: return ("PUT", "OBJECT")
         // S3 logs a copy as its own verb (and the read of the source as REST.COPY.OBJECT_GET).
         case .copyObject: return ("COPY", "OBJECT")

@@ -24,6 +24,10 @@ public enum S3Endpoint: Sendable, Equatable {
     case deleteBucketEncryption(BucketName)
     case putBucketVersioning(BucketName)
     case getBucketVersioning(BucketName)
+    case putBucketPolicy(BucketName)
+    case getBucketPolicy(BucketName)
+    case deleteBucketPolicy(BucketName)
+    case getBucketPolicyStatus(BucketName)
     /// Operations that write a key validate it when parsed (KeyTooLongError, empty key).
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress)
@@ -61,7 +65,8 @@ public enum S3Endpoint: Sendable, Equatable {
              .listObjectsV2(let b, _), .listObjectVersions(let b, _), .deleteObjects(let b), .listMultipartUploads(let b, _),
              .putBucketLifecycle(let b), .getBucketLifecycle(let b), .deleteBucketLifecycle(let b),
              .putBucketRequestPayment(let b), .getBucketRequestPayment(let b), .putBucketEncryption(let b),
-             .getBucketEncryption(let b), .deleteBucketEncryption(let b), .putBucketVersioning(let b), .getBucketVersioning(let b):
+             .getBucketEncryption(let b), .deleteBucketEncryption(let b), .putBucketVersioning(let b), .getBucketVersioning(let b),
+             .putBucketPolicy(let b), .getBucketPolicy(let b), .deleteBucketPolicy(let b), .getBucketPolicyStatus(let b):
             return b
         default:
             return address?.bucket
@@ -91,6 +96,10 @@ public enum S3Endpoint: Sendable, Equatable {
         case .deleteBucketEncryption: return "DeleteBucketEncryption"
         case .putBucketVersioning: return "PutBucketVersioning"
         case .getBucketVersioning: return "GetBucketVersioning"
+        case .putBucketPolicy: return "PutBucketPolicy"
+        case .getBucketPolicy: return "GetBucketPolicy"
+        case .deleteBucketPolicy: return "DeleteBucketPolicy"
+        case .getBucketPolicyStatus: return "GetBucketPolicyStatus"
         case .putObject: return "PutObject"
         case .copyObject: return "CopyObject"
         case .getObject: return "GetObject"
@@ -119,7 +128,7 @@ public struct AddressingConfig: Sendable {
 /// mistaken for a plain GET/PUT of the bucket.
 let unimplementedBucketSubresources: Set<String> = [
     "accelerate", "acl", "analytics", "cors", "intelligent-tiering", "inventory",
-    "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
+    "logging", "metrics", "notification", "object-lock", "ownershipControls",
     "publicAccessBlock", "replication", "tagging", "website", "metadataTable",
     "session",
 ]
@@ -159,6 +168,18 @@ extension S3Endpoint {
             case "GET": return .getBucketEncryption(b)
             case "DELETE": return .deleteBucketEncryption(b)
             default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "ENCRYPTION")])
+            }
+        }
+        if q["policyStatus"] != nil {
+            guard method == "GET" else { throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "POLICYSTATUS")]) }
+            return .getBucketPolicyStatus(b)
+        }
+        if q["policy"] != nil {
+            switch method {
+            case "PUT": return .putBucketPolicy(b)
+            case "GET": return .getBucketPolicy(b)
+            case "DELETE": return .deleteBucketPolicy(b)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "POLICY")])
             }
         }
         if q["versioning"] != nil {

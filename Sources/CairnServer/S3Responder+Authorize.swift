@@ -20,13 +20,16 @@ struct AuthorizedCopySource: Sendable {
 extension S3Responder {
     /// The one authorize step, before dispatch: loads the addressed bucket once (NoSuchBucket when
     /// it does not exist, as S3 answers whoever asks), asks the `Authorizer` whether the principal
-    /// may do the endpoint's action there, and does the same for a copy source with `s3:GetObject`.
-    func authorize(_ endpoint: S3Endpoint, principal: Principal, copySourceHeader: String?) async throws -> RequestAccess {
+    /// may do the endpoint's action there (the bucket's policy with the request's condition keys,
+    /// then the owner's rights), and does the same for a copy source with `s3:GetObject`.
+    func authorize(_ endpoint: S3Endpoint, principal: Principal, conditionKeys: PolicyConditionKeys,
+                   copySourceHeader: String?) async throws -> RequestAccess {
         guard let action = endpoint.action else { return RequestAccess() }
         var access = RequestAccess()
         if endpoint.needsBucket, let name = endpoint.bucket {
             let bucket = try await storage.bucketContext(name)
-            try Authorizer.authorize(.init(principal: principal, action: action, resource: endpoint.resource, bucketOwner: bucket.owner))
+            try Authorizer.authorize(.init(principal: principal, action: action, resource: endpoint.resource, bucketOwner: bucket.owner,
+                                           policy: try policies.policy(of: bucket.record), context: conditionKeys.values))
             access.bucket = bucket
         } else {
             try Authorizer.authorize(.init(principal: principal, action: action, resource: endpoint.resource, bucketOwner: nil))
@@ -34,11 +37,22 @@ extension S3Responder {
         if endpoint.readsCopySource, let header = copySourceHeader {
             let source = try CopySource(header: header)
             let bucket = try await storage.bucketContext(source.address.bucket)
-            try Authorizer.authorize(.init(principal: principal, action: .getObject,
+            try Authorizer.authorize(.init(principal: principal, action: source.versionID == nil ? .getObject : .getObjectVersion,
                                            resource: .object(bucket: source.address.bucket.rawValue, key: source.address.key.rawValue),
-                                           bucketOwner: bucket.owner))
+                                           bucketOwner: bucket.owner, policy: try policies.policy(of: bucket.record),
+                                           context: conditionKeys.values))
             access.copySource = AuthorizedCopySource(source: source, bucket: bucket)
         }
         return access
+    }
+
+    /// A missing key is told only to a requester who may list the bucket (it could learn as much
+    /// from a listing); anyone else gets 403 AccessDenied, as S3 answers.
+    func missingKey(_ error: S3Error, _ call: S3Call, conditionKeys: PolicyConditionKeys) -> S3Error {
+        guard let bucket = call.access.bucket else { return error }
+        let policy = try? policies.policy(of: bucket.record)
+        let mayList = Authorizer.decide(.init(principal: call.principal, action: .listBucket, resource: .bucket(bucket.name.rawValue),
+                                              bucketOwner: bucket.owner, policy: policy, context: conditionKeys.values))
+        return mayList == .allow ? error : S3Error(.accessDenied)
     }
 }

@@ -21,6 +21,8 @@ struct S3Responder: HTTPResponder {
     let logger: Logger
     /// Told of every request once it is answered (metrics and access logs hook in here).
     var observers: [any RequestObserver] = []
+    /// Parsed bucket policies, by document text.
+    let policies = PolicyCache()
 
     func respond(to request: Request, context: S3RequestContext) async throws -> Response {
         let requestID = RequestID.next()
@@ -49,14 +51,20 @@ struct S3Responder: HTTPResponder {
                                               hasCopySource: request.headers[HTTPField.Name("x-amz-copy-source")!] != nil,
                                               addressing: addressing)
             observation.named(parsed)
-            let access = try await authorize(parsed, principal: authentication.principal,
+            let headers = RequestHeaders(headers: request.headers.map { ($0.name.canonicalName, $0.value) },
+                                         presignedQuery: S3Call.presignedQueryHeaders(query))
+            let conditionKeys = PolicyConditionKeys(endpoint: parsed, principal: authentication.principal, headers: headers,
+                                                    remoteAddress: context.channel.remoteAddress?.ipAddress, secure: secure)
+            let access = try await authorize(parsed, principal: authentication.principal, conditionKeys: conditionKeys,
                                              copySourceHeader: request.headers[HTTPField.Name("x-amz-copy-source")!])
             let call = S3Call(request: request, context: context, endpoint: parsed, principal: authentication.principal,
                               access: access, payload: authentication.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }),
-                              headers: RequestHeaders(headers: request.headers.map { ($0.name.canonicalName, $0.value) },
-                                                      presignedQuery: S3Call.presignedQueryHeaders(query)),
-                              secure: secure, allowInsecureSSEC: allowInsecureSSEC)
-            response = try await dispatch(call)
+                              headers: headers, secure: secure, allowInsecureSSEC: allowInsecureSSEC)
+            do {
+                response = try await dispatch(call)
+            } catch let e as S3Error where e.code == .noSuchKey {
+                throw missingKey(e, call, conditionKeys: conditionKeys)
+            }
             if let charged = requestChargedHeader(call) { response.headers["x-amz-request-charged"] = charged }
         } catch let error as S3Error {
             observation.failed(error.code)
@@ -93,6 +101,10 @@ struct S3Responder: HTTPResponder {
         case .putBucketLifecycle: return try await putBucketLifecycle(call)
         case .getBucketLifecycle: return try await getBucketLifecycle(call)
         case .deleteBucketLifecycle: return try await deleteBucketLifecycle(call)
+        case .putBucketPolicy: return try await putBucketPolicy(call)
+        case .getBucketPolicy: return try await getBucketPolicy(call)
+        case .deleteBucketPolicy: return try await deleteBucketPolicy(call)
+        case .getBucketPolicyStatus: return try await getBucketPolicyStatus(call)
         case .putBucketVersioning: return try await putBucketVersioning(call)
         case .getBucketVersioning: return try await getBucketVersioning(call)
         case .putBucketRequestPayment: return try await putBucketRequestPayment(call)

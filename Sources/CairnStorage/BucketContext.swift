@@ -19,6 +19,11 @@ extension Storage {
         return BucketContext(record: b)
     }
 
+    /// PutBucketPolicy / DeleteBucketPolicy: the document as sent (validated by the caller).
+    public func setBucketPolicy(_ context: BucketContext, _ text: String?) async throws {
+        try await setBucketConfig(context, .policy, text)
+    }
+
     /// Sets (or with nil deletes) one configuration document of an existing bucket.
     func setBucketConfig(_ context: BucketContext, _ kind: BucketConfigKind, _ value: String?,
                          alsoUpdating update: ((inout BucketRecord) -> Void)? = nil) async throws {

@@ -131,4 +131,6 @@ public enum BucketConfigKind: String, Sendable, CaseIterable {
     case lifecycle
     case requestPayment
     case encryption
+    /// The bucket policy's JSON, as sent; read with the bucket record (`BucketRecord.policy`).
+    case policy
 }

@@ -10,6 +10,9 @@ public struct BucketRecord: Sendable, Equatable {
     public var requestPayer: RequestPayer
     /// nil for a bucket that was never versioned.
     public var versioning: VersioningStatus?
+    /// The bucket policy document, read with the record (every request's authorization needs it);
+    /// written as a bucket configuration, not through `updateBucket`.
+    public var policy: String?
 
     public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner,
                 versioning: VersioningStatus? = nil) {

@@ -21,6 +21,10 @@ public struct RequestHeaders: Sendable {
         fields.first { $0.name == name }?.value
     }
 
+    /// A header's value as sent, for the bucket-policy condition keys that compare it as is
+    /// (`s3:x-amz-acl`, `s3:x-amz-server-side-encryption`, ...).
+    public func conditionValue(_ name: String) -> String? { self[name.lowercased()] }
+
     /// An integer header within `range`, else InvalidArgument naming it.
     func int(_ name: String, default value: Int, max: Int) throws(S3Error) -> Int {
         guard let raw = self[name] else { return value }
