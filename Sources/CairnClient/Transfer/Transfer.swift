@@ -5,6 +5,9 @@ import Foundation
 /// `cairn cp` options.
 public struct TransferOptions: Sendable {
     public var partSize: Int64 = 8 << 20
+    /// Files of this size and up go multipart (nil: files larger than one part), as the aws
+    /// CLI's `multipart_threshold`, which may differ from its part size.
+    public var multipartThreshold: Int64?
     public var concurrency = 4
     public var resume = false
     public var progress = true
@@ -53,8 +56,8 @@ public final class Transfer: Sendable {
 
     /// Uploads `path` to `bucket/key`: one PUT up to the part size, parallel multipart above it.
     /// Every part carries Content-MD5 and its returned ETag is checked against the local MD5;
-    /// the final multipart ETag is checked too.
-    public func upload(path: String, bucket: String, key: String) async throws {
+    /// the final multipart ETag is checked too. `headers` (Content-Type, ...) go with the object.
+    public func upload(path: String, bucket: String, key: String, headers: [(String, String)] = []) async throws {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             throw ClientFailure("The user-provided path \(path) does not exist.")
@@ -62,10 +65,10 @@ public final class Transfer: Sendable {
         let size = Int64(st.st_size)
         let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
         let progress = TransferProgress(total: size, label: "upload", draw: options.progress, maxBandwidth: options.maxBandwidth)
-        if size <= options.partSize && !options.resume {
+        if size < (options.multipartThreshold ?? options.partSize + 1) && !options.resume {
             let digest = try FileDigest.compute(path: path, length: size)
             let req = S3Request(method: "PUT", bucket: bucket, key: key,
-                                headers: [("Content-MD5", digest.md5Base64)],
+                                headers: [("Content-MD5", digest.md5Base64)] + headers,
                                 body: .file(path: path, offset: 0, length: size, progress: { await progress.add($0) }))
             let resp = try await Self.send(client, "PutObject", req)
             if Self.etagIsMD5(resp) { try checkETag(resp.header("ETag"), expected: digest.md5Hex, what: "object") }
@@ -99,7 +102,7 @@ public final class Transfer: Sendable {
             }
         }
         if uploadID == nil {
-            let resp = try await Self.send(client, "CreateMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploads", "")]))
+            let resp = try await Self.send(client, "CreateMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploads", "")], headers: headers))
             guard let root = XMLElement.parse(Data(resp.body)), let id = root.child("UploadId")?.text else {
                 throw ClientFailure("CreateMultipartUpload returned no UploadId")
             }

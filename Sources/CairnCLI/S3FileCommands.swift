@@ -1,0 +1,132 @@
+import ArgumentParser
+import CairnClient
+import Foundation
+
+/// The options `aws s3 cp | mv | rm | sync` share.
+struct S3FileOptions: ParsableArguments {
+    @Flag(name: .customLong("dryrun"), help: "Print the operations that would be performed, without running them.") var dryRun = false
+    @Flag(help: "Print nothing (failures included); the exit code tells.") var quiet = false
+    @Flag(name: .customLong("only-show-errors"), help: "Print only failures and warnings.") var onlyShowErrors = false
+    @Flag(name: .customLong("no-progress"), help: "Accepted as in the aws CLI; cairn s3 draws no progress line for several files.") var noProgress = false
+    @Option(help: "Exclude files or objects matching this pattern (repeatable; filters apply in the order given, the last match wins).") var exclude: [String] = []
+    @Option(help: "Include files or objects matching this pattern again (repeatable; see --exclude).") var include: [String] = []
+    @Flag(name: .customLong("follow-symlinks"), inversion: .prefixedNo, help: "Follow symbolic links when walking local folders.") var followSymlinks = true
+    @Option(name: .customLong("page-size"), help: "Keys per ListObjectsV2 page (default: the server's, 1000).") var pageSize: Int?
+    @Option(name: .customLong("content-type"), help: "Content-Type of every uploaded or copied object (default: guessed from the file name).") var contentType: String?
+    @Flag(name: .customLong("no-guess-mime-type"), help: "Do not guess an upload's Content-Type from its file name.") var noGuessMimeType = false
+    @Option(name: .customLong("storage-class"), help: "Storage class of the uploaded or copied objects (STANDARD, ...).") var storageClass: String?
+
+    /// The shared options as the library takes them.
+    func fileOptions(recursive: Bool) -> FileCommand.Options {
+        var o = FileCommand.Options()
+        o.recursive = recursive
+        o.dryRun = dryRun
+        o.rules = FileFilter.Rule.inCommandLineOrder(CommandLine.arguments, exclude: exclude, include: include)
+        o.followSymlinks = followSymlinks
+        o.pageSize = pageSize
+        o.level = quiet ? .quiet : onlyShowErrors ? .onlyErrors : .all
+        o.guessMimeType = !noGuessMimeType
+        if let contentType { o.objectHeaders.append(("Content-Type", contentType)) }
+        if let storageClass { o.objectHeaders.append(("x-amz-storage-class", storageClass)) }
+        return o
+    }
+
+    /// Resolves the endpoint and transfer settings, runs `name` and exits with its code.
+    static func run(_ name: FileCommand.Name, _ options: FileCommand.Options, source: String, destination: String,
+                    client clientOptions: ClientOptions) async throws {
+        let env = ProcessInfo.processInfo.environment
+        let config = try clientOptions.resolve(env: env)
+        let settings: TransferSettings
+        do { settings = try TransferSettings.resolve(profile: clientOptions.profile, env: env) } catch {
+            FileHandle.standardError.write(Data("\n\(error)\n".utf8))
+            throw ExitCode(255)
+        }
+        let client = S3Client(config: config, connectionsPerHost: max(8, settings.maxConcurrentRequests))
+        var code: Int32
+        do {
+            code = try await FileCommand(name, options: options, client: client, settings: settings).run(source: source, destination: destination)
+        } catch let e as UsageError {
+            FileHandle.standardError.write(Data("cairn: error: \(e)\n".utf8))
+            code = 252
+        } catch {
+            code = ClientOptions.report(error, operation: name.rawValue)
+        }
+        await client.shutdown()
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// The arguments of `cp` and `mv`: a source, a destination, `--recursive` and the shared options.
+struct S3TransferArguments: ParsableArguments {
+    @Argument(help: "Source: a local path or s3://bucket/key.") var source: String
+    @Argument(help: "Destination: a local path or s3://bucket/key.") var destination: String
+    @Flag(help: "Every file under the folder or every object under the prefix.") var recursive = false
+    @OptionGroup var files: S3FileOptions
+    @OptionGroup var client: ClientOptions
+
+    func run(_ name: FileCommand.Name) async throws {
+        try await S3FileOptions.run(name, files.fileOptions(recursive: recursive), source: source, destination: destination, client: client)
+    }
+}
+
+/// `cairn s3 cp`: as `aws s3 cp`, one file or (`--recursive`) a folder or prefix, local to S3,
+/// S3 to local or S3 to S3 (copied by the server).
+struct S3CpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cp",
+        abstract: "Copy files and objects: local -> S3, S3 -> local, S3 -> S3 (as `aws s3 cp`).")
+
+    @OptionGroup var arguments: S3TransferArguments
+
+    func run() async throws { try await arguments.run(.cp) }
+}
+
+/// `cairn s3 mv`: `cp`, then the source is deleted once its copy has succeeded.
+struct S3MvCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mv",
+        abstract: "Move files and objects: copy, then delete the source (as `aws s3 mv`).")
+
+    @OptionGroup var arguments: S3TransferArguments
+
+    func run() async throws { try await arguments.run(.mv) }
+}
+
+/// `cairn s3 rm`: deletes an object or (`--recursive`) every object under a prefix.
+struct S3RmCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm",
+        abstract: "Delete an object, or every object under a prefix (as `aws s3 rm`).")
+
+    @Argument(help: "s3://bucket/key, or with --recursive s3://bucket[/prefix].") var path: String
+    @Flag(help: "Delete every object under the prefix.") var recursive = false
+    @OptionGroup var files: S3FileOptions
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        try await S3FileOptions.run(.rm, files.fileOptions(recursive: recursive), source: path, destination: path, client: client)
+    }
+}
+
+/// `cairn s3 sync`: sends what is missing or different at the destination (size, or a newer
+/// source), and with `--delete` removes what the source no longer has.
+struct S3SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Make a destination folder or prefix match the source (as `aws s3 sync`).")
+
+    @Argument(help: "Source: a local folder or s3://bucket[/prefix].") var source: String
+    @Argument(help: "Destination: a local folder or s3://bucket[/prefix].") var destination: String
+    @Flag(help: "Delete destination files the source does not have (filters apply to them too).") var delete = false
+    @Flag(name: .customLong("size-only"), help: "Send a file only when its size differs.") var sizeOnly = false
+    @Flag(name: .customLong("exact-timestamps"), help: "S3 -> local: also send same-size objects whose time differs from the file's.") var exactTimestamps = false
+    @OptionGroup var files: S3FileOptions
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        var o = files.fileOptions(recursive: true)
+        o.delete = delete
+        o.syncRule = sizeOnly ? .sizeOnly : exactTimestamps ? .exactTimestamps : .sizeAndLastModified
+        try await S3FileOptions.run(.sync, o, source: source, destination: destination, client: client)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Runs the file operations of an `aws s3` command, `max_concurrent_requests` files at a time,
+/// each through the single-file code (`Transfer` for uploads and downloads, `ObjectCopy` for
+/// S3 -> S3), printing one line per file as it finishes. A failed file is reported and the others
+/// go on; the counts give the aws CLI's exit code (1 when any failed).
+public struct FileTaskRunner: Sendable {
+    let client: S3Client
+    let settings: TransferSettings
+    let printer: ResultPrinter
+    let dryRun: Bool
+    /// Guess each upload's Content-Type from its name (`--no-guess-mime-type` turns it off).
+    public var guessMimeType = true
+    /// Headers every upload and copy sends (`--content-type`, `--storage-class`, ...).
+    public var objectHeaders: [(String, String)] = []
+
+    public init(client: S3Client, settings: TransferSettings, printer: ResultPrinter, dryRun: Bool) {
+        self.client = client
+        self.settings = settings
+        self.printer = printer
+        self.dryRun = dryRun
+    }
+
+    /// Runs `tasks`; returns how many failed.
+    public func run(_ tasks: [FileTask]) async -> Int {
+        if dryRun {
+            for t in tasks { printer.result("(dryrun) \(t.label): \(t.location)") }
+            return 0
+        }
+        let results = try? await boundedConcurrently(tasks.count, limit: settings.maxConcurrentRequests) { i -> Bool in
+            let t = tasks[i]
+            do {
+                try await perform(t)
+                printer.result("\(t.label): \(t.location)")
+                return true
+            } catch {
+                printer.failure("\(t.label) failed: \(t.location) \(error)")
+                return false
+            }
+        }
+        return results?.filter { !$0 }.count ?? tasks.count
+    }
+
+    func transfer() -> Transfer {
+        var options = TransferOptions(stateDirectory: NSTemporaryDirectory())
+        options.partSize = settings.multipartChunkSize
+        options.multipartThreshold = settings.multipartThreshold
+        options.concurrency = settings.maxConcurrentRequests
+        options.progress = false
+        return Transfer(client: client, options: options)
+    }
+
+    func perform(_ t: FileTask) async throws {
+        let e = t.entry
+        switch t.kind {
+        case .upload:
+            let (bucket, key) = S3URI.split(e.destination)
+            var headers = objectHeaders
+            if guessMimeType, !headers.contains(where: { $0.0 == "Content-Type" }), let type = MimeTypes.guess(e.source) {
+                headers.append(("Content-Type", type))
+            }
+            try await transfer().upload(path: e.source, bucket: bucket, key: key, headers: headers)
+        case .download:
+            let (bucket, key) = S3URI.split(e.source)
+            let dir = (e.destination as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try await transfer().download(bucket: bucket, key: key, path: e.destination)
+            // The file takes the object's time (whole seconds, as awscli sets it), which is what
+            // lets the next sync see that it is up to date.
+            let whole = e.lastModified.rounded(.down)
+            var times = [timespec(tv_sec: Int(whole), tv_nsec: 0), timespec(tv_sec: Int(whole), tv_nsec: 0)]
+            _ = utimensat(AT_FDCWD, e.destination, &times, 0)
+        case .copy:
+            let (bucket, key) = S3URI.split(e.source)
+            let (destBucket, destKey) = S3URI.split(e.destination)
+            try await ObjectCopy(client: client, settings: settings).copy(bucket: bucket, key: key, size: e.size,
+                                                                          to: destBucket, destKey, headers: objectHeaders)
+        case .delete:
+            try await delete(e.source, isS3: e.sourceIsS3)
+        }
+        if t.isMove { try await delete(e.source, isS3: e.sourceIsS3) }
+    }
+
+    func delete(_ path: String, isS3: Bool) async throws {
+        if isS3 {
+            let (bucket, key) = S3URI.split(path)
+            _ = try await Transfer.send(client, "DeleteObject", S3Request(method: "DELETE", bucket: bucket, key: key))
+        } else if unlink(path) != 0 {
+            throw ClientFailure("[Errno \(errno)] \(String(cString: strerror(errno))): '\(path)'")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import CairnModel
+import Foundation
+
+/// S3 -> S3 copies done by the server, so no byte passes through the client: CopyObject up to the
+/// multipart threshold, above it CreateMultipartUpload + UploadPartCopy of each range in parallel
+/// + CompleteMultipartUpload (the aws CLI's s3transfer does the same).
+public struct ObjectCopy: Sendable {
+    let client: S3Client
+    let settings: TransferSettings
+
+    public init(client: S3Client, settings: TransferSettings) {
+        self.client = client
+        self.settings = settings
+    }
+
+    /// `x-amz-copy-source`: `bucket/key` percent-encoded with `/` kept (botocore quotes it so).
+    static func copySource(bucket: String, key: String) -> String {
+        URIEncoding.encode(bucket + "/" + key, keepSlash: true)
+    }
+
+    /// Copies `bucket/key` (of `size` bytes) to `destBucket/destKey`; `headers` go with the new object.
+    public func copy(bucket: String, key: String, size: Int64, to destBucket: String, _ destKey: String,
+                     headers: [(String, String)] = []) async throws {
+        let source = Self.copySource(bucket: bucket, key: key)
+        if size < settings.multipartThreshold {
+            var req = S3Request(method: "PUT", bucket: destBucket, key: destKey, headers: [("x-amz-copy-source", source)] + headers)
+            req.errorIn200 = true
+            _ = try await Transfer.send(client, "CopyObject", req)
+            return
+        }
+        // CopyObject keeps the source's content type and metadata; a multipart copy has to carry
+        // them itself (as aws CLI v2 does, from a HeadObject of the source).
+        let head = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key))
+        var create = headers
+        if !create.contains(where: { $0.0.lowercased() == "content-type" }), let ct = head.header("Content-Type") { create.append(("Content-Type", ct)) }
+        for (k, v) in head.headers where k.lowercased().hasPrefix("x-amz-meta-") { create.append((k, v)) }
+        for name in ["Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"] {
+            if let v = head.header(name) { create.append((name, v)) }
+        }
+        var start = S3Request(method: "POST", bucket: destBucket, key: destKey, query: [("uploads", "")], headers: create)
+        start.errorIn200 = true
+        let created = try await Transfer.send(client, "CreateMultipartUpload", start)
+        guard let id = XMLElement.parse(Data(created.body))?.child("UploadId")?.text else {
+            throw ClientFailure("CreateMultipartUpload returned no UploadId")
+        }
+        let chunk = settings.multipartChunkSize
+        let count = Int((size + chunk - 1) / chunk)
+        let client = self.client
+        do {
+            let etags = try await boundedConcurrently(count, limit: settings.maxConcurrentRequests) { i -> String in
+                let first = Int64(i) * chunk
+                let last = min(size, first + chunk) - 1
+                var req = S3Request(method: "PUT", bucket: destBucket, key: destKey,
+                                    query: [("partNumber", String(i + 1)), ("uploadId", id)],
+                                    headers: [("x-amz-copy-source", source), ("x-amz-copy-source-range", "bytes=\(first)-\(last)")])
+                req.errorIn200 = true
+                let resp = try await Transfer.send(client, "UploadPartCopy", req)
+                guard let etag = XMLElement.parse(Data(resp.body))?.child("ETag")?.text else {
+                    throw ClientFailure("UploadPartCopy returned no ETag")
+                }
+                return etag
+            }
+            var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            for (i, e) in etags.enumerated() { xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\(xmlEscape(e))</ETag></Part>" }
+            xml += "</CompleteMultipartUpload>"
+            var complete = S3Request(method: "POST", bucket: destBucket, key: destKey, query: [("uploadId", id)], body: .bytes(Array(xml.utf8)))
+            complete.errorIn200 = true
+            _ = try await Transfer.send(client, "CompleteMultipartUpload", complete)
+        } catch {
+            // Leave no half-copied upload behind (s3transfer aborts too).
+            _ = try? await client.send(S3Request(method: "DELETE", bucket: destBucket, key: destKey, query: [("uploadId", id)]))
+            throw error
+        }
+    }
+}

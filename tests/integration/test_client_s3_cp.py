@@ -1,0 +1,118 @@
+"""`cairn s3 cp` and `mv`: recursive uploads, downloads and S3 -> S3 copies of a nested tree with
+awkward names and a multipart file, filters in the aws CLI's order, --dryrun and --quiet; the
+printed lines are compared with `aws s3 cp` run against the same server."""
+
+from __future__ import annotations
+
+from s3cmdtest import CHUNK, TREE, bucket_contents, lines, read_tree, s3c, s3cmds, write_tree  # noqa: F401
+
+
+def renamed(proc, old, new):
+    return sorted(proc.stdout.decode().replace(old, new).splitlines())
+
+
+def test_cp_recursive_up_down_and_s3_to_s3(s3cmds, s3c):
+    work = s3cmds.work
+    write_tree(work / "src", TREE)
+    for b in ["mine", "theirs", "copies"]:
+        s3c.create_bucket(Bucket=b)
+    # Upload: the same lines as aws (bucket name aside), the same objects.
+    mine = s3cmds.cairn("cp", "--recursive", "src", "s3://mine/up")
+    theirs = s3cmds.aws("cp", "--recursive", "src", "s3://theirs/up", "--no-progress")
+    assert renamed(mine, "s3://mine/", "s3://X/") == renamed(theirs, "s3://theirs/", "s3://X/")
+    assert "upload: src/ünïcødé/ç+plus.txt to s3://mine/up/ünïcødé/ç+plus.txt" in lines(mine)
+    assert bucket_contents(s3c, "mine", "up/") == TREE
+    # The big file went in parts of the configured chunk size; content types guessed as aws does.
+    big = s3c.head_object(Bucket="mine", Key="up/big/large.bin")
+    assert big["ETag"].endswith(f'-{-(-len(TREE["big/large.bin"]) // CHUNK)}"')
+    for key in ["top.txt", "a-b.json", "big/large.bin"]:
+        assert s3c.head_object(Bucket="mine", Key="up/" + key)["ContentType"] == \
+            s3c.head_object(Bucket="theirs", Key="up/" + key)["ContentType"]
+    # Download into a folder that does not exist yet.
+    mine = s3cmds.cairn("cp", "--recursive", "s3://mine/up/", "down")
+    theirs = s3cmds.aws("cp", "--recursive", "s3://mine/up/", "down-aws", "--no-progress")
+    assert renamed(mine, " to down/", " to D/") == renamed(theirs, " to down-aws/", " to D/")
+    assert read_tree(work / "down") == TREE
+    # S3 -> S3: CopyObject below the threshold, UploadPartCopy above it; nothing via the client.
+    mine = s3cmds.cairn("cp", "--recursive", "s3://mine/up", "s3://copies/c", "--debug")
+    theirs = s3cmds.aws("cp", "--recursive", "s3://mine/up", "s3://theirs/c", "--no-progress")
+    assert renamed(mine, "s3://copies/", "s3://X/") == renamed(theirs, "s3://theirs/", "s3://X/")
+    err = mine.stderr.decode()
+    assert "x-amz-copy-source-range: bytes=0-262143" in err and "uploadId=" in err
+    assert bucket_contents(s3c, "copies", "c/") == TREE
+    assert s3c.head_object(Bucket="copies", Key="c/big/large.bin")["ContentType"] == big["ContentType"]
+
+
+def test_cp_single_files_like_aws(s3cmds, s3c):
+    work = s3cmds.work
+    s3c.create_bucket(Bucket="bkt")
+    (work / "f.txt").write_bytes(b"hello")
+    (work / "dir").mkdir()
+    cases = [
+        ("f.txt", "s3://bkt/"),                 # key from the file name
+        ("f.txt", "s3://bkt"),                  # a bucket alone, too
+        ("f.txt", "s3://bkt/renamed.txt"),
+        ("s3://bkt/f.txt", "dir"),              # an existing folder keeps the name
+        ("s3://bkt/renamed.txt", "got.txt"),
+        ("s3://bkt/f.txt", "newdir/"),          # a trailing slash makes the folder
+        ("s3://bkt/f.txt", "s3://bkt/sub/"),
+    ]
+    for src, dst in cases:
+        mine, theirs = s3cmds.cairn("cp", src, dst), s3cmds.aws("cp", src, dst, "--no-progress")
+        assert mine.stdout == theirs.stdout, (src, dst, mine.stdout, theirs.stdout)
+    assert (work / "dir/f.txt").read_bytes() == (work / "got.txt").read_bytes() == (work / "newdir/f.txt").read_bytes() == b"hello"
+    # A missing source: aws's words and exit codes (fatal error 1; no local file 255).
+    mine = s3cmds.cairn("cp", "s3://bkt/nope", "x", check=False)
+    theirs = s3cmds.aws("cp", "s3://bkt/nope", "x", check=False)
+    assert mine.returncode == theirs.returncode == 1 and mine.stderr == theirs.stderr
+    assert mine.stderr.decode() == 'fatal error: An error occurred (404) when calling the HeadObject operation: Key "nope" does not exist\n'
+    p = s3cmds.cairn("cp", "missing.txt", "s3://bkt/", check=False)
+    assert p.returncode == 255 and "The user-provided path missing.txt does not exist." in p.stderr.decode()
+    # A failed upload is reported per file and the command exits 1.
+    p = s3cmds.cairn("cp", "f.txt", "s3://no-such-bucket/f.txt", check=False)
+    assert p.returncode == 1
+    assert p.stderr.decode().startswith("upload failed: ./f.txt to s3://no-such-bucket/f.txt An error occurred (NoSuchBucket)")
+
+
+def test_cp_filters_in_order_dryrun_quiet(s3cmds, s3c):
+    work = s3cmds.work
+    write_tree(work / "src", TREE)
+    s3c.create_bucket(Bucket="bkt")
+    filter_sets = [
+        ["--exclude", "*", "--include", "*.txt"],
+        ["--include", "*.txt", "--exclude", "*"],           # the order decides: nothing is left
+        ["--exclude", "*", "--include", "*.txt", "--exclude", "a/*"],
+        ["--exclude", "big/*", "--exclude", "ünïcødé/*"],
+        ["--exclude=*.bin", "--include=a/b/*"],
+    ]
+    for filters in filter_sets:
+        mine = s3cmds.cairn("cp", "--recursive", "src", "s3://bkt/f", "--dryrun", *filters)
+        theirs = s3cmds.aws("cp", "--recursive", "src", "s3://bkt/f", "--dryrun", *filters)
+        assert lines(mine) == lines(theirs), filters
+        assert all(line.startswith("(dryrun) upload: ") for line in lines(mine))
+    assert "Contents" not in s3c.list_objects_v2(Bucket="bkt")  # --dryrun sent nothing
+    assert lines(s3cmds.cairn("cp", "--recursive", "src", "s3://bkt/f", "--dryrun", *filter_sets[1])) == []
+    # Filters on an S3 source, for real, with --quiet.
+    assert s3cmds.cairn("cp", "--recursive", "src", "s3://bkt/all", "--quiet").stdout == b""
+    p = s3cmds.cairn("cp", "--recursive", "s3://bkt/all", "txt", "--exclude", "*", "--include", "*.txt", "--quiet")
+    assert p.stdout == b"" and p.stderr == b""
+    assert read_tree(work / "txt") == {k: v for k, v in TREE.items() if k.endswith(".txt")}
+
+
+def test_mv_recursive_and_single(s3cmds, s3c):
+    work = s3cmds.work
+    write_tree(work / "src", TREE)
+    s3c.create_bucket(Bucket="bkt")
+    p = s3cmds.cairn("mv", "--recursive", "src", "s3://bkt/m", "--exclude", "big/*")
+    assert all(line.startswith("move: src/") for line in lines(p))
+    assert read_tree(work / "src") == {"big/large.bin": TREE["big/large.bin"]}
+    # S3 -> S3 move of a prefix, then one object back to a file.
+    s3cmds.cairn("mv", "--recursive", "s3://bkt/m/", "s3://bkt/n/")
+    assert bucket_contents(s3c, "bkt", "m/") == {}
+    p = s3cmds.cairn("mv", "s3://bkt/n/top.txt", "top.txt")
+    assert p.stdout.decode() == "move: s3://bkt/n/top.txt to ./top.txt\n"
+    assert (work / "top.txt").read_bytes() == TREE["top.txt"]
+    # Moving an object onto itself is refused before anything is deleted.
+    p = s3cmds.cairn("mv", "s3://bkt/n/a-b.json", "s3://bkt/n/", check=False)
+    assert p.returncode == 255 and "Cannot mv a file onto itself" in p.stderr.decode()
+    assert s3c.get_object(Bucket="bkt", Key="n/a-b.json")["Body"].read() == TREE["a-b.json"]
