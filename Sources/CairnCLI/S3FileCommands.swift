@@ -12,12 +12,27 @@ struct S3FileOptions: ParsableArguments {
     @Option(help: "Include files or objects matching this pattern again (repeatable; see --exclude).") var include: [String] = []
     @Flag(name: .customLong("follow-symlinks"), inversion: .prefixedNo, help: "Follow symbolic links when walking local folders.") var followSymlinks = true
     @Option(name: .customLong("page-size"), help: "Keys per ListObjectsV2 page (default: the server's, 1000).") var pageSize: Int?
-    @Option(name: .customLong("content-type"), help: "Content-Type of every uploaded or copied object (default: guessed from the file name).") var contentType: String?
     @Flag(name: .customLong("no-guess-mime-type"), help: "Do not guess an upload's Content-Type from its file name.") var noGuessMimeType = false
-    @Option(name: .customLong("storage-class"), help: "Storage class of the uploaded or copied objects (STANDARD, ...).") var storageClass: String?
+    @Option(name: .customLong("content-type"), help: "Content-Type of every uploaded or copied object (default: guessed from the file name).") var contentType: String?
+    @Option(name: .customLong("cache-control"), help: "Cache-Control of the new objects.") var cacheControl: String?
+    @Option(name: .customLong("content-disposition"), help: "Content-Disposition of the new objects.") var contentDisposition: String?
+    @Option(name: .customLong("content-encoding"), help: "Content-Encoding of the new objects.") var contentEncoding: String?
+    @Option(name: .customLong("content-language"), help: "Content-Language of the new objects.") var contentLanguage: String?
+    @Option(help: "Expires of the new objects (a timestamp, sent as an HTTP date).") var expires: String?
+    @Option(name: .customLong("website-redirect"), help: "x-amz-website-redirect-location of the new objects.") var websiteRedirect: String?
+    @Option(name: .customLong("storage-class"), help: "Storage class of the new objects (STANDARD, ...).") var storageClass: String?
+    @Option(help: "Server-side encryption of the new objects: AES256 or aws:kms.") var sse: String?
+    @Option(name: .customLong("sse-kms-key-id"), help: "The KMS key for --sse aws:kms.") var sseKMSKeyID: String?
+    @Option(help: "User metadata of the new objects: k1=v1,k2=v2 or a JSON object.") var metadata: String?
+    @Option(name: .customLong("metadata-directive"), help: "Copies: COPY the source's metadata or REPLACE it (REPLACE when --metadata is given).") var metadataDirective: String?
+
+    func validate() throws {
+        if let sse, !["AES256", "aws:kms"].contains(sse) { throw ValidationError("--sse must be AES256 or aws:kms") }
+        if let d = metadataDirective, !["COPY", "REPLACE"].contains(d) { throw ValidationError("--metadata-directive must be COPY or REPLACE") }
+    }
 
     /// The shared options as the library takes them.
-    func fileOptions(recursive: Bool) -> FileCommand.Options {
+    func fileOptions(recursive: Bool) throws -> FileCommand.Options {
         var o = FileCommand.Options()
         o.recursive = recursive
         o.dryRun = dryRun
@@ -26,8 +41,21 @@ struct S3FileOptions: ParsableArguments {
         o.pageSize = pageSize
         o.level = quiet ? .quiet : onlyShowErrors ? .onlyErrors : .all
         o.guessMimeType = !noGuessMimeType
-        if let contentType { o.objectHeaders.append(("Content-Type", contentType)) }
-        if let storageClass { o.objectHeaders.append(("x-amz-storage-class", storageClass)) }
+        var h = ObjectHeaders()
+        h.contentType = contentType
+        h.cacheControl = cacheControl
+        h.contentDisposition = contentDisposition
+        h.contentEncoding = contentEncoding
+        h.contentLanguage = contentLanguage
+        h.expires = expires
+        h.websiteRedirect = websiteRedirect
+        h.storageClass = storageClass
+        h.sse = sse
+        h.sseKMSKeyID = sseKMSKeyID
+        h.metadataDirective = metadataDirective
+        do { h.metadata = try metadata.map(ObjectHeaders.parseMetadata) ?? [] } catch { throw ValidationError("\(error)") }
+        if let e = expires, (try? h.headers(forCopy: false)) == nil { throw ValidationError("--expires: not a timestamp: \(e)") }
+        o.objectHeaders = h
         return o
     }
 
@@ -65,7 +93,7 @@ struct S3TransferArguments: ParsableArguments {
     @OptionGroup var client: ClientOptions
 
     func run(_ name: FileCommand.Name) async throws {
-        try await S3FileOptions.run(name, files.fileOptions(recursive: recursive), source: source, destination: destination, client: client)
+        try await S3FileOptions.run(name, try files.fileOptions(recursive: recursive), source: source, destination: destination, client: client)
     }
 }
 
@@ -104,7 +132,7 @@ struct S3RmCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        try await S3FileOptions.run(.rm, files.fileOptions(recursive: recursive), source: path, destination: path, client: client)
+        try await S3FileOptions.run(.rm, try files.fileOptions(recursive: recursive), source: path, destination: path, client: client)
     }
 }
 
@@ -124,7 +152,7 @@ struct S3SyncCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        var o = files.fileOptions(recursive: true)
+        var o = try files.fileOptions(recursive: true)
         o.delete = delete
         o.syncRule = sizeOnly ? .sizeOnly : exactTimestamps ? .exactTimestamps : .sizeAndLastModified
         try await S3FileOptions.run(.sync, o, source: source, destination: destination, client: client)

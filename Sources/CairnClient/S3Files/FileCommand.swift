@@ -17,7 +17,7 @@ public struct FileCommand: Sendable {
         public var syncRule = SyncRule.sizeAndLastModified
         public var level = ResultPrinter.Level.all
         public var guessMimeType = true
-        public var objectHeaders: [(String, String)] = []
+        public var objectHeaders = ObjectHeaders()
         public init() {}
     }
 

@@ -11,8 +11,8 @@ public struct FileTaskRunner: Sendable {
     let dryRun: Bool
     /// Guess each upload's Content-Type from its name (`--no-guess-mime-type` turns it off).
     public var guessMimeType = true
-    /// Headers every upload and copy sends (`--content-type`, `--storage-class`, ...).
-    public var objectHeaders: [(String, String)] = []
+    /// What every upload and copy sends (`--content-type`, `--storage-class`, `--metadata`, ...).
+    public var objectHeaders = ObjectHeaders()
 
     public init(client: S3Client, settings: TransferSettings, printer: ResultPrinter, dryRun: Bool) {
         self.client = client
@@ -55,8 +55,8 @@ public struct FileTaskRunner: Sendable {
         switch t.kind {
         case .upload:
             let (bucket, key) = S3URI.split(e.destination)
-            var headers = objectHeaders
-            if guessMimeType, !headers.contains(where: { $0.0 == "Content-Type" }), let type = MimeTypes.guess(e.source) {
+            var headers = try objectHeaders.headers(forCopy: false)
+            if guessMimeType, objectHeaders.contentType == nil, let type = MimeTypes.guess(e.source) {
                 headers.append(("Content-Type", type))
             }
             try await transfer().upload(path: e.source, bucket: bucket, key: key, headers: headers)
@@ -74,7 +74,7 @@ public struct FileTaskRunner: Sendable {
             let (bucket, key) = S3URI.split(e.source)
             let (destBucket, destKey) = S3URI.split(e.destination)
             try await ObjectCopy(client: client, settings: settings).copy(bucket: bucket, key: key, size: e.size,
-                                                                          to: destBucket, destKey, headers: objectHeaders)
+                                                                          to: destBucket, destKey, headers: try objectHeaders.headers(forCopy: true))
         case .delete:
             try await delete(e.source, isS3: e.sourceIsS3)
         }

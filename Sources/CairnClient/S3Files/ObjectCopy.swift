@@ -28,14 +28,19 @@ public struct ObjectCopy: Sendable {
             _ = try await Transfer.send(client, "CopyObject", req)
             return
         }
-        // CopyObject keeps the source's content type and metadata; a multipart copy has to carry
-        // them itself (as aws CLI v2 does, from a HeadObject of the source).
-        let head = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key))
-        var create = headers
-        if !create.contains(where: { $0.0.lowercased() == "content-type" }), let ct = head.header("Content-Type") { create.append(("Content-Type", ct)) }
-        for (k, v) in head.headers where k.lowercased().hasPrefix("x-amz-meta-") { create.append((k, v)) }
-        for name in ["Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"] {
-            if let v = head.header(name) { create.append((name, v)) }
+        // CopyObject keeps the source's content headers and metadata (directive COPY); a multipart
+        // copy has to carry them itself (as aws CLI v2 does, from a HeadObject of the source),
+        // except those given on the command line and, with REPLACE, all of them.
+        let directive = headers.first { $0.0.lowercased() == "x-amz-metadata-directive" }?.1
+        var create = headers.filter { $0.0.lowercased() != "x-amz-metadata-directive" }
+        if directive != "REPLACE" {
+            let head = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key))
+            let given = Set(create.map { $0.0.lowercased() })
+            for name in ["Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"]
+            where !given.contains(name.lowercased()) {
+                if let v = head.header(name) { create.append((name, v)) }
+            }
+            for (k, v) in head.headers where k.lowercased().hasPrefix("x-amz-meta-") { create.append((k, v)) }
         }
         var start = S3Request(method: "POST", bucket: destBucket, key: destKey, query: [("uploads", "")], headers: create)
         start.errorIn200 = true
