@@ -7,7 +7,7 @@ struct S3FileOptions: ParsableArguments {
     @Flag(name: .customLong("dryrun"), help: "Print the operations that would be performed, without running them.") var dryRun = false
     @Flag(help: "Print nothing (failures included); the exit code tells.") var quiet = false
     @Flag(name: .customLong("only-show-errors"), help: "Print only failures and warnings.") var onlyShowErrors = false
-    @Flag(name: .customLong("no-progress"), help: "Accepted as in the aws CLI; cairn s3 draws no progress line for several files.") var noProgress = false
+    @Flag(name: .customLong("no-progress"), help: "No progress line (there is one only on a terminal).") var noProgress = false
     @Option(help: "Exclude files or objects matching this pattern (repeatable; filters apply in the order given, the last match wins).") var exclude: [String] = []
     @Option(help: "Include files or objects matching this pattern again (repeatable; see --exclude).") var include: [String] = []
     @Flag(name: .customLong("follow-symlinks"), inversion: .prefixedNo, help: "Follow symbolic links when walking local folders.") var followSymlinks = true
@@ -40,6 +40,7 @@ struct S3FileOptions: ParsableArguments {
         o.followSymlinks = followSymlinks
         o.pageSize = pageSize
         o.level = quiet ? .quiet : onlyShowErrors ? .onlyErrors : .all
+        o.progress = !noProgress && isatty(STDOUT_FILENO) != 0
         o.guessMimeType = !noGuessMimeType
         var h = ObjectHeaders()
         h.contentType = contentType

@@ -83,3 +83,9 @@ TREE = {
     "big/large.bin": os.urandom(THRESHOLD + 300 * KiB),
     "empty.txt": b"",
 }
+
+
+def human(n: int) -> str:
+    """awscli's human_readable_size, to check the sizes cairn prints."""
+    from awscli.customizations.s3.utils import human_readable_size
+    return human_readable_size(n)

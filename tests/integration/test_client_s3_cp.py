@@ -152,3 +152,49 @@ def test_object_options_as_aws_sends_them(s3cmds, s3c):
     assert s3c.head_object(Bucket="bkt", Key="typed")["ContentType"] == "application/x-mine"
     assert s3cmds.cairn("cp", "src/small.txt", "s3://bkt/x", "--sse", "nope", check=False).returncode == 64
     assert s3cmds.cairn("cp", "src/small.txt", "s3://bkt/x", "--metadata", "novalue", check=False).returncode == 64
+
+
+def run_on_terminal(s3cmds, *args):
+    """`cairn s3 ARGS` with stdout on a pseudo-terminal; returns what the terminal received."""
+    import os
+    import pty
+    import subprocess
+
+    from cairntest import CAIRN_BIN
+    main, sub = pty.openpty()
+    proc = subprocess.Popen([CAIRN_BIN, "s3", *args, "--endpoint-url", s3cmds.server.endpoint], cwd=s3cmds.work,
+                            env=s3cmds.client.env(), stdout=sub, stderr=subprocess.PIPE)
+    os.close(sub)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed when the process ended
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(main)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    return out.decode().replace("\r\n", "\n")
+
+
+def test_progress_line_on_a_terminal_only(s3cmds, s3c):
+    work = s3cmds.work
+    write_tree(work / "src", TREE)
+    s3c.create_bucket(Bucket="bkt")
+    total = sum(len(v) for v in TREE.values())
+    out = run_on_terminal(s3cmds, "cp", "--recursive", "src", "s3://bkt/t")
+    # One line for the whole transfer, in aws's words, under the results and gone at the end.
+    assert "\rCompleted " in out and "file(s) remaining" in out
+    from s3cmdtest import human
+    assert f"/{human(total)} (" in out
+    results = [line.split("\r")[-1].strip() for line in out.split("\n") if "upload:" in line]
+    assert sorted(results) == sorted(f"upload: src/{k} to s3://bkt/t/{k}" for k in TREE)
+    # The progress line is wiped under the last result, which ends the output.
+    assert out.endswith("\n") and out.rstrip("\n").split("\n")[-1].split("\r")[-1].startswith("upload: ")
+    # Deletes count files; --no-progress draws nothing; nothing goes into a pipe.
+    out = run_on_terminal(s3cmds, "rm", "--recursive", "s3://bkt/t", "--exclude", "big/*")
+    assert f"\rCompleted 1 file(s) with {len(TREE) - 2} file(s) remaining" in out
+    assert "\r" not in run_on_terminal(s3cmds, "cp", "--recursive", "src", "s3://bkt/u", "--no-progress")
+    assert b"\r" not in s3cmds.cairn("cp", "--recursive", "src", "s3://bkt/v").stdout

@@ -16,6 +16,8 @@ public struct FileCommand: Sendable {
         public var delete = false
         public var syncRule = SyncRule.sizeAndLastModified
         public var level = ResultPrinter.Level.all
+        /// Draw the progress line (only ever on a terminal).
+        public var progress = false
         public var guessMimeType = true
         public var objectHeaders = ObjectHeaders()
         public init() {}
@@ -40,7 +42,7 @@ public struct FileCommand: Sendable {
         let destination = S3URI.normalise(rawDestination)
         let directory = options.recursive || name == .sync
         try validate(source: source, destination: destination, directory: directory)
-        let printer = ResultPrinter(level: options.level)
+        let printer = ResultPrinter(level: options.level, progress: options.progress)
         let warnings = Counter()
         let lister = FileLister(client: client, followSymlinks: options.followSymlinks, pageSize: options.pageSize) { line in
             warnings.add()

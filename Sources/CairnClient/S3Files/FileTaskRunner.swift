@@ -27,6 +27,8 @@ public struct FileTaskRunner: Sendable {
             for t in tasks { printer.result("(dryrun) \(t.label): \(t.location)") }
             return 0
         }
+        let transfers = tasks.filter { $0.kind != .delete }
+        printer.startProgress(bytes: transfers.reduce(0) { $0 + max(0, $1.entry.size) }, files: tasks.count, countsBytes: !transfers.isEmpty)
         let results = try? await boundedConcurrently(tasks.count, limit: settings.maxConcurrentRequests) { i -> Bool in
             let t = tasks[i]
             do {
@@ -34,10 +36,11 @@ public struct FileTaskRunner: Sendable {
                 printer.result("\(t.label): \(t.location)")
                 return true
             } catch {
-                printer.failure("\(t.label) failed: \(t.location) \(error)")
+                printer.failure("\(t.label) failed: \(t.location) \(error)", fileDone: true)
                 return false
             }
         }
+        printer.finish()
         return results?.filter { !$0 }.count ?? tasks.count
     }
 
@@ -47,6 +50,7 @@ public struct FileTaskRunner: Sendable {
         options.multipartThreshold = settings.multipartThreshold
         options.concurrency = settings.maxConcurrentRequests
         options.progress = false
+        options.onBytes = { [printer] n in printer.add(bytes: n) }
         return Transfer(client: client, options: options)
     }
 
@@ -75,6 +79,7 @@ public struct FileTaskRunner: Sendable {
             let (destBucket, destKey) = S3URI.split(e.destination)
             try await ObjectCopy(client: client, settings: settings).copy(bucket: bucket, key: key, size: e.size,
                                                                           to: destBucket, destKey, headers: try objectHeaders.headers(forCopy: true))
+            printer.add(bytes: e.size)
         case .delete:
             try await delete(e.source, isS3: e.sourceIsS3)
         }

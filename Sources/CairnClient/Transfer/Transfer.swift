@@ -12,6 +12,9 @@ public struct TransferOptions: Sendable {
     public var resume = false
     public var progress = true
     public var maxBandwidth: Int64?
+    /// Told of every byte counted (negative: taken back for a retry), for a progress line over
+    /// many transfers.
+    public var onBytes: (@Sendable (Int64) -> Void)?
     /// Where upload state files live (default: $XDG_CACHE_HOME/cairn or ~/.cache/cairn).
     public var stateDirectory: String
     public init(stateDirectory: String) { self.stateDirectory = stateDirectory }
@@ -64,7 +67,8 @@ public final class Transfer: Sendable {
         }
         let size = Int64(st.st_size)
         let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
-        let progress = TransferProgress(total: size, label: "upload", draw: options.progress, maxBandwidth: options.maxBandwidth)
+        let progress = TransferProgress(total: size, label: "upload", draw: options.progress, maxBandwidth: options.maxBandwidth,
+                                        observer: options.onBytes)
         if size < (options.multipartThreshold ?? options.partSize + 1) && !options.resume {
             let digest = try FileDigest.compute(path: path, length: size)
             let req = S3Request(method: "PUT", bucket: bucket, key: key,
@@ -257,7 +261,8 @@ public final class Transfer: Sendable {
         let box = FDBox(fd)
         defer { close(fd) }
         ftruncate(fd, off_t(size))
-        let progress = TransferProgress(total: size, label: "download", draw: options.progress, maxBandwidth: options.maxBandwidth)
+        let progress = TransferProgress(total: size, label: "download", draw: options.progress, maxBandwidth: options.maxBandwidth,
+                                        observer: options.onBytes)
         let chunk = multipartCount != nil ? partSize : max(options.partSize, 1)
         let count = size == 0 ? 0 : Int((size + chunk - 1) / chunk)
         let client = self.client
