@@ -104,3 +104,20 @@ def test_rm_single_recursive_and_filtered(s3cmds, s3c):
     p = s3cmds.cairn("rm", "--recursive", "s3://bkt/r/")
     assert len(lines(p)) == len(TREE)  # the rest of the tree plus the marker
     assert [o["Key"] for o in s3c.list_objects_v2(Bucket="bkt")["Contents"]] == ["keep"]
+
+
+def test_download_skips_keys_that_leave_the_folder(s3cmds, s3c):
+    """A key such as `../escape.txt` is not written outside the destination (aws's warning, exit 2)."""
+    work = s3cmds.work
+    s3c.create_bucket(Bucket="bkt")
+    s3c.put_object(Bucket="bkt", Key="p/ok.txt", Body=b"ok")
+    s3c.put_object(Bucket="bkt", Key="p/../escape.txt", Body=b"bad")
+    s3c.put_object(Bucket="bkt", Key="p/a/../../up.txt", Body=b"bad")
+    for cmd in (["cp", "--recursive"], ["sync"]):
+        p = s3cmds.cairn(*cmd, "s3://bkt/p/", "down", check=False)
+        assert p.returncode == 2
+        assert sorted(p.stderr.decode().splitlines()) == [
+            "warning: Skipping file ../escape.txt. File references a parent directory.",
+            "warning: Skipping file a/../../up.txt. File references a parent directory."]
+        assert not (work / "escape.txt").exists() and not (work / "up.txt").exists()
+    assert (work / "down/ok.txt").read_bytes() == b"ok"

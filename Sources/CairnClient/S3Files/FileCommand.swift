@@ -70,6 +70,14 @@ public struct FileCommand: Sendable {
             printer.failure("fatal error: \(error)")
             return 1
         }
+        // A key such as `../x` would be written outside the destination folder: skipped with
+        // awscli's warning (`_warn_parent_reference`).
+        tasks = tasks.filter { t in
+            guard t.kind == .download, LocalPath.escapesRoot(t.entry.compareKey) else { return true }
+            warnings.add()
+            printer.failure("warning: Skipping file \(t.entry.compareKey). File references a parent directory.")
+            return false
+        }
         var runner = FileTaskRunner(client: client, settings: settings, printer: printer, dryRun: options.dryRun)
         runner.guessMimeType = options.guessMimeType
         runner.objectHeaders = options.objectHeaders

@@ -101,6 +101,16 @@ public enum LocalPath {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// Whether the relative path `rel` leads above the folder it is taken from (`../x`, `a/../../x`).
+    public static func escapesRoot(_ rel: String) -> Bool {
+        var depth = 0
+        for c in rel.split(separator: "/") where c != "." {
+            depth += c == ".." ? -1 : 1
+            if depth < 0 { return true }
+        }
+        return false
+    }
+
     /// awscli's `relative_path`: the file's folder relative to the working directory, joined with
     /// its name, so a file in the working directory prints as `./name`.
     public static func relative(_ path: String, cwd: String = FileManager.default.currentDirectoryPath) -> String {
