@@ -54,6 +54,7 @@ struct S3FilesTests {
         #expect(LocalPath.relative("/w/a.txt", cwd: "/w") == "./a.txt")
         #expect(LocalPath.relative("/w/d/e/a.txt", cwd: "/w") == "d/e/a.txt")
         #expect(LocalPath.relative("/x/a.txt", cwd: "/w/v") == "../../x/a.txt")
+        #expect(LocalPath.relative("/w/src/", cwd: "/w") == "src/")
     }
 
     @Test("sizes as awscli's human_readable_size")

@@ -68,6 +68,10 @@ def test_cp_single_files_like_aws(s3cmds, s3c):
     assert mine.stderr.decode() == 'fatal error: An error occurred (404) when calling the HeadObject operation: Key "nope" does not exist\n'
     p = s3cmds.cairn("cp", "missing.txt", "s3://bkt/", check=False)
     assert p.returncode == 255 and "The user-provided path missing.txt does not exist." in p.stderr.decode()
+    # A folder without --recursive fails as aws's does.
+    mine, theirs = s3cmds.cairn("cp", "dir", "s3://bkt/x", check=False), s3cmds.aws("cp", "dir", "s3://bkt/x", check=False)
+    assert mine.returncode == theirs.returncode == 1 and mine.stderr == theirs.stderr
+    assert mine.stderr.decode().startswith("upload failed: dir/ to s3://bkt/x [Errno 21] Is a directory: ")
     # A failed upload is reported per file and the command exits 1.
     p = s3cmds.cairn("cp", "f.txt", "s3://no-such-bucket/f.txt", check=False)
     assert p.returncode == 1

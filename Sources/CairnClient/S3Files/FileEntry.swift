@@ -74,8 +74,9 @@ public struct FileLister: Sendable {
     func localFiles(_ path: String, directory: Bool) -> [(path: String, size: Int64, mtime: Double)] {
         var out: [(String, Int64, Double)] = []
         if !directory {
+            // A folder named without --recursive stays in the list (as `dir/`) and fails as aws's does.
             let p = path.hasSuffix("/") ? String(path.dropLast()) : path
-            if let f = fileStat(p) { out.append(f) }
+            if let f = fileStat(p) { out.append((path, f.1, f.2)) }
             return out
         }
         walk(path.hasSuffix("/") ? String(path.dropLast()) : path, into: &out)

@@ -113,8 +113,9 @@ public enum LocalPath {
 
     /// awscli's `relative_path`: the file's folder relative to the working directory, joined with
     /// its name, so a file in the working directory prints as `./name`.
+    /// A folder path with its trailing slash prints as `dir/` (an empty name after the folder).
     public static func relative(_ path: String, cwd: String = FileManager.default.currentDirectoryPath) -> String {
-        let abs = absolute(path, cwd: cwd)
+        let abs = absolute(path, cwd: cwd) + (path.hasSuffix("/") && path != "/" ? "/" : "")
         let slash = abs.lastIndex(of: "/")!
         let dir = abs[..<slash].isEmpty ? "/" : String(abs[..<slash])
         let name = abs[abs.index(after: slash)...]

@@ -58,6 +58,10 @@ public struct FileTaskRunner: Sendable {
         let e = t.entry
         switch t.kind {
         case .upload:
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: e.source, isDirectory: &isDir), isDir.boolValue {
+                throw ClientFailure("[Errno 21] Is a directory: '\(e.source)'")  // Python's words, as aws prints them
+            }
             let (bucket, key) = S3URI.split(e.destination)
             var headers = try objectHeaders.headers(forCopy: false)
             if guessMimeType, objectHeaders.contentType == nil, let type = MimeTypes.guess(e.source) {
