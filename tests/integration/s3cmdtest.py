@@ -20,8 +20,8 @@ CHUNK = 256 * KiB
 
 
 class S3Cmds:
-    def __init__(self, server, work: Path):
-        (work / "aws-config").write_text(AWS_CONFIG)
+    def __init__(self, server, work: Path, config: str = AWS_CONFIG):
+        (work / "aws-config").write_text(config)
         u = server.default_user
         self.server, self.work = server, work
         self.client = Cairn(server.endpoint, work, u.access_key, u.secret_key)
@@ -48,10 +48,16 @@ def lines(proc, stream="stdout"):
 
 
 def write_tree(root: Path, files: dict[str, bytes]):
+    """Writes the files with times 10 s in the past: a server that keeps LastModified in whole
+    seconds (moto, like S3) would otherwise make an upload look older than a file written in the
+    same second, and sync (aws's rules) would send it again."""
+    import time
+    past = time.time() - 10
     for rel, data in files.items():
         p = root / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
+        os.utime(p, (past, past))
 
 
 def read_tree(root: Path) -> dict[str, bytes]:
