@@ -4,6 +4,8 @@ printed lines are compared with `aws s3 cp` run against the same server."""
 
 from __future__ import annotations
 
+import os
+
 from s3cmdtest import CHUNK, TREE, bucket_contents, lines, read_tree, s3c, s3cmds, write_tree  # noqa: F401
 
 
@@ -202,3 +204,35 @@ def test_progress_line_on_a_terminal_only(s3cmds, s3c):
     assert f"\rCompleted 1 file(s) with {len(TREE) - 2} file(s) remaining" in out
     assert "\r" not in run_on_terminal(s3cmds, "cp", "--recursive", "src", "s3://bkt/u", "--no-progress")
     assert b"\r" not in s3cmds.cairn("cp", "--recursive", "src", "s3://bkt/v").stdout
+
+
+def test_cp_streams_stdin_and_stdout(s3cmds, s3c):
+    """`cp - s3://...` reads stdin (one PUT below the threshold, parts above it) and
+    `cp s3://... -` writes the object to stdout; neither prints a result line, as aws's."""
+    import subprocess
+
+    from cairntest import CAIRN_BIN
+    s3c.create_bucket(Bucket="bkt")
+
+    def cairn(*args, data=None):
+        return subprocess.run([CAIRN_BIN, "s3", *args, "--endpoint-url", s3cmds.server.endpoint], cwd=s3cmds.work,
+                              env=s3cmds.client.env(), input=data, capture_output=True, timeout=60)
+
+    small, big = b"small stream\n", os.urandom(CHUNK * 3 + 1234)
+    for key, data, etag_parts in [("s", small, None), ("b", big, 4), ("e", b"", None)]:
+        p = cairn("cp", "-", f"s3://bkt/{key}", data=data)
+        assert p.returncode == 0 and p.stdout == b"" and p.stderr == b""
+        obj = s3c.get_object(Bucket="bkt", Key=key)
+        assert obj["Body"].read() == data
+        assert obj["ETag"].endswith(f'-{etag_parts}"') if etag_parts else "-" not in obj["ETag"]
+        p = cairn("cp", f"s3://bkt/{key}", "-")
+        assert p.returncode == 0 and p.stdout == data
+    # A prefix as destination names the object `-`, as aws does; --dryrun says what it would do.
+    assert cairn("cp", "-", "s3://bkt/dir/", data=b"x").returncode == 0
+    assert s3c.get_object(Bucket="bkt", Key="dir/-")["Body"].read() == b"x"
+    assert cairn("cp", "-", "s3://bkt/k", "--dryrun", data=b"x").stdout == b"(dryrun) upload: - to s3://bkt/k\n"
+    # Failures and misuse.
+    p = cairn("cp", "s3://bkt/missing", "-")
+    assert p.returncode == 1 and p.stderr.decode().startswith("download failed: s3://bkt/missing to - An error occurred (NoSuchKey)")
+    p = cairn("cp", "--recursive", "-", "s3://bkt/x")
+    assert p.returncode == 255 and "only compatible with non-recursive cp" in p.stderr.decode()

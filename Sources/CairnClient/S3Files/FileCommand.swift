@@ -40,6 +40,7 @@ public struct FileCommand: Sendable {
     public func run(source rawSource: String, destination rawDestination: String) async throws -> Int32 {
         let source = S3URI.normalise(rawSource)
         let destination = S3URI.normalise(rawDestination)
+        if source == "-" || destination == "-" { return try await stream(source: source, destination: destination) }
         let directory = options.recursive || name == .sync
         try validate(source: source, destination: destination, directory: directory)
         let printer = ResultPrinter(level: options.level, progress: options.progress)
@@ -84,6 +85,36 @@ public struct FileCommand: Sendable {
         let failed = await runner.run(tasks)
         if failed > 0 { return 1 }
         return warnings.value > 0 ? 2 : 0
+    }
+
+    /// `cp - s3://bucket/key` (stdin) or `cp s3://bucket/key -` (stdout): no result line, as the
+    /// aws CLI prints none for a stream (only failures, and `--dryrun`'s line).
+    func stream(source: String, destination: String) async throws -> Int32 {
+        guard name == .cp && !options.recursive else {
+            throw ClientFailure("Streaming currently is only compatible with non-recursive cp commands")
+        }
+        let upload = source == "-"
+        guard (upload ? destination : source).hasPrefix("s3://") else { throw UsageError("cp - needs an s3:// path on the other side") }
+        var (bucket, key) = S3URI.split(String((upload ? destination : source).dropFirst(5)))
+        if upload && (key.isEmpty || key.hasSuffix("/")) { key += "-" }  // awscli names the object after the `-`
+        let location = upload ? "- to s3://\(bucket)/\(key)" : "s3://\(bucket)/\(key) to -"
+        let label = upload ? "upload" : "download"
+        if options.dryRun {
+            if options.level != .quiet { print("(dryrun) \(label): \(location)") }
+            return 0
+        }
+        let transfer = StreamTransfer(client: client, settings: settings)
+        do {
+            if upload {
+                try await transfer.upload(bucket: bucket, key: key, headers: try options.objectHeaders.headers(forCopy: false))
+            } else {
+                try await transfer.download(bucket: bucket, key: key)
+            }
+            return 0
+        } catch {
+            ResultPrinter(level: options.level).failure("\(label) failed: \(location) \(error)")
+            return 1
+        }
     }
 
     /// The aws CLI's checks of the paths (`_validate_path_args` and the usage of each command).

@@ -42,12 +42,7 @@ public struct ObjectCopy: Sendable {
             }
             for (k, v) in head.headers where k.lowercased().hasPrefix("x-amz-meta-") { create.append((k, v)) }
         }
-        var start = S3Request(method: "POST", bucket: destBucket, key: destKey, query: [("uploads", "")], headers: create)
-        start.errorIn200 = true
-        let created = try await Transfer.send(client, "CreateMultipartUpload", start)
-        guard let id = XMLElement.parse(Data(created.body))?.child("UploadId")?.text else {
-            throw ClientFailure("CreateMultipartUpload returned no UploadId")
-        }
+        let id = try await MultipartCalls.create(client, bucket: destBucket, key: destKey, headers: create)
         let chunk = settings.multipartChunkSize
         let count = Int((size + chunk - 1) / chunk)
         let client = self.client
@@ -65,15 +60,9 @@ public struct ObjectCopy: Sendable {
                 }
                 return etag
             }
-            var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-            for (i, e) in etags.enumerated() { xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\(xmlEscape(e))</ETag></Part>" }
-            xml += "</CompleteMultipartUpload>"
-            var complete = S3Request(method: "POST", bucket: destBucket, key: destKey, query: [("uploadId", id)], body: .bytes(Array(xml.utf8)))
-            complete.errorIn200 = true
-            _ = try await Transfer.send(client, "CompleteMultipartUpload", complete)
+            try await MultipartCalls.complete(client, bucket: destBucket, key: destKey, uploadID: id, etags: etags)
         } catch {
-            // Leave no half-copied upload behind (s3transfer aborts too).
-            _ = try? await client.send(S3Request(method: "DELETE", bucket: destBucket, key: destKey, query: [("uploadId", id)]))
+            await MultipartCalls.abort(client, bucket: destBucket, key: destKey, uploadID: id)
             throw error
         }
     }
