@@ -236,3 +236,19 @@ def test_cp_streams_stdin_and_stdout(s3cmds, s3c):
     assert p.returncode == 1 and p.stderr.decode().startswith("download failed: s3://bkt/missing to - An error occurred (NoSuchKey)")
     p = cairn("cp", "--recursive", "-", "s3://bkt/x")
     assert p.returncode == 255 and "only compatible with non-recursive cp" in p.stderr.decode()
+
+
+def test_symlinks_followed_or_not_as_aws(s3cmds, s3c):
+    work = s3cmds.work
+    write_tree(work / "src", {"real/f.txt": b"f", "g.txt": b"g"})
+    (work / "outside").mkdir()
+    (work / "outside/o.txt").write_bytes(b"o")
+    os.symlink(work / "outside", work / "src/linkdir")
+    os.symlink(work / "src/g.txt", work / "src/link.txt")
+    s3c.create_bucket(Bucket="bkt")
+    for flags in ([], ["--no-follow-symlinks"], ["--follow-symlinks"]):
+        mine = s3cmds.cairn("cp", "--recursive", "src", "s3://bkt/l", "--dryrun", *flags)
+        theirs = s3cmds.aws("cp", "--recursive", "src", "s3://bkt/l", "--dryrun", *flags)
+        assert lines(mine) == lines(theirs), flags
+    assert "(dryrun) upload: src/linkdir/o.txt to s3://bkt/l/linkdir/o.txt" in lines(mine)
+    assert len(lines(s3cmds.cairn("cp", "--recursive", "src", "s3://bkt/l", "--dryrun", "--no-follow-symlinks"))) == 2
