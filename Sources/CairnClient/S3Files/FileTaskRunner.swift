@@ -72,7 +72,7 @@ public struct FileTaskRunner: Sendable {
             let (bucket, key) = S3URI.split(e.source)
             let dir = (e.destination as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try await transfer().download(bucket: bucket, key: key, path: e.destination)
+            try await transfer().download(bucket: bucket, key: key, path: e.destination, knownSize: e.size)
             // The file takes the object's time (whole seconds, as awscli sets it), which is what
             // lets the next sync see that it is up to date.
             let whole = e.lastModified.rounded(.down)

@@ -243,7 +243,13 @@ public final class Transfer: Sendable {
     /// Downloads `bucket/key` into `path` with parallel ranged GETs (If-Match on the ETag) into a
     /// temporary file, checks the ETag (single part: MD5 of the file; multipart: the MD5 of the
     /// per-part MD5s, the part size taken from `HEAD ?partNumber=1`), then renames it into place.
-    public func download(bucket: String, key: String, path: String) async throws {
+    /// `knownSize`: the object's size from a listing; an object smaller than one part is then
+    /// fetched with a single GET and no HeadObject first (half the requests for many small files).
+    public func download(bucket: String, key: String, path: String, knownSize: Int64? = nil) async throws {
+        if let size = knownSize, size < (options.multipartThreshold ?? options.partSize + 1),
+           try await downloadInOneGet(bucket: bucket, key: key, path: path) {
+            return
+        }
         let head = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key))
         guard let size = Int64(head.header("Content-Length") ?? "") else { throw ClientFailure("HeadObject: no Content-Length") }
         let etag = ETag.unquote(head.header("ETag") ?? "")
@@ -282,12 +288,7 @@ public final class Transfer: Sendable {
                         for try await buf in response.body {
                             try buf.withUnsafeReadableBytes { p in
                                 md5.update(bufferPointer: p)
-                                var o = 0
-                                while o < p.count {
-                                    let n = pwrite(box.fd, p.baseAddress! + o, p.count - o, off_t(pos) + off_t(o))
-                                    guard n > 0 else { throw ClientFailure("write error on \(tmp)") }
-                                    o += n
-                                }
+                                try Self.writeAll(box.fd, p, at: pos, path: tmp)
                             }
                             pos += Int64(buf.readableBytes)
                             await progress.add(buf.readableBytes)
@@ -334,5 +335,70 @@ public final class Transfer: Sendable {
             throw error
         }
         progress.finish()
+    }
+    /// Writes all of `p` at `offset` of `fd` (pwrite may write less than asked).
+    static func writeAll(_ fd: Int32, _ p: UnsafeRawBufferPointer, at offset: Int64, path: String) throws {
+        var o = 0
+        while o < p.count {
+            let n = pwrite(fd, p.baseAddress! + o, p.count - o, off_t(offset) + off_t(o))
+            guard n > 0 else { throw ClientFailure("write error on \(path)") }
+            o += n
+        }
+    }
+
+    /// One GET into a temporary file, checked against the response's ETag (an MD5, or the
+    /// multipart ETag of a single part), then renamed into place. Returns false, leaving nothing
+    /// behind, for an object of several parts: the ranged download verifies those.
+    func downloadInOneGet(bucket: String, key: String, path: String) async throws -> Bool {
+        let tmp = path + ".cairn-download"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw ClientFailure("cannot open \(tmp): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let progress = TransferProgress(total: Int64.max, label: "download", draw: false, maxBandwidth: options.maxBandwidth,
+                                        observer: options.onBytes)
+        do {
+            let verified = try await client.perform(S3Request(method: "GET", bucket: bucket, key: key)) { response -> Bool in
+                var md5 = Insecure.MD5()
+                var pos: Int64 = 0
+                do {
+                    for try await buf in response.body {
+                        try buf.withUnsafeReadableBytes { p in
+                            md5.update(bufferPointer: p)
+                            try Self.writeAll(fd, p, at: pos, path: tmp)
+                        }
+                        pos += Int64(buf.readableBytes)
+                        await progress.add(buf.readableBytes)
+                    }
+                } catch {
+                    await progress.add(-Int(pos))  // a retried GET is counted again
+                    throw error
+                }
+                ftruncate(fd, off_t(pos))  // a retry after a longer failed attempt
+                let headers = S3Response(status: 200, headers: response.headers.map { ($0.name, $0.value) }, body: [])
+                let etag = ETag.unquote(headers.header("ETag") ?? "")
+                let digest = Array(md5.finalize())
+                guard Self.etagIsMD5(headers), !etag.isEmpty else { return true }
+                if etag.hasSuffix("-1") {
+                    guard ETag.multipart(partMD5s: [digest]).value == etag else {
+                        throw ClientFailure("download of s3://\(bucket)/\(key): ETag \(etag) does not match the data received")
+                    }
+                    return true
+                }
+                if etag.contains("-") { return false }
+                guard Hex.encode(digest) == etag else {
+                    throw ClientFailure("download of s3://\(bucket)/\(key): MD5 \(Hex.encode(digest)) does not match the ETag \(etag)")
+                }
+                return true
+            }
+            guard verified else {
+                unlink(tmp)
+                return false
+            }
+            guard rename(tmp, path) == 0 else { throw ClientFailure("cannot rename \(tmp) to \(path): \(String(cString: strerror(errno)))") }
+            return true
+        } catch {
+            unlink(tmp)
+            throw error
+        }
     }
 }
