@@ -78,6 +78,11 @@ def test_cp_single_files_like_aws(s3cmds, s3c):
     p = s3cmds.cairn("cp", "f.txt", "s3://no-such-bucket/f.txt", check=False)
     assert p.returncode == 1
     assert p.stderr.decode().startswith("upload failed: ./f.txt to s3://no-such-bucket/f.txt An error occurred (NoSuchBucket)")
+    # --only-show-errors keeps the failure; --quiet drops it too (the exit code still says it).
+    p = s3cmds.cairn("cp", "f.txt", "s3://no-such-bucket/f.txt", "--only-show-errors", check=False)
+    assert p.returncode == 1 and p.stdout == b"" and p.stderr.decode().startswith("upload failed: ./f.txt")
+    p = s3cmds.cairn("cp", "f.txt", "s3://no-such-bucket/f.txt", "--quiet", check=False)
+    assert p.returncode == 1 and p.stdout == p.stderr == b""
 
 
 def test_cp_filters_in_order_dryrun_quiet(s3cmds, s3c):

@@ -31,7 +31,11 @@ def test_sync_up_twice_changes_and_delete(s3cmds, s3c):
     assert lines(p) == ["delete: s3://bkt/s/top.txt"]
     assert "with space.txt" in bucket_contents(s3c, "bkt", "s/")
     p = s3cmds.cairn("sync", "src", "s3://bkt/s", "--delete", "--dryrun")
+    assert lines(p) == lines(s3cmds.aws("sync", "src", "s3://bkt/s", "--delete", "--dryrun"))
     assert lines(p) == ["(dryrun) delete: s3://bkt/s/with space.txt"]
+    # --only-show-errors: a sync that works prints nothing.
+    assert s3cmds.cairn("sync", "src", "s3://bkt/only", "--only-show-errors").stdout == b""
+    assert bucket_contents(s3c, "bkt", "only/") == {k: v for k, v in TREE.items() if k not in ("top.txt", "with space.txt")} | {"a/one.txt": b"one, longer now\n"}
     s3cmds.cairn("sync", "src", "s3://bkt/s", "--delete")
     expected = {k: v for k, v in TREE.items() if k not in ("top.txt", "with space.txt")}
     expected["a/one.txt"] = b"one, longer now\n"
@@ -74,6 +78,8 @@ def test_sync_down_times_size_only_exact_timestamps(s3cmds, s3c):
     assert lines(s3cmds.cairn("sync", "s3://bkt/p", "down")) == ["download: s3://bkt/p/top.txt to down/top.txt"]
     # --delete removes local files the prefix does not have.
     (work / "down/extra.txt").write_bytes(b"x")
+    dry = ["sync", "s3://bkt/p", "down", "--delete", "--dryrun"]
+    assert lines(s3cmds.cairn(*dry)) == lines(s3cmds.aws(*dry)) == ["(dryrun) delete: down/extra.txt"]
     assert lines(s3cmds.cairn("sync", "s3://bkt/p", "down", "--delete")) == ["delete: down/extra.txt"]
     assert not (work / "down/extra.txt").exists()
 
