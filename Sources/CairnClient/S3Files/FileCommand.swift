@@ -51,22 +51,9 @@ public struct FileCommand: Sendable {
         }
         let pair = FilePair(source: source, destination: destination, directory: directory)
         let filter = FileFilter(rules: options.rules, pair: pair)
-        var tasks: [FileTask] = []
+        var tasks: [FileTask]
         do {
-            switch name {
-            case .rm:
-                tasks = try await lister.list(pair, filter: filter, forDelete: true).map { FileTask(kind: .delete, entry: $0) }
-            case .cp, .mv:
-                let kind = FileTask.kind(sourceIsS3: pair.source.isS3, destinationIsS3: pair.destination.isS3)
-                tasks = try await lister.list(pair, filter: filter).map { FileTask(kind: kind, isMove: name == .mv, entry: $0) }
-            case .sync:
-                let kind = FileTask.kind(sourceIsS3: pair.source.isS3, destinationIsS3: pair.destination.isS3)
-                let src = try await lister.list(pair, filter: filter)
-                let dst = try await lister.list(pair.reversed, filter: filter)
-                let (send, remove) = SyncComparator.compare(source: src, destination: dst, rule: options.syncRule,
-                                                            delete: options.delete, download: kind == .download)
-                tasks = send.map { FileTask(kind: kind, entry: $0) } + remove.map { FileTask(kind: .delete, entry: $0) }
-            }
+            tasks = try await plan(pair, filter: filter, lister: lister)
         } catch {
             printer.failure("fatal error: \(error)")
             return 1
@@ -87,33 +74,21 @@ public struct FileCommand: Sendable {
         return warnings.value > 0 ? 2 : 0
     }
 
-    /// `cp - s3://bucket/key` (stdin) or `cp s3://bucket/key -` (stdout): no result line, as the
-    /// aws CLI prints none for a stream (only failures, and `--dryrun`'s line).
-    func stream(source: String, destination: String) async throws -> Int32 {
-        guard name == .cp && !options.recursive else {
-            throw ClientFailure("Streaming currently is only compatible with non-recursive cp commands")
-        }
-        let upload = source == "-"
-        guard (upload ? destination : source).hasPrefix("s3://") else { throw UsageError("cp - needs an s3:// path on the other side") }
-        var (bucket, key) = S3URI.split(String((upload ? destination : source).dropFirst(5)))
-        if upload && (key.isEmpty || key.hasSuffix("/")) { key += "-" }  // awscli names the object after the `-`
-        let location = upload ? "- to s3://\(bucket)/\(key)" : "s3://\(bucket)/\(key) to -"
-        let label = upload ? "upload" : "download"
-        if options.dryRun {
-            if options.level != .quiet { print("(dryrun) \(label): \(location)") }
-            return 0
-        }
-        let transfer = StreamTransfer(client: client, settings: settings)
-        do {
-            if upload {
-                try await transfer.upload(bucket: bucket, key: key, headers: try options.objectHeaders.headers(forCopy: false))
-            } else {
-                try await transfer.download(bucket: bucket, key: key)
-            }
-            return 0
-        } catch {
-            ResultPrinter(level: options.level).failure("\(label) failed: \(location) \(error)")
-            return 1
+    /// The operations, one per file: what the source has (rm: deletes of it); for sync, what
+    /// the comparison with the destination says to send and, with `--delete`, to remove.
+    func plan(_ pair: FilePair, filter: FileFilter, lister: FileLister) async throws -> [FileTask] {
+        let kind = FileTask.kind(sourceIsS3: pair.source.isS3, destinationIsS3: pair.destination.isS3)
+        switch name {
+        case .rm:
+            return try await lister.list(pair, filter: filter, forDelete: true).map { FileTask(kind: .delete, entry: $0) }
+        case .cp, .mv:
+            return try await lister.list(pair, filter: filter).map { FileTask(kind: kind, isMove: name == .mv, entry: $0) }
+        case .sync:
+            let src = try await lister.list(pair, filter: filter)
+            let dst = try await lister.list(pair.reversed, filter: filter)
+            let (send, remove) = SyncComparator.compare(source: src, destination: dst, rule: options.syncRule,
+                                                        delete: options.delete, download: kind == .download)
+            return send.map { FileTask(kind: kind, entry: $0) } + remove.map { FileTask(kind: .delete, entry: $0) }
         }
     }
 
