@@ -57,6 +57,20 @@ struct S3FilesTests {
         #expect(LocalPath.relative("/w/src/", cwd: "/w") == "src/")
     }
 
+    @Test("mkdir -p from many tasks at once; a file in the way is an error")
+    func makeDirectories() async throws {
+        let root = NSTemporaryDirectory() + "cairn-mkdirs-\(UUID().uuidString)"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<16 { group.addTask { try LocalPath.makeDirectories(root + "/a/b/c\(i % 2)") } }
+            try await group.waitForAll()
+        }
+        #expect(FileManager.default.fileExists(atPath: root + "/a/b/c1"))
+        FileManager.default.createFile(atPath: root + "/file", contents: Data())
+        #expect(throws: ClientFailure.self) { try LocalPath.makeDirectories(root + "/file/sub") }
+        #expect(throws: ClientFailure.self) { try LocalPath.makeDirectories(root + "/file") }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
     @Test("sizes as awscli's human_readable_size")
     func humanSizes() {
         let expected: [(Int64, String)] = [(0, "0 Bytes"), (1, "1 Byte"), (2, "2 Bytes"), (1023, "1023 Bytes"), (1024, "1.0 KiB"),

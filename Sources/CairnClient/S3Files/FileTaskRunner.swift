@@ -71,7 +71,7 @@ public struct FileTaskRunner: Sendable {
         case .download:
             let (bucket, key) = S3URI.split(e.source)
             let dir = (e.destination as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try LocalPath.makeDirectories(dir)
             try await transfer().download(bucket: bucket, key: key, path: e.destination, knownSize: e.size)
             // The file takes the object's time (whole seconds, as awscli sets it), which is what
             // lets the next sync see that it is up to date.

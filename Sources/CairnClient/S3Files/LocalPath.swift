@@ -15,6 +15,22 @@ public enum LocalPath {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// `mkdir -p`: safe when concurrent downloads create the same folders at once (a folder
+    /// another task made first is not an error, as it can be for FileManager).
+    public static func makeDirectories(_ path: String) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for c in path.split(separator: "/") {
+            current += "/" + c
+            if mkdir(current, 0o777) != 0 && errno != EEXIST {
+                throw ClientFailure("[Errno \(errno)] \(String(cString: strerror(errno))): '\(current)'")
+            }
+        }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+            throw ClientFailure("[Errno 17] File exists: '\(path)'")
+        }
+    }
+
     /// Whether the relative path `rel` leads above the folder it is taken from (`../x`, `a/../../x`).
     public static func escapesRoot(_ rel: String) -> Bool {
         var depth = 0
