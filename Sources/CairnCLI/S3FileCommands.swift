@@ -23,12 +23,22 @@ struct S3FileOptions: ParsableArguments {
     @Option(name: .customLong("storage-class"), help: "Storage class of the new objects (STANDARD, ...).") var storageClass: String?
     @Option(help: "Server-side encryption of the new objects: AES256 or aws:kms.") var sse: String?
     @Option(name: .customLong("sse-kms-key-id"), help: "The KMS key for --sse aws:kms.") var sseKMSKeyID: String?
+    @Option(name: .customLong("sse-c"), help: "SSE-C: the algorithm (AES256) of --sse-c-key, for the objects written or read.") var sseC: String?
+    @Option(name: .customLong("sse-c-key"), help: "SSE-C: the customer key (raw, or fileb://path).") var sseCKey: String?
+    @Option(name: .customLong("sse-c-copy-source"), help: "SSE-C: the algorithm (AES256) of a copy source's key.") var sseCCopySource: String?
+    @Option(name: .customLong("sse-c-copy-source-key"), help: "SSE-C: the copy source's key (raw, or fileb://path).") var sseCCopySourceKey: String?
     @Option(help: "User metadata of the new objects: k1=v1,k2=v2 or a JSON object.") var metadata: String?
     @Option(name: .customLong("metadata-directive"), help: "Copies: COPY the source's metadata or REPLACE it (REPLACE when --metadata is given).") var metadataDirective: String?
 
     func validate() throws {
         if let sse, !["AES256", "aws:kms"].contains(sse) { throw ValidationError("--sse must be AES256 or aws:kms") }
         if let d = metadataDirective, !["COPY", "REPLACE"].contains(d) { throw ValidationError("--metadata-directive must be COPY or REPLACE") }
+        // awscli's pairing rules for the SSE-C options.
+        for (alg, key, name) in [(sseC, sseCKey, "--sse-c"), (sseCCopySource, sseCCopySourceKey, "--sse-c-copy-source")] {
+            if alg != nil && key == nil { throw ValidationError("It is required that if you specify \(name) you must also specify \(name)-key") }
+            if alg == nil && key != nil { throw ValidationError("It is required that if you specify \(name)-key you must also specify \(name)") }
+            if let alg, alg != "AES256" { throw ValidationError("\(name) must be AES256") }
+        }
     }
 
     /// The shared options as the library takes them.
@@ -54,6 +64,11 @@ struct S3FileOptions: ParsableArguments {
         h.sse = sse
         h.sseKMSKeyID = sseKMSKeyID
         h.metadataDirective = metadataDirective
+        h.sseC = sseC
+        h.sseCKey = sseCKey
+        h.sseCCopySource = sseCCopySource
+        h.sseCCopySourceKey = sseCCopySourceKey
+        do { _ = try (h.customerKeyHeaders(), h.copySourceKeyHeaders()) } catch { throw ValidationError("\(error)") }
         do { h.metadata = try metadata.map(ObjectHeaders.parseMetadata) ?? [] } catch { throw ValidationError("\(error)") }
         if let e = expires, (try? h.headers(forCopy: false)) == nil { throw ValidationError("--expires: not a timestamp: \(e)") }
         o.objectHeaders = h

@@ -17,7 +17,8 @@ extension FileCommand {
             if options.level != .quiet { print("(dryrun) \(label): \(location)") }
             return 0
         }
-        let transfer = StreamTransfer(client: client, settings: settings)
+        var transfer = StreamTransfer(client: client, settings: settings)
+        transfer.customerKey = try options.objectHeaders.customerKeyHeaders()
         do {
             if upload {
                 try await transfer.upload(bucket: bucket, key: key, headers: try options.objectHeaders.headers(forCopy: false))

@@ -45,11 +45,14 @@ public struct FileCommand: Sendable {
         try validate(source: source, destination: destination, directory: directory)
         let printer = ResultPrinter(level: options.level, progress: options.progress)
         let warnings = Counter()
-        let lister = FileLister(client: client, followSymlinks: options.followSymlinks, pageSize: options.pageSize) { line in
+        var lister = FileLister(client: client, followSymlinks: options.followSymlinks, pageSize: options.pageSize) { line in
             warnings.add()
             printer.failure(line)
         }
         let pair = FilePair(source: source, destination: destination, directory: directory)
+        // A single encrypted (SSE-C) source is looked up with its key: the download's, or a copy's source key.
+        lister.headHeaders = pair.destination.isS3 ? try options.objectHeaders.copySourceKeyHeaders().head
+            : try options.objectHeaders.customerKeyHeaders()
         let filter = FileFilter(rules: options.rules, pair: pair)
         var tasks: [FileTask]
         do {

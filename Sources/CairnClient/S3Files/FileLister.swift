@@ -9,6 +9,8 @@ public struct FileLister: Sendable {
     let followSymlinks: Bool
     let pageSize: Int?
     let warn: @Sendable (String) -> Void
+    /// Sent with the HeadObject of a single-object source (an SSE-C key).
+    public var headHeaders: [(String, String)] = []
 
     public init(client: S3Client, followSymlinks: Bool, pageSize: Int?, warn: @escaping @Sendable (String) -> Void) {
         self.client = client
@@ -38,7 +40,7 @@ public struct FileLister: Sendable {
         if !directory && !prefix.isEmpty {
             if forDelete { return [(s3Path, -1, 0)] }
             do {
-                let h = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: prefix))
+                let h = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: prefix, headers: headHeaders))
                 let mtime = h.header("Last-Modified").flatMap { UTCDate.parseRFC1123($0) }?.timeIntervalSince1970 ?? 0
                 return [(s3Path, Int64(h.header("Content-Length") ?? "") ?? 0, mtime)]
             } catch var e as S3ServiceError where e.status == 404 {

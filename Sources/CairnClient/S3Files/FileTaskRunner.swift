@@ -51,6 +51,7 @@ public struct FileTaskRunner: Sendable {
         options.concurrency = settings.maxConcurrentRequests
         options.progress = false
         options.onBytes = { [printer] n in printer.add(bytes: n) }
+        options.customerKeyHeaders = (try? objectHeaders.customerKeyHeaders()) ?? []
         return Transfer(client: client, options: options)
     }
 
@@ -82,7 +83,9 @@ public struct FileTaskRunner: Sendable {
             let (bucket, key) = S3URI.split(e.source)
             let (destBucket, destKey) = S3URI.split(e.destination)
             try await ObjectCopy(client: client, settings: settings).copy(bucket: bucket, key: key, size: e.size,
-                                                                          to: destBucket, destKey, headers: try objectHeaders.headers(forCopy: true))
+                                                                          to: destBucket, destKey, headers: try objectHeaders.headers(forCopy: true),
+                                                                          customerKey: try objectHeaders.customerKeyHeaders(),
+                                                                          sourceKey: try objectHeaders.copySourceKeyHeaders())
             printer.add(bytes: e.size)
         case .delete:
             try await delete(e.source, isS3: e.sourceIsS3)

@@ -18,12 +18,15 @@ public struct ObjectCopy: Sendable {
         URIEncoding.encode(bucket + "/" + key, keepSlash: true)
     }
 
-    /// Copies `bucket/key` (of `size` bytes) to `destBucket/destKey`; `headers` go with the new object.
+    /// Copies `bucket/key` (of `size` bytes) to `destBucket/destKey`; `headers` go with the new
+    /// object. SSE-C: `customerKey` encrypts the new object, `sourceKey` reads the source.
     public func copy(bucket: String, key: String, size: Int64, to destBucket: String, _ destKey: String,
-                     headers: [(String, String)] = []) async throws {
+                     headers: [(String, String)] = [], customerKey: [(String, String)] = [],
+                     sourceKey: (copy: [(String, String)], head: [(String, String)]) = ([], [])) async throws {
         let source = Self.copySource(bucket: bucket, key: key)
         if size < settings.multipartThreshold {
-            var req = S3Request(method: "PUT", bucket: destBucket, key: destKey, headers: [("x-amz-copy-source", source)] + headers)
+            var req = S3Request(method: "PUT", bucket: destBucket, key: destKey,
+                                headers: [("x-amz-copy-source", source)] + headers + customerKey + sourceKey.copy)
             req.errorIn200 = true
             _ = try await Transfer.send(client, "CopyObject", req)
             return
@@ -34,7 +37,7 @@ public struct ObjectCopy: Sendable {
         let directive = headers.first { $0.0.lowercased() == "x-amz-metadata-directive" }?.1
         var create = headers.filter { $0.0.lowercased() != "x-amz-metadata-directive" }
         if directive != "REPLACE" {
-            let head = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key))
+            let head = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key, headers: sourceKey.head))
             let given = Set(create.map { $0.0.lowercased() })
             for name in ["Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"]
             where !given.contains(name.lowercased()) {
@@ -42,6 +45,7 @@ public struct ObjectCopy: Sendable {
             }
             for (k, v) in head.headers where k.lowercased().hasPrefix("x-amz-meta-") { create.append((k, v)) }
         }
+        create += customerKey
         let id = try await MultipartCalls.create(client, bucket: destBucket, key: destKey, headers: create)
         let chunk = settings.multipartChunkSize
         let count = Int((size + chunk - 1) / chunk)
@@ -52,7 +56,8 @@ public struct ObjectCopy: Sendable {
                 let last = min(size, first + chunk) - 1
                 var req = S3Request(method: "PUT", bucket: destBucket, key: destKey,
                                     query: [("partNumber", String(i + 1)), ("uploadId", id)],
-                                    headers: [("x-amz-copy-source", source), ("x-amz-copy-source-range", "bytes=\(first)-\(last)")])
+                                    headers: [("x-amz-copy-source", source), ("x-amz-copy-source-range", "bytes=\(first)-\(last)")]
+                                        + customerKey + sourceKey.copy)
                 req.errorIn200 = true
                 let resp = try await Transfer.send(client, "UploadPartCopy", req)
                 guard let etag = XMLElement.parse(Data(resp.body))?.child("ETag")?.text else {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The object options of `aws s3 cp | mv | sync` as request headers (awscli's
@@ -18,6 +19,12 @@ public struct ObjectHeaders: Sendable {
     public var metadata: [(String, String)] = []
     /// `COPY` or `REPLACE`, for copies; `REPLACE` when `metadata` is given without it (as awscli).
     public var metadataDirective: String?
+    /// SSE-C (`--sse-c AES256 --sse-c-key KEY`): the key of the objects written or read; the raw
+    /// key, or `fileb://path` for its bytes. The copy-source pair reads a copy's source.
+    public var sseC: String?
+    public var sseCKey: String?
+    public var sseCCopySource: String?
+    public var sseCCopySourceKey: String?
 
     public init() {}
 
@@ -36,6 +43,32 @@ public struct ObjectHeaders: Sendable {
             guard let eq = pair.firstIndex(of: "=") else { throw UsageError("--metadata: expected key=value, got \(pair)") }
             return (String(pair[..<eq]), String(pair[pair.index(after: eq)...]))
         }
+    }
+
+    /// The SSE-C headers of the objects written (or, for downloads, read).
+    public func customerKeyHeaders() throws -> [(String, String)] {
+        try Self.customerKey(sseC, sseCKey, prefix: "x-amz-server-side-encryption-customer-")
+    }
+
+    /// The SSE-C headers that let a copy read its source (`x-amz-copy-source-...`), and the same
+    /// key as a HeadObject of the source sends it.
+    public func copySourceKeyHeaders() throws -> (copy: [(String, String)], head: [(String, String)]) {
+        (try Self.customerKey(sseCCopySource, sseCCopySourceKey, prefix: "x-amz-copy-source-server-side-encryption-customer-"),
+         try Self.customerKey(sseCCopySource, sseCCopySourceKey, prefix: "x-amz-server-side-encryption-customer-"))
+    }
+
+    /// algorithm, key (base64) and key-MD5 (base64), as botocore derives them from the raw key.
+    static func customerKey(_ algorithm: String?, _ key: String?, prefix: String) throws -> [(String, String)] {
+        guard let algorithm, let key else { return [] }
+        var bytes = Array(key.utf8)
+        if key.hasPrefix("fileb://") {
+            guard let d = FileManager.default.contents(atPath: String(key.dropFirst(8))) else {
+                throw UsageError("cannot read the key file \(key.dropFirst(8))")
+            }
+            bytes = Array(d)
+        }
+        return [(prefix + "algorithm", algorithm), (prefix + "key", Data(bytes).base64EncodedString()),
+                (prefix + "key-MD5", Data(Insecure.MD5.hash(data: bytes)).base64EncodedString())]
     }
 
     /// The headers of an upload (`forCopy` false) or of a copy.

@@ -10,6 +10,8 @@ import Foundation
 public struct StreamTransfer: Sendable {
     let client: S3Client
     let settings: TransferSettings
+    /// SSE-C headers for every request on the object.
+    public var customerKey: [(String, String)] = []
 
     public init(client: S3Client, settings: TransferSettings) {
         self.client = client
@@ -40,11 +42,11 @@ public struct StreamTransfer: Sendable {
         let threshold = Int(settings.multipartThreshold), chunk = Int(settings.multipartChunkSize)
         var pending = try Self.readUpTo(fd, threshold)
         if pending.count < threshold {
-            _ = try await Transfer.send(client, "PutObject", Self.putRequest(bucket: bucket, key: key, headers: headers, bytes: pending))
+            _ = try await Transfer.send(client, "PutObject", Self.putRequest(bucket: bucket, key: key, headers: headers + customerKey, bytes: pending))
             return
         }
-        let id = try await MultipartCalls.create(client, bucket: bucket, key: key, headers: headers)
-        let client = self.client
+        let id = try await MultipartCalls.create(client, bucket: bucket, key: key, headers: headers + customerKey)
+        let client = self.client, customerKey = self.customerKey
         do {
             var etags: [Int: String] = [:]
             try await withThrowingTaskGroup(of: (Int, String).self) { group in
@@ -65,7 +67,7 @@ public struct StreamTransfer: Sendable {
                         inFlight -= 1
                     }
                     group.addTask {
-                        let req = Self.putRequest(bucket: bucket, key: key, query: [("partNumber", String(n)), ("uploadId", id)], headers: [], bytes: part)
+                        let req = Self.putRequest(bucket: bucket, key: key, query: [("partNumber", String(n)), ("uploadId", id)], headers: customerKey, bytes: part)
                         let resp = try await Transfer.send(client, "UploadPart", req)
                         return (n, resp.header("ETag") ?? "")
                     }
@@ -81,7 +83,7 @@ public struct StreamTransfer: Sendable {
     }
 
     public func download(bucket: String, key: String, to fd: Int32 = STDOUT_FILENO) async throws {
-        try await client.perform(S3Request(method: "GET", bucket: bucket, key: key)) { response in
+        try await client.perform(S3Request(method: "GET", bucket: bucket, key: key, headers: customerKey)) { response in
             var md5 = Insecure.MD5()
             var count: Int64 = 0
             for try await buf in response.body {

@@ -15,6 +15,9 @@ public struct TransferOptions: Sendable {
     /// Told of every byte counted (negative: taken back for a retry), for a progress line over
     /// many transfers.
     public var onBytes: (@Sendable (Int64) -> Void)?
+    /// SSE-C: the customer key's headers (algorithm, key, key MD5), sent with every request on
+    /// the object (PUT, CreateMultipartUpload, UploadPart, HEAD, GET).
+    public var customerKeyHeaders: [(String, String)] = []
     /// Where upload state files live (default: $XDG_CACHE_HOME/cairn or ~/.cache/cairn).
     public var stateDirectory: String
     public init(stateDirectory: String) { self.stateDirectory = stateDirectory }
@@ -72,7 +75,7 @@ public final class Transfer: Sendable {
         if size < (options.multipartThreshold ?? options.partSize + 1) && !options.resume {
             let digest = try FileDigest.compute(path: path, length: size)
             let req = S3Request(method: "PUT", bucket: bucket, key: key,
-                                headers: [("Content-MD5", digest.md5Base64)] + headers,
+                                headers: [("Content-MD5", digest.md5Base64)] + headers + options.customerKeyHeaders,
                                 body: .file(path: path, offset: 0, length: size, progress: { await progress.add($0) }))
             let resp = try await Self.send(client, "PutObject", req)
             if Self.etagIsMD5(resp) { try checkETag(resp.header("ETag"), expected: digest.md5Hex, what: "object") }
@@ -106,7 +109,8 @@ public final class Transfer: Sendable {
             }
         }
         if uploadID == nil {
-            let resp = try await Self.send(client, "CreateMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploads", "")], headers: headers))
+            let resp = try await Self.send(client, "CreateMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploads", "")],
+                                                                                              headers: headers + options.customerKeyHeaders))
             guard let root = XMLElement.parse(Data(resp.body)), let id = root.child("UploadId")?.text else {
                 throw ClientFailure("CreateMultipartUpload returned no UploadId")
             }
@@ -137,7 +141,7 @@ public final class Transfer: Sendable {
             }
             let req = S3Request(method: "PUT", bucket: bucket, key: key,
                                 query: [("partNumber", String(n)), ("uploadId", id)],
-                                headers: [("Content-MD5", Data(md5).base64EncodedString())],
+                                headers: [("Content-MD5", Data(md5).base64EncodedString())] + options.customerKeyHeaders,
                                 body: .file(path: path, offset: off, length: len, progress: { await progress.add($0) }))
             let resp = try await Transfer.send(client, "UploadPart", req)
             let etag = ETag.unquote(resp.header("ETag") ?? "")
@@ -229,8 +233,8 @@ public final class Transfer: Sendable {
     /// Each part's size (`HEAD ?partNumber=N`, N parallel requests at the configured concurrency).
     func partSizes(bucket: String, key: String, count: Int, quotedETag: String) async throws -> [Int64] {
         let client = self.client
-        return try await boundedConcurrently(count, limit: options.concurrency) { i in
-            var headers: [(String, String)] = []
+        return try await boundedConcurrently(count, limit: options.concurrency) { [options] i in
+            var headers = options.customerKeyHeaders
             if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
             let h = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key,
                                                                          query: [("partNumber", String(i + 1))], headers: headers))
@@ -250,14 +254,15 @@ public final class Transfer: Sendable {
            try await downloadInOneGet(bucket: bucket, key: key, path: path) {
             return
         }
-        let head = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key))
+        let head = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key, headers: options.customerKeyHeaders))
         guard let size = Int64(head.header("Content-Length") ?? "") else { throw ClientFailure("HeadObject: no Content-Length") }
         let etag = ETag.unquote(head.header("ETag") ?? "")
         var partSize = options.partSize
         var multipartCount: Int?
         if let dash = etag.firstIndex(of: "-"), let n = Int(etag[etag.index(after: dash)...]) {
             multipartCount = n
-            let h1 = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key, query: [("partNumber", "1")]))
+            let h1 = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key, query: [("partNumber", "1")],
+                                                                                  headers: options.customerKeyHeaders))
             if let p = Int64(h1.header("Content-Length") ?? ""), p > 0 { partSize = p }
         }
         let tmp = path + ".cairn-download"
@@ -276,10 +281,10 @@ public final class Transfer: Sendable {
         do {
             // Each range is hashed as it arrives, so a multipart object (ranges = parts) is verified
             // without reading the file again.
-            let rangeMD5s = try await boundedConcurrently(count, limit: options.concurrency) { i -> [UInt8] in
+            let rangeMD5s = try await boundedConcurrently(count, limit: options.concurrency) { [options] i -> [UInt8] in
                 let off = Int64(i) * chunk
                 let end = min(size, off + chunk) - 1
-                var headers = [("Range", "bytes=\(off)-\(end)")]
+                var headers = [("Range", "bytes=\(off)-\(end)")] + options.customerKeyHeaders
                 if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
                 return try await client.perform(S3Request(method: "GET", bucket: bucket, key: key, headers: headers)) { response in
                     var pos = off
@@ -357,7 +362,8 @@ public final class Transfer: Sendable {
         let progress = TransferProgress(total: Int64.max, label: "download", draw: false, maxBandwidth: options.maxBandwidth,
                                         observer: options.onBytes)
         do {
-            let verified = try await client.perform(S3Request(method: "GET", bucket: bucket, key: key)) { response -> Bool in
+            let get = S3Request(method: "GET", bucket: bucket, key: key, headers: options.customerKeyHeaders)
+            let verified = try await client.perform(get) { response -> Bool in
                 var md5 = Insecure.MD5()
                 var pos: Int64 = 0
                 do {
