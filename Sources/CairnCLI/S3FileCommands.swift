@@ -28,6 +28,7 @@ struct S3FileOptions: ParsableArguments {
     @Option(name: .customLong("sse-c-copy-source"), help: "SSE-C: the algorithm (AES256) of a copy source's key.") var sseCCopySource: String?
     @Option(name: .customLong("sse-c-copy-source-key"), help: "SSE-C: the copy source's key (raw, or fileb://path).") var sseCCopySourceKey: String?
     @Option(help: "User metadata of the new objects: k1=v1,k2=v2 or a JSON object.") var metadata: String?
+    @Option(name: .customLong("expected-size"), help: "The size in bytes of a stream from stdin, so that a very large one gets larger parts.") var expectedSize: Int64?
     @Option(name: .customLong("metadata-directive"), help: "Copies: COPY the source's metadata or REPLACE it (REPLACE when --metadata is given).") var metadataDirective: String?
 
     func validate() throws {
@@ -72,6 +73,7 @@ struct S3FileOptions: ParsableArguments {
         do { h.metadata = try metadata.map(ObjectHeaders.parseMetadata) ?? [] } catch { throw ValidationError("\(error)") }
         if let e = expires, (try? h.headers(forCopy: false)) == nil { throw ValidationError("--expires: not a timestamp: \(e)") }
         o.objectHeaders = h
+        o.expectedSize = expectedSize
         return o
     }
 

@@ -113,6 +113,16 @@ struct S3FilesTests {
         #expect(TransferSettings.parseSize("4096") == 4096 && TransferSettings.parseSize("x") == nil)
     }
 
+    @Test("part sizes double until 10,000 parts are enough, at most 5 GiB")
+    func chunkSizes() {
+        var t = TransferSettings()
+        #expect(t.chunkSize(for: nil) == 8 << 20 && t.chunkSize(for: 80_000 << 20) == 8 << 20)
+        #expect(t.chunkSize(for: (80_000 << 20) + 1) == 16 << 20)
+        t.multipartChunkSize = 256 << 10  // kept below S3's 5 MiB: Cairn's --min-part-size allows it
+        #expect(t.chunkSize(for: 1 << 20) == 256 << 10)
+        #expect(t.chunkSize(for: Int64(1) << 50) == 5 << 30)
+    }
+
     @Test("the progress line in aws's words")
     func progressLine() {
         let start = Date(timeIntervalSince1970: 0)

@@ -20,6 +20,8 @@ public struct FileCommand: Sendable {
         public var progress = false
         public var guessMimeType = true
         public var objectHeaders = ObjectHeaders()
+        /// `--expected-size` of a stream from stdin.
+        public var expectedSize: Int64?
         public init() {}
     }
 

@@ -44,9 +44,9 @@ public struct FileTaskRunner: Sendable {
         return results?.filter { !$0 }.count ?? tasks.count
     }
 
-    func transfer() -> Transfer {
+    func transfer(size: Int64) -> Transfer {
         var options = TransferOptions(stateDirectory: NSTemporaryDirectory())
-        options.partSize = settings.multipartChunkSize
+        options.partSize = settings.chunkSize(for: size)
         options.multipartThreshold = settings.multipartThreshold
         options.concurrency = settings.maxConcurrentRequests
         options.progress = false
@@ -68,12 +68,12 @@ public struct FileTaskRunner: Sendable {
             if guessMimeType, objectHeaders.contentType == nil, let type = MimeTypes.guess(e.source) {
                 headers.append(("Content-Type", type))
             }
-            try await transfer().upload(path: e.source, bucket: bucket, key: key, headers: headers)
+            try await transfer(size: e.size).upload(path: e.source, bucket: bucket, key: key, headers: headers)
         case .download:
             let (bucket, key) = S3URI.split(e.source)
             let dir = (e.destination as NSString).deletingLastPathComponent
             try LocalPath.makeDirectories(dir)
-            try await transfer().download(bucket: bucket, key: key, path: e.destination, knownSize: e.size)
+            try await transfer(size: e.size).download(bucket: bucket, key: key, path: e.destination, knownSize: e.size)
             // The file takes the object's time (whole seconds, as awscli sets it), which is what
             // lets the next sync see that it is up to date.
             let whole = e.lastModified.rounded(.down)

@@ -47,7 +47,7 @@ public struct ObjectCopy: Sendable {
         }
         create += customerKey
         let id = try await MultipartCalls.create(client, bucket: destBucket, key: destKey, headers: create)
-        let chunk = settings.multipartChunkSize
+        let chunk = settings.chunkSize(for: size)
         let count = Int((size + chunk - 1) / chunk)
         let client = self.client
         do {

@@ -12,6 +12,8 @@ public struct StreamTransfer: Sendable {
     let settings: TransferSettings
     /// SSE-C headers for every request on the object.
     public var customerKey: [(String, String)] = []
+    /// `--expected-size`: lets a stream larger than 10,000 chunks get larger parts.
+    public var expectedSize: Int64?
 
     public init(client: S3Client, settings: TransferSettings) {
         self.client = client
@@ -39,7 +41,7 @@ public struct StreamTransfer: Sendable {
     }
 
     public func upload(from fd: Int32 = STDIN_FILENO, bucket: String, key: String, headers: [(String, String)]) async throws {
-        let threshold = Int(settings.multipartThreshold), chunk = Int(settings.multipartChunkSize)
+        let threshold = Int(settings.multipartThreshold), chunk = Int(settings.chunkSize(for: expectedSize))
         var pending = try Self.readUpTo(fd, threshold)
         if pending.count < threshold {
             _ = try await Transfer.send(client, "PutObject", Self.putRequest(bucket: bucket, key: key, headers: headers + customerKey, bytes: pending))

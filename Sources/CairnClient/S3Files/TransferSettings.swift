@@ -23,6 +23,17 @@ public struct TransferSettings: Sendable {
         return s
     }
 
+    /// The part size for an object of `size` bytes (s3transfer's `ChunksizeAdjuster`): doubled
+    /// until 10,000 parts are enough, at most 5 GiB. Unlike s3transfer, a chunk size below 5 MiB
+    /// is kept: servers such as Cairn (`--min-part-size`) accept smaller parts, and S3 itself
+    /// refuses them with EntityTooSmall.
+    /// https://github.com/boto/s3transfer/blob/develop/s3transfer/utils.py (ChunksizeAdjuster)
+    public func chunkSize(for size: Int64?) -> Int64 {
+        var chunk = multipartChunkSize
+        if let size { while (size + chunk - 1) / chunk > 10_000 { chunk *= 2 } }
+        return min(chunk, 5 << 30)
+    }
+
     static func positive(_ v: String, _ name: String, sizes: Bool) throws -> Int64 {
         guard let n = sizes ? parseSize(v) : Int64(v), n > 0 else {
             throw ClientFailure("Value for \(name) must be a positive integer: \(v)")
