@@ -13,7 +13,9 @@ struct S3LsCommand: AsyncParsableCommand {
     @Flag(help: "List every object under the prefix (full keys, no PRE lines).") var recursive = false
     @Flag(name: .customLong("human-readable"), help: "Sizes as 1.5 MiB instead of bytes.") var humanReadable = false
     @Flag(help: "Print the number of objects and their total size at the end.") var summarize = false
-    @Option(name: .customLong("page-size"), help: "Keys per ListObjectsV2 page.") var pageSize: Int?
+    @Option(name: .customLong("page-size"), help: "Keys (or buckets) per page.") var pageSize: Int?
+    @Option(name: .customLong("bucket-name-prefix"), help: "List only the buckets whose names start with this.") var bucketNamePrefix: String?
+    @Option(name: .customLong("bucket-region"), help: "List only the buckets in this region.") var bucketRegion: String?
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
@@ -22,7 +24,7 @@ struct S3LsCommand: AsyncParsableCommand {
         var code: Int32
         do {
             code = try await ListingPrinter(client: s3, humanReadable: humanReadable, pageSize: pageSize)
-                .run(path: path, recursive: recursive, summarize: summarize)
+                .run(path: path, recursive: recursive, summarize: summarize, bucketPrefix: bucketNamePrefix, bucketRegion: bucketRegion)
         } catch {
             code = ClientOptions.report(error, operation: "ListObjectsV2")
         }

@@ -22,6 +22,10 @@ def test_ls_buckets_prefixes_recursive_human_summarize(s3cmds, s3c):
         s3c.put_object(Bucket="lsb", Key=key, Body=b"x" * size)
     out = same(s3cmds, "ls")
     assert " lsb\n" in out and " other\n" in out
+    assert same(s3cmds, "ls", "--bucket-name-prefix", "ot").endswith(" other\n")
+    assert same(s3cmds, "ls", "--page-size", "1") == out  # one bucket a page, all pages
+    assert same(s3cmds, "ls", "--bucket-region", "us-east-1") == out
+    assert same(s3cmds, "ls", "--bucket-region", "eu-west-3") == ""
     out = same(s3cmds, "ls", "s3://lsb")
     assert "                           PRE dir/\n" in out and "a.txt" in out
     same(s3cmds, "ls", "s3://lsb/dir/")

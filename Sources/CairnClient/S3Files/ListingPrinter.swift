@@ -22,11 +22,14 @@ public final class ListingPrinter: @unchecked Sendable {  // used by one task at
 
     /// Lists `path` (`s3://bucket/prefix`, `bucket/prefix` or empty for the buckets) and returns
     /// the aws CLI's exit code: 1 when a prefix was named and matched nothing, else 0.
-    public func run(path: String, recursive: Bool, summarize: Bool) async throws -> Int32 {
+    /// `bucketPrefix` / `bucketRegion` narrow the bucket list (`--bucket-name-prefix`, `--bucket-region`).
+    public func run(path: String, recursive: Bool, summarize: Bool, bucketPrefix: String? = nil, bucketRegion: String? = nil) async throws -> Int32 {
         let p = path.hasPrefix("s3://") ? String(path.dropFirst(5)) : path
         let (bucket, key) = S3URI.split(p)
         if bucket.isEmpty {
-            for b in try await listing.buckets() { out(Self.time(b.creationDate) + " " + b.name) }
+            for b in try await listing.buckets(prefix: bucketPrefix, region: bucketRegion, pageSize: pageSize) {
+                out(Self.time(b.creationDate) + " " + b.name)
+            }
         } else {
             var token: String?
             repeat {

@@ -62,12 +62,16 @@ public struct ObjectListing: Sendable {
         return out
     }
 
-    /// Every bucket (ListBuckets, following continuation tokens where the server pages).
-    public func buckets() async throws -> [ListedBucket] {
+    /// Every bucket (ListBuckets, following continuation tokens where the server pages), those
+    /// whose names start with `prefix` and, when given, in `region`.
+    public func buckets(prefix: String? = nil, region: String? = nil, pageSize: Int? = nil) async throws -> [ListedBucket] {
         var out: [ListedBucket] = []
         var token: String?
         repeat {
             var q: [(String, String)] = []
+            if let pageSize { q.append(("max-buckets", String(pageSize))) }
+            if let prefix, !prefix.isEmpty { q.append(("prefix", prefix)) }
+            if let region { q.append(("bucket-region", region)) }
             if let token { q.append(("continuation-token", token)) }
             var req = S3Request(method: "GET", query: q)
             req.errorIn200 = true
