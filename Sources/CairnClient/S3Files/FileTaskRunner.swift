@@ -44,14 +44,14 @@ public struct FileTaskRunner: Sendable {
         return results?.filter { !$0 }.count ?? tasks.count
     }
 
-    func transfer(size: Int64) -> Transfer {
+    func transfer(size: Int64) throws -> Transfer {
         var options = TransferOptions(stateDirectory: NSTemporaryDirectory())
         options.partSize = settings.chunkSize(for: size)
         options.multipartThreshold = settings.multipartThreshold
         options.concurrency = settings.maxConcurrentRequests
         options.progress = false
         options.onBytes = { [printer] n in printer.add(bytes: n) }
-        options.customerKeyHeaders = (try? objectHeaders.customerKeyHeaders()) ?? []
+        options.customerKeyHeaders = try objectHeaders.customerKeyHeaders()
         return Transfer(client: client, options: options)
     }
 
