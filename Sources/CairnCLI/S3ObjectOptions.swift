@@ -1,5 +1,6 @@
 import ArgumentParser
 import CairnClient
+import CairnModel
 import Foundation
 
 /// The options of `aws s3 cp | mv | sync` that `rm` has not: local files, progress, and the
@@ -23,10 +24,14 @@ struct S3ObjectOptions: ParsableArguments {
     @Option(name: .customLong("sse-c-copy-source"), help: "SSE-C: the algorithm (AES256) of a copy source's key.") var sseCCopySource: String?
     @Option(name: .customLong("sse-c-copy-source-key"), help: "SSE-C: the copy source's key (raw, or fileb://path).") var sseCCopySourceKey: String?
     @Option(help: "User metadata of the new objects: k1=v1,k2=v2 or a JSON object.") var metadata: String?
+    @Option(name: .customLong("checksum-algorithm"), help: "Checksum the objects carry: CRC32, CRC32C, CRC64NVME, SHA1 or SHA256.") var checksumAlgorithm: String?
     @Option(name: .customLong("expected-size"), help: "The size in bytes of a stream from stdin, so that a very large one gets larger parts.") var expectedSize: Int64?
     @Option(name: .customLong("metadata-directive"), help: "Copies: COPY the source's metadata or REPLACE it (REPLACE when --metadata is given).") var metadataDirective: String?
 
     func validate() throws {
+        if let c = checksumAlgorithm, !["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"].contains(c) {
+            throw ValidationError("--checksum-algorithm must be one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256")
+        }
         if let sse, !["AES256", "aws:kms"].contains(sse) { throw ValidationError("--sse must be AES256 or aws:kms") }
         if let d = metadataDirective, !["COPY", "REPLACE"].contains(d) { throw ValidationError("--metadata-directive must be COPY or REPLACE") }
         // awscli's pairing rules for the SSE-C options.
@@ -54,6 +59,7 @@ struct S3ObjectOptions: ParsableArguments {
         h.sse = sse
         h.sseKMSKeyID = sseKMSKeyID
         h.metadataDirective = metadataDirective
+        h.checksumAlgorithm = checksumAlgorithm.flatMap { ChecksumAlgorithm(caseInsensitive: $0) }
         h.sseC = sseC
         h.sseCKey = sseCKey
         h.sseCCopySource = sseCCopySource

@@ -285,3 +285,44 @@ def test_small_downloads_take_one_request(s3cmds, s3c):
     assert "> HEAD" in p.stderr.decode()
     assert (s3cmds.work / "out/parts").read_bytes() == data
     assert sorted(os.listdir(s3cmds.work / "out")) == ["one", "parts"]
+
+
+def test_checksum_algorithm_like_aws(s3cmds, s3c):
+    """--checksum-algorithm: the objects keep the checksum aws's uploads give them (whole-object
+    values equal; a multipart CRC32 is the composite of cairn's parts), for uploads, copies and
+    streams."""
+    import base64
+    import subprocess
+    import zlib
+
+    from cairntest import CAIRN_BIN
+    work = s3cmds.work
+    small, big = TREE["top.txt"], TREE["big/large.bin"]
+    write_tree(work / "src", {"small.txt": small, "big.bin": big})
+    s3c.create_bucket(Bucket="bkt")
+
+    def checksum(key, alg):
+        return s3c.head_object(Bucket="bkt", Key=key, ChecksumMode="ENABLED").get("Checksum" + alg)
+
+    def composite_crc32(data):
+        parts = [data[i:i + CHUNK] for i in range(0, len(data), CHUNK)]
+        digest = b"".join(zlib.crc32(p).to_bytes(4, "big") for p in parts)
+        return base64.b64encode(zlib.crc32(digest).to_bytes(4, "big")).decode() + f"-{len(parts)}"
+
+    for alg in ["CRC32", "SHA256", "CRC64NVME"]:
+        s3cmds.cairn("cp", "--recursive", "src", f"s3://bkt/mine-{alg}", "--checksum-algorithm", alg)
+        s3cmds.aws("cp", "--recursive", "src", f"s3://bkt/theirs-{alg}", "--checksum-algorithm", alg, "--no-progress")
+        assert checksum(f"mine-{alg}/small.txt", alg) == checksum(f"theirs-{alg}/small.txt", alg) is not None
+    assert checksum("mine-CRC64NVME/big.bin", "CRC64NVME") == checksum("theirs-CRC64NVME/big.bin", "CRC64NVME")
+    assert checksum("mine-CRC32/big.bin", "CRC32") == composite_crc32(big)
+    # Copies are given the algorithm (CopyObject; UploadPartCopy's part checksums complete the upload).
+    s3cmds.cairn("cp", "--recursive", "s3://bkt/mine-CRC32/", "s3://bkt/copied/", "--checksum-algorithm", "SHA256")
+    assert checksum("copied/small.txt", "SHA256") == checksum("theirs-SHA256/small.txt", "SHA256")
+    s3cmds.cairn("cp", "--recursive", "s3://bkt/mine-SHA256/", "s3://bkt/copied32/", "--checksum-algorithm", "CRC32")
+    assert checksum("copied32/big.bin", "CRC32") == composite_crc32(big)
+    # A stream from stdin, in parts.
+    p = subprocess.run([CAIRN_BIN, "s3", "cp", "-", "s3://bkt/streamed", "--checksum-algorithm", "CRC32",
+                        "--endpoint-url", s3cmds.server.endpoint], cwd=work, env=s3cmds.client.env(), input=big,
+                       capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert checksum("streamed", "CRC32") == composite_crc32(big)

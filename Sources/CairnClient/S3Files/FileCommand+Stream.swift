@@ -20,6 +20,7 @@ extension FileCommand {
         var transfer = StreamTransfer(client: client, settings: settings)
         transfer.customerKey = try options.objectHeaders.customerKeyHeaders()
         transfer.expectedSize = options.expectedSize
+        transfer.checksumAlgorithm = options.objectHeaders.checksumAlgorithm
         do {
             if upload {
                 try await transfer.upload(bucket: bucket, key: key, headers: try options.objectHeaders.headers(forCopy: false))

@@ -52,6 +52,7 @@ public struct FileTaskRunner: Sendable {
         options.progress = false
         options.onBytes = { [printer] n in printer.add(bytes: n) }
         options.customerKeyHeaders = try objectHeaders.customerKeyHeaders()
+        options.checksumAlgorithm = objectHeaders.checksumAlgorithm
         return Transfer(client: client, options: options)
     }
 

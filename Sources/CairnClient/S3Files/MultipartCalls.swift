@@ -1,3 +1,4 @@
+import CairnModel
 import Foundation
 
 /// CreateMultipartUpload, CompleteMultipartUpload and AbortMultipartUpload as the `cairn s3`
@@ -13,10 +14,15 @@ enum MultipartCalls {
         return id
     }
 
-    /// Completes with `etags[i]` (as the server returned it, quotes included) as part i + 1.
-    static func complete(_ client: S3Client, bucket: String, key: String, uploadID: String, etags: [String]) async throws {
+    /// Completes with `parts[i]` as part i + 1: its ETag as the server returned it (quotes
+    /// included) and its checksum when the upload has an algorithm.
+    static func complete(_ client: S3Client, bucket: String, key: String, uploadID: String,
+                         parts: [(etag: String, checksum: Checksum?)]) async throws {
         var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-        for (i, e) in etags.enumerated() { xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\(xmlEscape(e))</ETag></Part>" }
+        for (i, p) in parts.enumerated() {
+            let checksum = p.checksum.map { "<\($0.algorithm.xmlName)>\($0.base64)</\($0.algorithm.xmlName)>" } ?? ""
+            xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\(xmlEscape(p.etag))</ETag>\(checksum)</Part>"
+        }
         xml += "</CompleteMultipartUpload>"
         var req = S3Request(method: "POST", bucket: bucket, key: key, query: [("uploadId", uploadID)], body: .bytes(Array(xml.utf8)))
         req.errorIn200 = true

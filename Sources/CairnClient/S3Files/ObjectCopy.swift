@@ -51,7 +51,7 @@ public struct ObjectCopy: Sendable {
         let count = Int((size + chunk - 1) / chunk)
         let client = self.client
         do {
-            let etags = try await boundedConcurrently(count, limit: settings.maxConcurrentRequests) { i -> String in
+            let parts = try await boundedConcurrently(count, limit: settings.maxConcurrentRequests) { i -> (etag: String, checksum: Checksum?) in
                 let first = Int64(i) * chunk
                 let last = min(size, first + chunk) - 1
                 var req = S3Request(method: "PUT", bucket: destBucket, key: destKey,
@@ -60,12 +60,15 @@ public struct ObjectCopy: Sendable {
                                         + customerKey + sourceKey.copy)
                 req.errorIn200 = true
                 let resp = try await Transfer.send(client, "UploadPartCopy", req)
-                guard let etag = XMLElement.parse(Data(resp.body))?.child("ETag")?.text else {
-                    throw ClientFailure("UploadPartCopy returned no ETag")
-                }
-                return etag
+                let result = XMLElement.parse(Data(resp.body))
+                guard let etag = result?.child("ETag")?.text else { throw ClientFailure("UploadPartCopy returned no ETag") }
+                // With a checksum algorithm, each part's checksum goes into the completion.
+                let checksum = ChecksumAlgorithm.allCases.lazy.compactMap { a in
+                    result?.child(a.xmlName).map { Checksum(a, base64: $0.text) }
+                }.first
+                return (etag, checksum)
             }
-            try await MultipartCalls.complete(client, bucket: destBucket, key: destKey, uploadID: id, etags: etags)
+            try await MultipartCalls.complete(client, bucket: destBucket, key: destKey, uploadID: id, parts: parts)
         } catch {
             await MultipartCalls.abort(client, bucket: destBucket, key: destKey, uploadID: id)
             throw error

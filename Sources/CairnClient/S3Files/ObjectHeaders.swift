@@ -1,3 +1,4 @@
+import CairnModel
 import Crypto
 import Foundation
 
@@ -17,6 +18,9 @@ public struct ObjectHeaders: Sendable {
     public var sse: String?
     public var sseKMSKeyID: String?
     public var metadata: [(String, String)] = []
+    /// `--checksum-algorithm`: the checksum uploads carry and copies are given (the header
+    /// `x-amz-checksum-algorithm` on CopyObject and CreateMultipartUpload).
+    public var checksumAlgorithm: ChecksumAlgorithm?
     /// `COPY` or `REPLACE`, for copies; `REPLACE` when `metadata` is given without it (as awscli).
     public var metadataDirective: String?
     /// SSE-C (`--sse-c AES256 --sse-c-key KEY`): the key of the objects written or read; the raw
@@ -86,6 +90,7 @@ public struct ObjectHeaders: Sendable {
             h.append(("Expires", date))
         }
         for (k, v) in metadata { h.append(("x-amz-meta-" + k, v)) }
+        if forCopy, let checksumAlgorithm { h.append(("x-amz-checksum-algorithm", checksumAlgorithm.rawValue)) }
         if forCopy, let directive = metadataDirective ?? (metadata.isEmpty ? nil : "REPLACE") {
             h.append(("x-amz-metadata-directive", directive))
         }

@@ -14,6 +14,8 @@ public struct StreamTransfer: Sendable {
     public var customerKey: [(String, String)] = []
     /// `--expected-size`: lets a stream larger than 10,000 chunks get larger parts.
     public var expectedSize: Int64?
+    /// `--checksum-algorithm`: the checksum every PUT and part carries, and the object keeps.
+    public var checksumAlgorithm: ChecksumAlgorithm?
 
     public init(client: S3Client, settings: TransferSettings) {
         self.client = client
@@ -35,23 +37,29 @@ public struct StreamTransfer: Sendable {
         return out
     }
 
-    static func putRequest(bucket: String, key: String, query: [(String, String)] = [], headers: [(String, String)], bytes: [UInt8]) -> S3Request {
-        let md5 = Data(Insecure.MD5.hash(data: bytes)).base64EncodedString()
-        return S3Request(method: "PUT", bucket: bucket, key: key, query: query, headers: [("Content-MD5", md5)] + headers, body: .bytes(bytes))
+    /// A PUT of `bytes` with its Content-MD5 and, with an algorithm, its checksum (returned too).
+    static func putRequest(bucket: String, key: String, query: [(String, String)] = [], headers: [(String, String)], bytes: [UInt8],
+                           checksum: ChecksumAlgorithm?) -> (S3Request, Checksum?) {
+        let digest = FileDigest.of(bytes, checksum: checksum)
+        return (S3Request(method: "PUT", bucket: bucket, key: key, query: query,
+                          headers: [("Content-MD5", digest.md5Base64)] + Transfer.checksumHeader(digest) + headers, body: .bytes(bytes)),
+                digest.checksum)
     }
 
     public func upload(from fd: Int32 = STDIN_FILENO, bucket: String, key: String, headers: [(String, String)]) async throws {
         let threshold = Int(settings.multipartThreshold), chunk = Int(settings.chunkSize(for: expectedSize))
         var pending = try Self.readUpTo(fd, threshold)
         if pending.count < threshold {
-            _ = try await Transfer.send(client, "PutObject", Self.putRequest(bucket: bucket, key: key, headers: headers + customerKey, bytes: pending))
+            let (put, _) = Self.putRequest(bucket: bucket, key: key, headers: headers + customerKey, bytes: pending, checksum: checksumAlgorithm)
+            _ = try await Transfer.send(client, "PutObject", put)
             return
         }
-        let id = try await MultipartCalls.create(client, bucket: bucket, key: key, headers: headers + customerKey)
-        let client = self.client, customerKey = self.customerKey
+        let algorithmHeader = checksumAlgorithm.map { [("x-amz-checksum-algorithm", $0.rawValue)] } ?? []
+        let id = try await MultipartCalls.create(client, bucket: bucket, key: key, headers: headers + customerKey + algorithmHeader)
+        let client = self.client, customerKey = self.customerKey, algorithm = self.checksumAlgorithm
         do {
-            var etags: [Int: String] = [:]
-            try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            var etags: [Int: (etag: String, checksum: Checksum?)] = [:]
+            try await withThrowingTaskGroup(of: (Int, (etag: String, checksum: Checksum?)).self) { group in
                 var number = 0, inFlight = 0, ended = false
                 while !ended || !pending.isEmpty {
                     if pending.count < chunk && !ended {
@@ -69,15 +77,16 @@ public struct StreamTransfer: Sendable {
                         inFlight -= 1
                     }
                     group.addTask {
-                        let req = Self.putRequest(bucket: bucket, key: key, query: [("partNumber", String(n)), ("uploadId", id)], headers: customerKey, bytes: part)
+                        let (req, checksum) = Self.putRequest(bucket: bucket, key: key, query: [("partNumber", String(n)), ("uploadId", id)],
+                                                              headers: customerKey, bytes: part, checksum: algorithm)
                         let resp = try await Transfer.send(client, "UploadPart", req)
-                        return (n, resp.header("ETag") ?? "")
+                        return (n, (resp.header("ETag") ?? "", checksum))
                     }
                     inFlight += 1
                 }
                 for try await (done, etag) in group { etags[done] = etag }
             }
-            try await MultipartCalls.complete(client, bucket: bucket, key: key, uploadID: id, etags: etags.keys.sorted().map { etags[$0]! })
+            try await MultipartCalls.complete(client, bucket: bucket, key: key, uploadID: id, parts: etags.keys.sorted().map { etags[$0]! })
         } catch {
             await MultipartCalls.abort(client, bucket: bucket, key: key, uploadID: id)
             throw error

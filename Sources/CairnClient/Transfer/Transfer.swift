@@ -18,6 +18,9 @@ public struct TransferOptions: Sendable {
     /// SSE-C: the customer key's headers (algorithm, key, key MD5), sent with every request on
     /// the object (PUT, CreateMultipartUpload, UploadPart, HEAD, GET).
     public var customerKeyHeaders: [(String, String)] = []
+    /// `--checksum-algorithm`: every PUT and part also carries this checksum (computed in the same
+    /// pass as its MD5), and the object keeps it.
+    public var checksumAlgorithm: ChecksumAlgorithm?
     /// Where upload state files live (default: $XDG_CACHE_HOME/cairn or ~/.cache/cairn).
     public var stateDirectory: String
     public init(stateDirectory: String) { self.stateDirectory = stateDirectory }
@@ -73,9 +76,9 @@ public final class Transfer: Sendable {
         let progress = TransferProgress(total: size, label: "upload", draw: options.progress, maxBandwidth: options.maxBandwidth,
                                         observer: options.onBytes)
         if size < (options.multipartThreshold ?? options.partSize + 1) && !options.resume {
-            let digest = try FileDigest.compute(path: path, length: size)
+            let digest = try FileDigest.compute(path: path, length: size, checksum: options.checksumAlgorithm)
             let req = S3Request(method: "PUT", bucket: bucket, key: key,
-                                headers: [("Content-MD5", digest.md5Base64)] + headers + options.customerKeyHeaders,
+                                headers: [("Content-MD5", digest.md5Base64)] + Self.checksumHeader(digest) + headers + options.customerKeyHeaders,
                                 body: .file(path: path, offset: 0, length: size, progress: { await progress.add($0) }))
             let resp = try await Self.send(client, "PutObject", req)
             if Self.etagIsMD5(resp) { try checkETag(resp.header("ETag"), expected: digest.md5Hex, what: "object") }
@@ -110,7 +113,8 @@ public final class Transfer: Sendable {
         }
         if uploadID == nil {
             let resp = try await Self.send(client, "CreateMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploads", "")],
-                                                                                              headers: headers + options.customerKeyHeaders))
+                                                                                              headers: headers + options.customerKeyHeaders
+                                                                                                + (options.checksumAlgorithm.map { [("x-amz-checksum-algorithm", $0.rawValue)] } ?? [])))
             guard let root = XMLElement.parse(Data(resp.body)), let id = root.child("UploadId")?.text else {
                 throw ClientFailure("CreateMultipartUpload returned no UploadId")
             }
@@ -131,27 +135,31 @@ public final class Transfer: Sendable {
         // its size and ETag match the local bytes.
         let client = self.client
         let parts = try await boundedConcurrently(partCount, limit: options.concurrency) {
-            [self, partSize, existing] i -> (etag: String, md5: [UInt8]) in
+            [self, partSize, existing] i -> (etag: String, md5: [UInt8], checksum: Checksum?) in
             let n = i + 1
             let (off, len) = range(n, partSize: partSize, size: size)
-            let md5 = try FileDigest.compute(path: path, offset: off, length: len).md5
+            let digest = try FileDigest.compute(path: path, offset: off, length: len, checksum: options.checksumAlgorithm)
+            let md5 = digest.md5
             if let e = existing[n], e.size == len, e.etag == Hex.encode(md5) {
                 progress.skip(len)
-                return (e.etag, md5)
+                return (e.etag, md5, digest.checksum)
             }
             let req = S3Request(method: "PUT", bucket: bucket, key: key,
                                 query: [("partNumber", String(n)), ("uploadId", id)],
-                                headers: [("Content-MD5", Data(md5).base64EncodedString())] + options.customerKeyHeaders,
+                                headers: [("Content-MD5", Data(md5).base64EncodedString())] + Transfer.checksumHeader(digest) + options.customerKeyHeaders,
                                 body: .file(path: path, offset: off, length: len, progress: { await progress.add($0) }))
             let resp = try await Transfer.send(client, "UploadPart", req)
             let etag = ETag.unquote(resp.header("ETag") ?? "")
             guard etag == Hex.encode(md5) || !Transfer.etagIsMD5(resp) else {
                 throw ClientFailure("part \(n): the server's ETag \(etag) is not the MD5 of the bytes sent (\(Hex.encode(md5)))")
             }
-            return (etag, md5)
+            return (etag, md5, digest.checksum)
         }
         var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-        for (i, p) in parts.enumerated() { xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\"\(p.etag)\"</ETag></Part>" }
+        for (i, p) in parts.enumerated() {
+            let checksum = p.checksum.map { "<\($0.algorithm.xmlName)>\($0.base64)</\($0.algorithm.xmlName)>" } ?? ""
+            xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\"\(p.etag)\"</ETag>\(checksum)</Part>"
+        }
         xml += "</CompleteMultipartUpload>"
         let resp = try await Self.send(client, "CompleteMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploadId", id)], body: .bytes(Array(xml.utf8))))
         guard let root = XMLElement.parse(Data(resp.body)) else { throw ClientFailure("CompleteMultipartUpload: unreadable response") }
@@ -164,6 +172,11 @@ public final class Transfer: Sendable {
         }
         try? FileManager.default.removeItem(atPath: statePath)
         progress.finish()
+    }
+
+    /// `x-amz-checksum-<algorithm>` of a digest that computed one.
+    static func checksumHeader(_ digest: FileDigest) -> [(String, String)] {
+        digest.checksum.map { [($0.algorithm.headerName, $0.base64)] } ?? []
     }
 
     func range(_ n: Int, partSize: Int64, size: Int64) -> (Int64, Int64) {
