@@ -58,7 +58,7 @@ public struct StreamTransfer: Sendable {
         let id = try await MultipartCalls.create(client, bucket: bucket, key: key, headers: headers + customerKey + algorithmHeader)
         let client = self.client, customerKey = self.customerKey, algorithm = self.checksumAlgorithm
         do {
-            var etags: [Int: (etag: String, checksum: Checksum?)] = [:]
+            var uploaded: [Int: (etag: String, checksum: Checksum?)] = [:]
             try await withThrowingTaskGroup(of: (Int, (etag: String, checksum: Checksum?)).self) { group in
                 var number = 0, inFlight = 0, ended = false
                 while !ended || !pending.isEmpty {
@@ -72,8 +72,8 @@ public struct StreamTransfer: Sendable {
                     pending.removeFirst(part.count)
                     number += 1
                     let n = number
-                    if inFlight == settings.maxConcurrentRequests, let (done, etag) = try await group.next() {
-                        etags[done] = etag
+                    if inFlight == settings.maxConcurrentRequests, let (done, result) = try await group.next() {
+                        uploaded[done] = result
                         inFlight -= 1
                     }
                     group.addTask {
@@ -84,9 +84,9 @@ public struct StreamTransfer: Sendable {
                     }
                     inFlight += 1
                 }
-                for try await (done, etag) in group { etags[done] = etag }
+                for try await (done, result) in group { uploaded[done] = result }
             }
-            try await MultipartCalls.complete(client, bucket: bucket, key: key, uploadID: id, parts: etags.keys.sorted().map { etags[$0]! })
+            try await MultipartCalls.complete(client, bucket: bucket, key: key, uploadID: id, parts: uploaded.keys.sorted().map { uploaded[$0]! })
         } catch {
             await MultipartCalls.abort(client, bucket: bucket, key: key, uploadID: id)
             throw error
