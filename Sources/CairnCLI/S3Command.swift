@@ -8,7 +8,7 @@ struct S3Command: AsyncParsableCommand {
         commandName: "s3",
         abstract: "High-level S3 commands, as `aws s3`.",
         subcommands: [S3LsCommand.self, S3CpCommand.self, S3MvCommand.self, S3RmCommand.self, S3SyncCommand.self,
-                      S3MbCommand.self, S3RbCommand.self, PresignCommand.self])
+                      S3MbCommand.self, S3RbCommand.self, S3WebsiteCommand.self, PresignCommand.self])
 }
 
 /// `cairn s3 presign s3://bucket/key [--expires-in N]`: prints a URL that GETs the object without

@@ -70,3 +70,12 @@ def test_mb_and_rb_force(s3cmds, s3c):
     # A key in the path is refused; a path that is not s3:// too.
     assert s3cmds.cairn("rb", "s3://made/key", check=False).returncode == 255
     assert s3cmds.cairn("mb", "made", check=False).returncode == 252
+
+
+def test_website_on_cairn_is_not_implemented_as_aws_sees_it(s3cmds, s3c):
+    s3c.create_bucket(Bucket="site")
+    mine = s3cmds.cairn("website", "s3://site", "--index-document", "index.html", check=False)
+    theirs = s3cmds.aws("website", "s3://site", "--index-document", "index.html", check=False)
+    assert mine.returncode == 254 and theirs.returncode != 0
+    assert mine.stderr == theirs.stderr
+    assert b"(NotImplemented) when calling the PutBucketWebsite operation" in mine.stderr

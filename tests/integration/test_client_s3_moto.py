@@ -47,3 +47,20 @@ def test_s3_commands_against_moto(moto, work):  # noqa: F811
     assert bucket_contents(s3c, "theirs", "q/") == tree
     p = cmds.cairn("rb", "--force", "s3://mine")
     assert p.stdout.decode().splitlines()[-1] == "remove_bucket: mine"
+
+
+def test_s3_website_against_moto(moto, work):  # noqa: F811
+    """`website` sets what `aws s3 website` sets (moto implements PutBucketWebsite; Cairn does not)."""
+    cmds = S3Cmds(moto, work, MOTO_CONFIG)
+    s3c = __import__("boto3").client("s3", endpoint_url=moto.endpoint, region_name="us-east-1",
+                                     aws_access_key_id=moto.default_user.access_key,
+                                     aws_secret_access_key=moto.default_user.secret_key)
+    for b in ("mine", "theirs"):
+        s3c.create_bucket(Bucket=b)
+    args = ["--index-document", "index.html", "--error-document", "errors/4xx & more.html"]
+    assert cmds.cairn("website", "s3://mine/", *args).stdout == b""
+    cmds.aws("website", "s3://theirs", *args)
+    mine, theirs = (s3c.get_bucket_website(Bucket=b) for b in ("mine", "theirs"))
+    for k in ("IndexDocument", "ErrorDocument"):
+        assert mine[k] == theirs[k]
+    assert mine["ErrorDocument"] == {"Key": "errors/4xx & more.html"}
