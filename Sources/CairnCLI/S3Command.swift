@@ -2,12 +2,13 @@ import ArgumentParser
 import CairnClient
 import Foundation
 
-/// `cairn s3 <command>`: the aws CLI's high-level `aws s3` commands (so far `presign`).
+/// `cairn s3 <command>`: the aws CLI's high-level `aws s3` commands.
 struct S3Command: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "s3",
         abstract: "High-level S3 commands, as `aws s3`.",
-        subcommands: [PresignCommand.self])
+        subcommands: [S3LsCommand.self, S3CpCommand.self, S3MvCommand.self, S3RmCommand.self, S3SyncCommand.self,
+                      S3MbCommand.self, S3RbCommand.self, S3WebsiteCommand.self, PresignCommand.self])
 }
 
 /// `cairn s3 presign s3://bucket/key [--expires-in N]`: prints a URL that GETs the object without

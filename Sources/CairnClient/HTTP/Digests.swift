@@ -15,6 +15,14 @@ public struct FileDigest: Sendable {
     public var md5Base64: String { Data(md5).base64EncodedString() }
     public var md5Hex: String { Hex.encode(md5) }
 
+    /// The digest of bytes in memory (a part read from stdin).
+    public static func of(_ bytes: [UInt8], checksum: ChecksumAlgorithm?) -> FileDigest {
+        var hasher = BodyHasher(sha256: false, checksum: checksum)
+        bytes.withUnsafeBytes { hasher.update($0) }
+        let d = hasher.finalize()
+        return FileDigest(md5: d.md5, checksum: d.checksum)
+    }
+
     public static func compute(path: String, offset: Int64 = 0, length: Int64, checksum: ChecksumAlgorithm? = nil) throws -> FileDigest {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ClientFailure("cannot open \(path): \(String(cString: strerror(errno)))") }

@@ -7,16 +7,19 @@ public final class TransferProgress: @unchecked Sendable {
     let label: String
     let draw: Bool
     let maxBandwidth: Int64?
+    /// Told every count too (`cairn s3`'s one progress line over many files).
+    let observer: (@Sendable (Int64) -> Void)?
     private let lock = NSLock()
     private var done: Int64 = 0
     private var start = Date()
     private var lastDraw = Date.distantPast
 
-    public init(total: Int64, label: String, draw: Bool, maxBandwidth: Int64? = nil) {
+    public init(total: Int64, label: String, draw: Bool, maxBandwidth: Int64? = nil, observer: (@Sendable (Int64) -> Void)? = nil) {
         self.total = total
         self.label = label
         self.draw = draw
         self.maxBandwidth = maxBandwidth
+        self.observer = observer
     }
 
     public var bytes: Int64 { lock.withLock { done } }
@@ -29,6 +32,7 @@ public final class TransferProgress: @unchecked Sendable {
             let due = Double(soFar + Int64(n)) / Double(rate)
             if due > elapsed { try? await Task.sleep(nanoseconds: UInt64((due - elapsed) * 1e9)) }
         }
+        observer?(Int64(n))
         let (shouldDraw, snapshot): (Bool, Int64) = lock.withLock {
             done = max(0, min(total, done + Int64(n)))
             let now = Date()
@@ -40,6 +44,7 @@ public final class TransferProgress: @unchecked Sendable {
 
     /// Counts bytes already present (resumed parts) without affecting the rate.
     public func skip(_ n: Int64) {
+        observer?(n)
         lock.withLock { done = min(total, done + n) }
     }
 

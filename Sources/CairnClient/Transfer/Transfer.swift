@@ -5,10 +5,22 @@ import Foundation
 /// `cairn cp` options.
 public struct TransferOptions: Sendable {
     public var partSize: Int64 = 8 << 20
+    /// Files of this size and up go multipart (nil: files larger than one part), as the aws
+    /// CLI's `multipart_threshold`, which may differ from its part size.
+    public var multipartThreshold: Int64?
     public var concurrency = 4
     public var resume = false
     public var progress = true
     public var maxBandwidth: Int64?
+    /// Told of every byte counted (negative: taken back for a retry), for a progress line over
+    /// many transfers.
+    public var onBytes: (@Sendable (Int64) -> Void)?
+    /// SSE-C: the customer key's headers (algorithm, key, key MD5), sent with every request on
+    /// the object (PUT, CreateMultipartUpload, UploadPart, HEAD, GET).
+    public var customerKeyHeaders: [(String, String)] = []
+    /// `--checksum-algorithm`: every PUT and part also carries this checksum (computed in the same
+    /// pass as its MD5), and the object keeps it.
+    public var checksumAlgorithm: ChecksumAlgorithm?
     /// Where upload state files live (default: $XDG_CACHE_HOME/cairn or ~/.cache/cairn).
     public var stateDirectory: String
     public init(stateDirectory: String) { self.stateDirectory = stateDirectory }
@@ -53,19 +65,20 @@ public final class Transfer: Sendable {
 
     /// Uploads `path` to `bucket/key`: one PUT up to the part size, parallel multipart above it.
     /// Every part carries Content-MD5 and its returned ETag is checked against the local MD5;
-    /// the final multipart ETag is checked too.
-    public func upload(path: String, bucket: String, key: String) async throws {
+    /// the final multipart ETag is checked too. `headers` (Content-Type, ...) go with the object.
+    public func upload(path: String, bucket: String, key: String, headers: [(String, String)] = []) async throws {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             throw ClientFailure("The user-provided path \(path) does not exist.")
         }
         let size = Int64(st.st_size)
         let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
-        let progress = TransferProgress(total: size, label: "upload", draw: options.progress, maxBandwidth: options.maxBandwidth)
-        if size <= options.partSize && !options.resume {
-            let digest = try FileDigest.compute(path: path, length: size)
+        let progress = TransferProgress(total: size, label: "upload", draw: options.progress, maxBandwidth: options.maxBandwidth,
+                                        observer: options.onBytes)
+        if size < (options.multipartThreshold ?? options.partSize + 1) && !options.resume {
+            let digest = try FileDigest.compute(path: path, length: size, checksum: options.checksumAlgorithm)
             let req = S3Request(method: "PUT", bucket: bucket, key: key,
-                                headers: [("Content-MD5", digest.md5Base64)],
+                                headers: [("Content-MD5", digest.md5Base64)] + Self.checksumHeader(digest) + headers + options.customerKeyHeaders,
                                 body: .file(path: path, offset: 0, length: size, progress: { await progress.add($0) }))
             let resp = try await Self.send(client, "PutObject", req)
             if Self.etagIsMD5(resp) { try checkETag(resp.header("ETag"), expected: digest.md5Hex, what: "object") }
@@ -99,7 +112,9 @@ public final class Transfer: Sendable {
             }
         }
         if uploadID == nil {
-            let resp = try await Self.send(client, "CreateMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploads", "")]))
+            let resp = try await Self.send(client, "CreateMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploads", "")],
+                                                                                              headers: headers + options.customerKeyHeaders
+                                                                                                + (options.checksumAlgorithm.map { [("x-amz-checksum-algorithm", $0.rawValue)] } ?? [])))
             guard let root = XMLElement.parse(Data(resp.body)), let id = root.child("UploadId")?.text else {
                 throw ClientFailure("CreateMultipartUpload returned no UploadId")
             }
@@ -120,27 +135,31 @@ public final class Transfer: Sendable {
         // its size and ETag match the local bytes.
         let client = self.client
         let parts = try await boundedConcurrently(partCount, limit: options.concurrency) {
-            [self, partSize, existing] i -> (etag: String, md5: [UInt8]) in
+            [self, partSize, existing] i -> (etag: String, md5: [UInt8], checksum: Checksum?) in
             let n = i + 1
             let (off, len) = range(n, partSize: partSize, size: size)
-            let md5 = try FileDigest.compute(path: path, offset: off, length: len).md5
+            let digest = try FileDigest.compute(path: path, offset: off, length: len, checksum: options.checksumAlgorithm)
+            let md5 = digest.md5
             if let e = existing[n], e.size == len, e.etag == Hex.encode(md5) {
                 progress.skip(len)
-                return (e.etag, md5)
+                return (e.etag, md5, digest.checksum)
             }
             let req = S3Request(method: "PUT", bucket: bucket, key: key,
                                 query: [("partNumber", String(n)), ("uploadId", id)],
-                                headers: [("Content-MD5", Data(md5).base64EncodedString())],
+                                headers: [("Content-MD5", Data(md5).base64EncodedString())] + Transfer.checksumHeader(digest) + options.customerKeyHeaders,
                                 body: .file(path: path, offset: off, length: len, progress: { await progress.add($0) }))
             let resp = try await Transfer.send(client, "UploadPart", req)
             let etag = ETag.unquote(resp.header("ETag") ?? "")
             guard etag == Hex.encode(md5) || !Transfer.etagIsMD5(resp) else {
                 throw ClientFailure("part \(n): the server's ETag \(etag) is not the MD5 of the bytes sent (\(Hex.encode(md5)))")
             }
-            return (etag, md5)
+            return (etag, md5, digest.checksum)
         }
         var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-        for (i, p) in parts.enumerated() { xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\"\(p.etag)\"</ETag></Part>" }
+        for (i, p) in parts.enumerated() {
+            let checksum = p.checksum.map { "<\($0.algorithm.xmlName)>\($0.base64)</\($0.algorithm.xmlName)>" } ?? ""
+            xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\"\(p.etag)\"</ETag>\(checksum)</Part>"
+        }
         xml += "</CompleteMultipartUpload>"
         let resp = try await Self.send(client, "CompleteMultipartUpload", S3Request(method: "POST", bucket: bucket, key: key, query: [("uploadId", id)], body: .bytes(Array(xml.utf8))))
         guard let root = XMLElement.parse(Data(resp.body)) else { throw ClientFailure("CompleteMultipartUpload: unreadable response") }
@@ -153,6 +172,11 @@ public final class Transfer: Sendable {
         }
         try? FileManager.default.removeItem(atPath: statePath)
         progress.finish()
+    }
+
+    /// `x-amz-checksum-<algorithm>` of a digest that computed one.
+    static func checksumHeader(_ digest: FileDigest) -> [(String, String)] {
+        digest.checksum.map { [($0.algorithm.headerName, $0.base64)] } ?? []
     }
 
     func range(_ n: Int, partSize: Int64, size: Int64) -> (Int64, Int64) {
@@ -222,8 +246,8 @@ public final class Transfer: Sendable {
     /// Each part's size (`HEAD ?partNumber=N`, N parallel requests at the configured concurrency).
     func partSizes(bucket: String, key: String, count: Int, quotedETag: String) async throws -> [Int64] {
         let client = self.client
-        return try await boundedConcurrently(count, limit: options.concurrency) { i in
-            var headers: [(String, String)] = []
+        return try await boundedConcurrently(count, limit: options.concurrency) { [options] i in
+            var headers = options.customerKeyHeaders
             if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
             let h = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key,
                                                                          query: [("partNumber", String(i + 1))], headers: headers))
@@ -236,15 +260,22 @@ public final class Transfer: Sendable {
     /// Downloads `bucket/key` into `path` with parallel ranged GETs (If-Match on the ETag) into a
     /// temporary file, checks the ETag (single part: MD5 of the file; multipart: the MD5 of the
     /// per-part MD5s, the part size taken from `HEAD ?partNumber=1`), then renames it into place.
-    public func download(bucket: String, key: String, path: String) async throws {
-        let head = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key))
+    /// `knownSize`: the object's size from a listing; an object smaller than one part is then
+    /// fetched with a single GET and no HeadObject first (half the requests for many small files).
+    public func download(bucket: String, key: String, path: String, knownSize: Int64? = nil) async throws {
+        if let size = knownSize, size < (options.multipartThreshold ?? options.partSize + 1),
+           try await downloadInOneGet(bucket: bucket, key: key, path: path) {
+            return
+        }
+        let head = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key, headers: options.customerKeyHeaders))
         guard let size = Int64(head.header("Content-Length") ?? "") else { throw ClientFailure("HeadObject: no Content-Length") }
         let etag = ETag.unquote(head.header("ETag") ?? "")
         var partSize = options.partSize
         var multipartCount: Int?
         if let dash = etag.firstIndex(of: "-"), let n = Int(etag[etag.index(after: dash)...]) {
             multipartCount = n
-            let h1 = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key, query: [("partNumber", "1")]))
+            let h1 = try await Self.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: key, query: [("partNumber", "1")],
+                                                                                  headers: options.customerKeyHeaders))
             if let p = Int64(h1.header("Content-Length") ?? ""), p > 0 { partSize = p }
         }
         let tmp = path + ".cairn-download"
@@ -254,7 +285,8 @@ public final class Transfer: Sendable {
         let box = FDBox(fd)
         defer { close(fd) }
         ftruncate(fd, off_t(size))
-        let progress = TransferProgress(total: size, label: "download", draw: options.progress, maxBandwidth: options.maxBandwidth)
+        let progress = TransferProgress(total: size, label: "download", draw: options.progress, maxBandwidth: options.maxBandwidth,
+                                        observer: options.onBytes)
         let chunk = multipartCount != nil ? partSize : max(options.partSize, 1)
         let count = size == 0 ? 0 : Int((size + chunk - 1) / chunk)
         let client = self.client
@@ -262,10 +294,10 @@ public final class Transfer: Sendable {
         do {
             // Each range is hashed as it arrives, so a multipart object (ranges = parts) is verified
             // without reading the file again.
-            let rangeMD5s = try await boundedConcurrently(count, limit: options.concurrency) { i -> [UInt8] in
+            let rangeMD5s = try await boundedConcurrently(count, limit: options.concurrency) { [options] i -> [UInt8] in
                 let off = Int64(i) * chunk
                 let end = min(size, off + chunk) - 1
-                var headers = [("Range", "bytes=\(off)-\(end)")]
+                var headers = [("Range", "bytes=\(off)-\(end)")] + options.customerKeyHeaders
                 if !quotedETag.isEmpty { headers.append(("If-Match", quotedETag)) }
                 return try await client.perform(S3Request(method: "GET", bucket: bucket, key: key, headers: headers)) { response in
                     var pos = off
@@ -274,12 +306,7 @@ public final class Transfer: Sendable {
                         for try await buf in response.body {
                             try buf.withUnsafeReadableBytes { p in
                                 md5.update(bufferPointer: p)
-                                var o = 0
-                                while o < p.count {
-                                    let n = pwrite(box.fd, p.baseAddress! + o, p.count - o, off_t(pos) + off_t(o))
-                                    guard n > 0 else { throw ClientFailure("write error on \(tmp)") }
-                                    o += n
-                                }
+                                try Self.writeAll(box.fd, p, at: pos, path: tmp)
                             }
                             pos += Int64(buf.readableBytes)
                             await progress.add(buf.readableBytes)
@@ -326,5 +353,71 @@ public final class Transfer: Sendable {
             throw error
         }
         progress.finish()
+    }
+    /// Writes all of `p` at `offset` of `fd` (pwrite may write less than asked).
+    static func writeAll(_ fd: Int32, _ p: UnsafeRawBufferPointer, at offset: Int64, path: String) throws {
+        var o = 0
+        while o < p.count {
+            let n = pwrite(fd, p.baseAddress! + o, p.count - o, off_t(offset) + off_t(o))
+            guard n > 0 else { throw ClientFailure("write error on \(path)") }
+            o += n
+        }
+    }
+
+    /// One GET into a temporary file, checked against the response's ETag (an MD5, or the
+    /// multipart ETag of a single part), then renamed into place. Returns false, leaving nothing
+    /// behind, for an object of several parts: the ranged download verifies those.
+    func downloadInOneGet(bucket: String, key: String, path: String) async throws -> Bool {
+        let tmp = path + ".cairn-download"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw ClientFailure("cannot open \(tmp): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let progress = TransferProgress(total: Int64.max, label: "download", draw: false, maxBandwidth: options.maxBandwidth,
+                                        observer: options.onBytes)
+        do {
+            let get = S3Request(method: "GET", bucket: bucket, key: key, headers: options.customerKeyHeaders)
+            let verified = try await client.perform(get) { response -> Bool in
+                var md5 = Insecure.MD5()
+                var pos: Int64 = 0
+                do {
+                    for try await buf in response.body {
+                        try buf.withUnsafeReadableBytes { p in
+                            md5.update(bufferPointer: p)
+                            try Self.writeAll(fd, p, at: pos, path: tmp)
+                        }
+                        pos += Int64(buf.readableBytes)
+                        await progress.add(buf.readableBytes)
+                    }
+                } catch {
+                    await progress.add(-Int(pos))  // a retried GET is counted again
+                    throw error
+                }
+                ftruncate(fd, off_t(pos))  // a retry after a longer failed attempt
+                let headers = S3Response(status: 200, headers: response.headers.map { ($0.name, $0.value) }, body: [])
+                let etag = ETag.unquote(headers.header("ETag") ?? "")
+                let digest = Array(md5.finalize())
+                guard Self.etagIsMD5(headers), !etag.isEmpty else { return true }
+                if etag.hasSuffix("-1") {
+                    guard ETag.multipart(partMD5s: [digest]).value == etag else {
+                        throw ClientFailure("download of s3://\(bucket)/\(key): ETag \(etag) does not match the data received")
+                    }
+                    return true
+                }
+                if etag.contains("-") { return false }
+                guard Hex.encode(digest) == etag else {
+                    throw ClientFailure("download of s3://\(bucket)/\(key): MD5 \(Hex.encode(digest)) does not match the ETag \(etag)")
+                }
+                return true
+            }
+            guard verified else {
+                unlink(tmp)
+                return false
+            }
+            guard rename(tmp, path) == 0 else { throw ClientFailure("cannot rename \(tmp) to \(path): \(String(cString: strerror(errno)))") }
+            return true
+        } catch {
+            unlink(tmp)
+            throw error
+        }
     }
 }
