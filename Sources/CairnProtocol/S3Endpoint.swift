@@ -24,6 +24,9 @@ public enum S3Endpoint: Sendable, Equatable {
     case deleteBucketEncryption(BucketName)
     case putBucketVersioning(BucketName)
     case getBucketVersioning(BucketName)
+    case putBucketTagging(BucketName)
+    case getBucketTagging(BucketName)
+    case deleteBucketTagging(BucketName)
     /// Operations that write a key validate it when parsed (KeyTooLongError, empty key).
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress)
@@ -32,6 +35,10 @@ public enum S3Endpoint: Sendable, Equatable {
     case headObject(ObjectAddress, partNumber: PartNumber?, overrides: ResponseOverrides = ResponseOverrides())
     case getObjectAttributes(ObjectAddress)
     case deleteObject(ObjectAddress)
+    /// `?tagging` of an object, or of the version the address names.
+    case putObjectTagging(ObjectAddress)
+    case getObjectTagging(ObjectAddress)
+    case deleteObjectTagging(ObjectAddress)
     case createMultipartUpload(ObjectAddress)
     case uploadPart(ObjectAddress, partNumber: PartNumber, uploadID: UploadID)
     case uploadPartCopy(ObjectAddress, partNumber: PartNumber, uploadID: UploadID)
@@ -46,7 +53,8 @@ public enum S3Endpoint: Sendable, Equatable {
         switch self {
         case .putObject(let a), .copyObject(let a), .getObject(let a, _, _), .headObject(let a, _, _), .getObjectAttributes(let a),
              .deleteObject(let a), .createMultipartUpload(let a), .uploadPart(let a, _, _), .uploadPartCopy(let a, _, _),
-             .completeMultipartUpload(let a, _), .abortMultipartUpload(let a, _), .listParts(let a, _, _):
+             .completeMultipartUpload(let a, _), .abortMultipartUpload(let a, _), .listParts(let a, _, _),
+             .putObjectTagging(let a), .getObjectTagging(let a), .deleteObjectTagging(let a):
             return a
         default:
             return nil
@@ -61,7 +69,8 @@ public enum S3Endpoint: Sendable, Equatable {
              .listObjectsV2(let b, _), .listObjectVersions(let b, _), .deleteObjects(let b), .listMultipartUploads(let b, _),
              .putBucketLifecycle(let b), .getBucketLifecycle(let b), .deleteBucketLifecycle(let b),
              .putBucketRequestPayment(let b), .getBucketRequestPayment(let b), .putBucketEncryption(let b),
-             .getBucketEncryption(let b), .deleteBucketEncryption(let b), .putBucketVersioning(let b), .getBucketVersioning(let b):
+             .getBucketEncryption(let b), .deleteBucketEncryption(let b), .putBucketVersioning(let b), .getBucketVersioning(let b),
+             .putBucketTagging(let b), .getBucketTagging(let b), .deleteBucketTagging(let b):
             return b
         default:
             return address?.bucket
@@ -91,6 +100,12 @@ public enum S3Endpoint: Sendable, Equatable {
         case .deleteBucketEncryption: return "DeleteBucketEncryption"
         case .putBucketVersioning: return "PutBucketVersioning"
         case .getBucketVersioning: return "GetBucketVersioning"
+        case .putBucketTagging: return "PutBucketTagging"
+        case .getBucketTagging: return "GetBucketTagging"
+        case .deleteBucketTagging: return "DeleteBucketTagging"
+        case .putObjectTagging: return "PutObjectTagging"
+        case .getObjectTagging: return "GetObjectTagging"
+        case .deleteObjectTagging: return "DeleteObjectTagging"
         case .putObject: return "PutObject"
         case .copyObject: return "CopyObject"
         case .getObject: return "GetObject"
@@ -120,11 +135,11 @@ public struct AddressingConfig: Sendable {
 let unimplementedBucketSubresources: Set<String> = [
     "accelerate", "acl", "analytics", "cors", "intelligent-tiering", "inventory",
     "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
-    "publicAccessBlock", "replication", "tagging", "website", "metadataTable",
+    "publicAccessBlock", "replication", "website", "metadataTable",
     "session",
 ]
 let unimplementedObjectSubresources: Set<String> = [
-    "acl", "legal-hold", "retention", "tagging", "torrent", "restore", "select", "renameObject",
+    "acl", "legal-hold", "retention", "torrent", "restore", "select", "renameObject",
 ]
 
 extension S3Endpoint {
@@ -168,6 +183,14 @@ extension S3Endpoint {
             default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "VERSIONING")])
             }
         }
+        if q["tagging"] != nil {
+            switch method {
+            case "PUT": return .putBucketTagging(b)
+            case "GET": return .getBucketTagging(b)
+            case "DELETE": return .deleteBucketTagging(b)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "TAGGING")])
+            }
+        }
         if q["requestPayment"] != nil {
             switch method {
             case "PUT": return .putBucketRequestPayment(b)
@@ -209,6 +232,14 @@ extension S3Endpoint {
         /// The address of an operation that writes its key: the key must be a valid one.
         func written() throws(S3Error) -> ObjectAddress {
             ObjectAddress(bucket: a.bucket, key: try ObjectKey(validating: a.key.rawValue))
+        }
+        if q["tagging"] != nil {
+            switch method {
+            case "PUT": return .putObjectTagging(a)
+            case "GET": return .getObjectTagging(a)
+            case "DELETE": return .deleteObjectTagging(a)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "TAGGING")])
+            }
         }
         switch method {
         case "GET":
