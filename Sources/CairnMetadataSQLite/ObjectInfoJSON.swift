@@ -11,6 +11,8 @@ struct ObjectInfoJSON: Codable {
     var segments: [BlobSegment]
     var parts: [ManifestPart]
     var encryption: ObjectEncryption?
+    /// Absent when the version has no tags (and in records written before tags existed).
+    var tags: [TagSet.Tag]?
 
     init(_ r: ObjectRecord) {
         headers = r.headers
@@ -19,6 +21,7 @@ struct ObjectInfoJSON: Codable {
         segments = r.segments
         parts = r.parts
         encryption = r.encryption
+        tags = r.tags.isEmpty ? nil : r.tags.tags
     }
 
     static func encode(_ r: ObjectRecord) throws -> String {
@@ -36,12 +39,14 @@ struct UploadInfoJSON: Codable {
     var checksumAlgorithm: ChecksumAlgorithm?
     var checksumType: ChecksumType?
     var encryption: ObjectEncryption?
+    var tags: [TagSet.Tag]?
 
     init(_ u: UploadRecord) {
         headers = u.headers
         checksumAlgorithm = u.checksumAlgorithm
         checksumType = u.checksumType
         encryption = u.encryption
+        tags = u.tags.isEmpty ? nil : u.tags.tags
     }
 
     static func encode(_ u: UploadRecord) throws -> String {

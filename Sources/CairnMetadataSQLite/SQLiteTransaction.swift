@@ -79,6 +79,18 @@ struct SQLiteTransaction: MetadataTransaction {
                                [.text(bucket.rawValue), .text(key.rawValue), .text(id.rawValue)])
     }
 
+    func updateVersion(_ o: ObjectRecord) async throws {
+        // A version id is in one of the two tables; the other statement matches no row.
+        for table in ["objects", "object_versions"] {
+            _ = try await db.query("""
+                UPDATE \(table) SET size = ?, etag = ?, last_modified_ms = ?, owner_id = ?, owner_name = ?, info = ?, delete_marker = ?
+                WHERE bucket = ? AND key = ? AND version_id = ?
+                """, [.integer(Int(o.size)), .text(o.etag.value), .integer(Int(o.lastModified.millisecondsSince1970)), .text(o.owner.id),
+                      .text(o.owner.displayName), .text(try ObjectInfoJSON.encode(o)), .integer(o.isDeleteMarker ? 1 : 0),
+                      .text(o.bucket.rawValue), .text(o.key.rawValue), .text(o.versionID.rawValue)])
+        }
+    }
+
     func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord? {
         try await SQLiteMetadataStore.upload(db, id, bucket: bucket, key: key)
     }

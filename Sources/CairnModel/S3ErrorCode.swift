@@ -5,6 +5,7 @@
 public enum S3ErrorCode: String, Sendable, CaseIterable {
     case accessDenied = "AccessDenied"
     case badDigest = "BadDigest"
+    case badRequest = "BadRequest"
     case bucketAlreadyExists = "BucketAlreadyExists"
     case bucketAlreadyOwnedByYou = "BucketAlreadyOwnedByYou"
     case bucketNotEmpty = "BucketNotEmpty"
@@ -42,6 +43,8 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case requestTimeout = "RequestTimeout"
     case invalidEncryptionAlgorithmError = "InvalidEncryptionAlgorithmError"
     case invalidStorageClass = "InvalidStorageClass"
+    case invalidTag = "InvalidTag"
+    case noSuchTagSet = "NoSuchTagSet"
     case noSuchVersion = "NoSuchVersion"
     case illegalLocationConstraint = "IllegalLocationConstraintException"
     case invalidPartNumber = "InvalidPartNumber"
@@ -56,7 +59,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .accessDenied, .invalidAccessKeyId, .signatureDoesNotMatch, .requestTimeTooSkewed,
              .invalidObjectState:
             return 403
-        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion,
+        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion, .noSuchTagSet,
              .serverSideEncryptionConfigurationNotFound, .noSuchBucketPolicy:
             return 404
         case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty:
@@ -77,6 +80,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         switch self {
         case .accessDenied: return "Access Denied"
         case .badDigest: return "The Content-MD5 you specified did not match what we received."
+        case .badRequest: return "Bad Request"
         case .bucketAlreadyExists:
             return "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."
         case .bucketAlreadyOwnedByYou:
@@ -121,6 +125,9 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
             return "Your socket connection to the server was not read from or written to within the timeout period."
         case .invalidEncryptionAlgorithmError: return "The encryption request you specified is not valid."
         case .invalidStorageClass: return "The storage class you specified is not valid"
+        case .invalidTag:
+            return "Your request contains tag input that is not valid. For example, your request might contain duplicate keys, keys or values that are too long, or system tags."
+        case .noSuchTagSet: return "There is no tag set associated with the bucket."
         case .noSuchVersion: return "The specified version does not exist."
         case .illegalLocationConstraint:
             return "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."

@@ -29,6 +29,12 @@ extension S3Endpoint {
         case .getBucketPolicyStatus: return .getBucketPolicyStatus
         case .getBucketVersioning: return .getBucketVersioning
         case .putBucketVersioning: return .putBucketVersioning
+        // DeleteBucketTagging needs s3:PutBucketTagging, as IAM defines it.
+        case .putBucketTagging, .deleteBucketTagging: return .putBucketTagging
+        case .getBucketTagging: return .getBucketTagging
+        case .putObjectTagging(let a): return a.versionID == nil ? .putObjectTagging : .putObjectVersionTagging
+        case .getObjectTagging(let a): return a.versionID == nil ? .getObjectTagging : .getObjectVersionTagging
+        case .deleteObjectTagging(let a): return a.versionID == nil ? .deleteObjectTagging : .deleteObjectVersionTagging
         // A named version needs the version permission, as IAM defines it.
         case .getObject(let a, _, _), .headObject(let a, _, _): return a.versionID == nil ? .getObject : .getObjectVersion
         case .getObjectAttributes(let a): return a.versionID == nil ? .getObjectAttributes : .getObjectVersionAttributes

@@ -34,6 +34,12 @@ extension S3Endpoint {
         case .getBucketPolicy: return ("GET", "BUCKETPOLICY")
         case .deleteBucketPolicy: return ("DELETE", "BUCKETPOLICY")
         case .getBucketPolicyStatus: return ("GET", "BUCKETPOLICYSTATUS")
+        case .putBucketTagging: return ("PUT", "TAGGING")
+        case .getBucketTagging: return ("GET", "TAGGING")
+        case .deleteBucketTagging: return ("DELETE", "TAGGING")
+        case .putObjectTagging: return ("PUT", "OBJECT_TAGGING")
+        case .getObjectTagging: return ("GET", "OBJECT_TAGGING")
+        case .deleteObjectTagging: return ("DELETE", "OBJECT_TAGGING")
         case .putObject: return ("PUT", "OBJECT")
         // S3 logs a copy as its own verb (and the read of the source as REST.COPY.OBJECT_GET).
         case .copyObject: return ("COPY", "OBJECT")

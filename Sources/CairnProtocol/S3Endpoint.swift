@@ -28,6 +28,9 @@ public enum S3Endpoint: Sendable, Equatable {
     case getBucketPolicy(BucketName)
     case deleteBucketPolicy(BucketName)
     case getBucketPolicyStatus(BucketName)
+    case putBucketTagging(BucketName)
+    case getBucketTagging(BucketName)
+    case deleteBucketTagging(BucketName)
     /// Operations that write a key validate it when parsed (KeyTooLongError, empty key).
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress)
@@ -36,6 +39,10 @@ public enum S3Endpoint: Sendable, Equatable {
     case headObject(ObjectAddress, partNumber: PartNumber?, overrides: ResponseOverrides = ResponseOverrides())
     case getObjectAttributes(ObjectAddress)
     case deleteObject(ObjectAddress)
+    /// `?tagging` of an object, or of the version the address names.
+    case putObjectTagging(ObjectAddress)
+    case getObjectTagging(ObjectAddress)
+    case deleteObjectTagging(ObjectAddress)
     case createMultipartUpload(ObjectAddress)
     case uploadPart(ObjectAddress, partNumber: PartNumber, uploadID: UploadID)
     case uploadPartCopy(ObjectAddress, partNumber: PartNumber, uploadID: UploadID)
@@ -50,7 +57,8 @@ public enum S3Endpoint: Sendable, Equatable {
         switch self {
         case .putObject(let a), .copyObject(let a), .getObject(let a, _, _), .headObject(let a, _, _), .getObjectAttributes(let a),
              .deleteObject(let a), .createMultipartUpload(let a), .uploadPart(let a, _, _), .uploadPartCopy(let a, _, _),
-             .completeMultipartUpload(let a, _), .abortMultipartUpload(let a, _), .listParts(let a, _, _):
+             .completeMultipartUpload(let a, _), .abortMultipartUpload(let a, _), .listParts(let a, _, _),
+             .putObjectTagging(let a), .getObjectTagging(let a), .deleteObjectTagging(let a):
             return a
         default:
             return nil
@@ -66,7 +74,8 @@ public enum S3Endpoint: Sendable, Equatable {
              .putBucketLifecycle(let b), .getBucketLifecycle(let b), .deleteBucketLifecycle(let b),
              .putBucketRequestPayment(let b), .getBucketRequestPayment(let b), .putBucketEncryption(let b),
              .getBucketEncryption(let b), .deleteBucketEncryption(let b), .putBucketVersioning(let b), .getBucketVersioning(let b),
-             .putBucketPolicy(let b), .getBucketPolicy(let b), .deleteBucketPolicy(let b), .getBucketPolicyStatus(let b):
+             .putBucketPolicy(let b), .getBucketPolicy(let b), .deleteBucketPolicy(let b), .getBucketPolicyStatus(let b),
+             .putBucketTagging(let b), .getBucketTagging(let b), .deleteBucketTagging(let b):
             return b
         default:
             return address?.bucket
@@ -100,6 +109,12 @@ public enum S3Endpoint: Sendable, Equatable {
         case .getBucketPolicy: return "GetBucketPolicy"
         case .deleteBucketPolicy: return "DeleteBucketPolicy"
         case .getBucketPolicyStatus: return "GetBucketPolicyStatus"
+        case .putBucketTagging: return "PutBucketTagging"
+        case .getBucketTagging: return "GetBucketTagging"
+        case .deleteBucketTagging: return "DeleteBucketTagging"
+        case .putObjectTagging: return "PutObjectTagging"
+        case .getObjectTagging: return "GetObjectTagging"
+        case .deleteObjectTagging: return "DeleteObjectTagging"
         case .putObject: return "PutObject"
         case .copyObject: return "CopyObject"
         case .getObject: return "GetObject"
@@ -129,11 +144,11 @@ public struct AddressingConfig: Sendable {
 let unimplementedBucketSubresources: Set<String> = [
     "accelerate", "acl", "analytics", "cors", "intelligent-tiering", "inventory",
     "logging", "metrics", "notification", "object-lock", "ownershipControls",
-    "publicAccessBlock", "replication", "tagging", "website", "metadataTable",
+    "publicAccessBlock", "replication", "website", "metadataTable",
     "session",
 ]
 let unimplementedObjectSubresources: Set<String> = [
-    "acl", "legal-hold", "retention", "tagging", "torrent", "restore", "select", "renameObject",
+    "acl", "legal-hold", "retention", "torrent", "restore", "select", "renameObject",
 ]
 
 extension S3Endpoint {
@@ -189,6 +204,14 @@ extension S3Endpoint {
             default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "VERSIONING")])
             }
         }
+        if q["tagging"] != nil {
+            switch method {
+            case "PUT": return .putBucketTagging(b)
+            case "GET": return .getBucketTagging(b)
+            case "DELETE": return .deleteBucketTagging(b)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "TAGGING")])
+            }
+        }
         if q["requestPayment"] != nil {
             switch method {
             case "PUT": return .putBucketRequestPayment(b)
@@ -230,6 +253,14 @@ extension S3Endpoint {
         /// The address of an operation that writes its key: the key must be a valid one.
         func written() throws(S3Error) -> ObjectAddress {
             ObjectAddress(bucket: a.bucket, key: try ObjectKey(validating: a.key.rawValue))
+        }
+        if q["tagging"] != nil {
+            switch method {
+            case "PUT": return .putObjectTagging(a)
+            case "GET": return .getObjectTagging(a)
+            case "DELETE": return .deleteObjectTagging(a)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "TAGGING")])
+            }
         }
         switch method {
         case "GET":

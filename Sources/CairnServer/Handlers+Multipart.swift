@@ -15,9 +15,10 @@ extension S3Responder {
         let checksum = try call.headers.multipartChecksum()
         let (algorithm, type) = (checksum?.0, checksum?.1)
         let (encryption, _) = try await writeEncryption(call)
+        let tags = try call.headers.tagging() ?? TagSet()
         let upload = try await storage.createMultipartUpload(in: call.bucket, key: objectKey, owner: call.owner,
                                                              headers: headers, checksumAlgorithm: algorithm, checksumType: type,
-                                                             encryption: encryption)
+                                                             encryption: encryption, tags: tags)
         var h = HTTPFields()
         encryptionHeaders(upload.encryption, into: &h)
         if let a = algorithm {

@@ -18,10 +18,11 @@ extension S3Responder {
         if check.checksumAlgorithm == nil { check.requestedAlgorithm = .crc64nvme }
         let (encryption, customerKey) = try await writeEncryption(call)
         let conditions = try call.headers.writeConditions()
+        let tags = try call.headers.tagging() ?? TagSet()
         call.sendContinue()
         let record = try await storage.putObject(in: call.bucket, key: address.key, owner: call.owner,
                                                  headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey,
-                                                 conditions: conditions)
+                                                 conditions: conditions, tags: tags)
         var h = HTTPFields()
         h[.eTag] = record.etag.quoted
         encryptionHeaders(record.encryption, into: &h)
@@ -136,6 +137,7 @@ extension S3Responder {
         if let v = o.headers.expires { h[.expires] = v }
         if let v = o.headers.websiteRedirectLocation { h["x-amz-website-redirect-location"] = v }
         if let v = o.headers.storageClass { h["x-amz-storage-class"] = v.rawValue }
+        if !o.tags.isEmpty { h["x-amz-tagging-count"] = String(o.tags.count) }
         for (k, v) in o.headers.userMetadata.sorted(by: { $0.key < $1.key }) {
             if let name = HTTPField.Name("x-amz-meta-" + k) { h[name] = MailSafeHeader.encode(v) }
         }
@@ -196,6 +198,7 @@ extension S3Responder {
         let destKey = address.key
         let source = try await copySource(call)
         let replace: ObjectHeaders? = try call.headers.metadataDirective() == .replace ? try call.headers.objectHeaders() : nil
+        let replaceTags: TagSet? = try call.headers.taggingDirective() == .replace ? try call.headers.tagging() ?? TagSet() : nil
         let sourceKey = try call.customerKey(copySource: true)
         try Storage.checkReadKey(source, customerKey: sourceKey)
         let algorithm = try call.headers.checksumAlgorithm()
@@ -204,7 +207,7 @@ extension S3Responder {
                                                   owner: call.owner, replaceHeaders: replace, encryption: encryption,
                                                   encryptionRequested: try call.encryptionRequest() != .none, customerKey: customerKey,
                                                   checksumAlgorithm: algorithm, sourceVersionNamed: call.access.copySource?.source.versionID != nil,
-                                                  conditions: try call.headers.writeConditions())
+                                                  conditions: try call.headers.writeConditions(), replaceTags: replaceTags)
         var h = HTTPFields()
         encryptionHeaders(record.encryption, into: &h)
         versionHeader(record.versionID, call.bucket, into: &h)

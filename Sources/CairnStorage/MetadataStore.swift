@@ -94,6 +94,9 @@ public protocol MetadataTransaction {
     /// Stores a version that is not current (the one a new version displaced).
     func putNoncurrent(_ object: ObjectRecord) async throws
     func deleteNoncurrent(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws
+    /// Rewrites the row of the version `record.versionID` of its key in place, current or
+    /// noncurrent (its order among the key's versions is kept); no effect when there is none.
+    func updateVersion(_ record: ObjectRecord) async throws
 
     func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord?
     /// `MetadataError.alreadyExists` when the id is taken.
@@ -133,4 +136,5 @@ public enum BucketConfigKind: String, Sendable, CaseIterable {
     case encryption
     /// The bucket policy's JSON, as sent; read with the bucket record (`BucketRecord.policy`).
     case policy
+    case tagging
 }

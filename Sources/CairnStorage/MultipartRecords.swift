@@ -15,9 +15,13 @@ public struct UploadRecord: Sendable, Equatable {
     public var checksumType: ChecksumType?
     /// Server-side encryption every part gets (SSE-C: every part must bring the same key).
     public var encryption: ObjectEncryption?
+    /// `x-amz-tagging` given at CreateMultipartUpload: the completed object's tags.
+    public var tags: TagSet
 
     public init(uploadID: UploadID, bucket: BucketName, key: ObjectKey, initiated: Date, owner: Owner, headers: ObjectHeaders,
-                checksumAlgorithm: ChecksumAlgorithm? = nil, checksumType: ChecksumType? = nil, encryption: ObjectEncryption? = nil) {
+                checksumAlgorithm: ChecksumAlgorithm? = nil, checksumType: ChecksumType? = nil, encryption: ObjectEncryption? = nil,
+                tags: TagSet = TagSet()) {
+        self.tags = tags
         self.encryption = encryption
         self.uploadID = uploadID
         self.bucket = bucket

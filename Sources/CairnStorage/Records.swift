@@ -133,11 +133,14 @@ public struct ObjectRecord: Sendable, Equatable {
     public var seq: Int64
     /// A delete marker: no data, hides the versions below it.
     public var isDeleteMarker: Bool
+    /// The version's tags (PutObjectTagging replaces them in place).
+    public var tags: TagSet
 
     public init(bucket: BucketName, key: ObjectKey, size: Int64, etag: ETag, lastModified: Date, owner: Owner,
                 headers: ObjectHeaders, checksum: Checksum?, checksumType: ChecksumType? = nil,
                 segments: [BlobSegment], parts: [ManifestPart] = [], encryption: ObjectEncryption? = nil,
-                versionID: VersionID = .null, seq: Int64 = 0, isDeleteMarker: Bool = false) {
+                versionID: VersionID = .null, seq: Int64 = 0, isDeleteMarker: Bool = false, tags: TagSet = TagSet()) {
+        self.tags = tags
         self.versionID = versionID
         self.seq = seq
         self.isDeleteMarker = isDeleteMarker

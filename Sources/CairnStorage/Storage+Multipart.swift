@@ -32,10 +32,10 @@ public struct CompleteConditions: Sendable {
 extension Storage {
     public func createMultipartUpload(in context: BucketContext, key: ObjectKey, owner: Owner, headers: ObjectHeaders,
                                       checksumAlgorithm: ChecksumAlgorithm?, checksumType: ChecksumType?,
-                                      encryption: ObjectEncryption? = nil) async throws -> UploadRecord {
+                                      encryption: ObjectEncryption? = nil, tags: TagSet = TagSet()) async throws -> UploadRecord {
         let upload = UploadRecord(uploadID: UploadRecord.newID(), bucket: context.name, key: key, initiated: Date().truncatedToMilliseconds,
                                   owner: owner, headers: headers, checksumAlgorithm: checksumAlgorithm, checksumType: checksumType,
-                                  encryption: encryption)
+                                  encryption: encryption, tags: tags)
         try await metadata.withTransaction { tx in
             _ = try await tx.requireBucket(upload.bucket)
             try await tx.insertUpload(upload)
@@ -190,7 +190,7 @@ extension Storage {
                             checksumType: checksum == nil ? nil : upload.objectChecksumType,
                             segments: chosen.map { BlobSegment(blob: $0.blob, offset: 0, length: $0.size, encryption: $0.encryption) },
                             parts: chosen.map { ManifestPart(partNumber: $0.partNumber, size: $0.size, etag: $0.etag.value, checksum: $0.checksum) },
-                            encryption: upload.encryption)
+                            encryption: upload.encryption, tags: upload.tags)
     }
 
     /// The object's checksum from its parts' (COMPOSITE or FULL_OBJECT, as the upload was created;

@@ -9,7 +9,7 @@ extension Storage {
     public func putObject(in context: BucketContext, key: ObjectKey, owner: Owner, headers: ObjectHeaders,
                           body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck,
                           encryption: ObjectEncryption? = nil, customerKey: CustomerKey? = nil,
-                          conditions: WriteConditions = WriteConditions()) async throws -> ObjectRecord {
+                          conditions: WriteConditions = WriteConditions(), tags: TagSet = TagSet()) async throws -> ObjectRecord {
         let bucket = context.name
         let max = limits.maxSinglePutSize
         let keying = try await blobKeying(encryption, customerKey: customerKey)
@@ -20,7 +20,7 @@ extension Storage {
                                   lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
                                   checksum: digests.stored(check), checksumType: digests.stored(check) == nil ? nil : .fullObject,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
-                                  encryption: encryption)
+                                  encryption: encryption, tags: tags)
         return try await commit(record, newBlob: blob, conditions: conditions)
     }
 
@@ -103,10 +103,12 @@ extension Storage {
     /// encryption (a bucket default does not count), which makes copying an object onto itself legal.
     /// The copy's checksum is `checksumAlgorithm` (`x-amz-checksum-algorithm`), else the source's
     /// algorithm, else S3's default CRC64NVME, computed over the copied bytes (so FULL_OBJECT).
+    /// `replaceTags`: the copy's tags (`x-amz-tagging-directive: REPLACE`); nil keeps the source's.
     public func copyObject(source: ObjectRecord, sourceKey: CustomerKey? = nil, into context: BucketContext, key: ObjectKey, owner: Owner,
                            replaceHeaders: ObjectHeaders?, encryption: ObjectEncryption? = nil, encryptionRequested: Bool = false,
                            customerKey: CustomerKey? = nil, checksumAlgorithm: ChecksumAlgorithm? = nil,
-                           sourceVersionNamed: Bool = false, conditions: WriteConditions = WriteConditions()) async throws -> ObjectRecord {
+                           sourceVersionNamed: Bool = false, conditions: WriteConditions = WriteConditions(),
+                           replaceTags: TagSet? = nil) async throws -> ObjectRecord {
         let bucket = context.name
         // Copying a named version onto its own key is how a version is restored; copying the
         // current object onto itself changes nothing unless something else is asked.
@@ -128,7 +130,7 @@ extension Storage {
                                   lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
                                   checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : .fullObject,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
-                                  encryption: encryption)
+                                  encryption: encryption, tags: replaceTags ?? source.tags)
         return try await commit(record, newBlob: blob, conditions: conditions)
     }
 }

@@ -95,20 +95,29 @@ extension Storage {
     /// marker answers as S3 does: 404 NoSuchKey when current, 405 MethodNotAllowed when named; both
     /// with `x-amz-delete-marker: true` and the marker's version id.
     public func object(in context: BucketContext, key: ObjectKey, version id: VersionID?) async throws -> ObjectRecord {
+        let found = if let id { try await metadata.version(context.name, key, id) } else { try await metadata.object(context.name, key) }
+        return try Self.requireVersion(found, key: key, id: id, versioning: context.record.versioning, method: "GET")
+    }
+
+    /// The rule of `object(in:key:version:)` applied to what was read (outside or inside a
+    /// transaction): `found` is the current version when `id` is nil, else the version `id` names.
+    /// `method` is what a 405 on a delete marker names.
+    static func requireVersion(_ found: ObjectRecord?, key: ObjectKey, id: VersionID?, versioning: VersioningStatus?,
+                               method: String) throws(S3Error) -> ObjectRecord {
         guard let id else {
-            guard let o = try await metadata.object(context.name, key) else { throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)]) }
+            guard let o = found else { throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)]) }
             if o.isDeleteMarker {
                 throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)], headers: Self.markerHeaders(o))
             }
             return o
         }
-        guard let o = try await metadata.version(context.name, key, id) else {
-            if id == .null, context.record.versioning == nil { throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)]) }
+        guard let o = found else {
+            if id == .null, versioning == nil { throw S3Error(.noSuchKey, fields: [("Key", key.rawValue)]) }
             throw S3Error(.noSuchVersion, "The specified version does not exist.", fields: [("Key", key.rawValue), ("VersionId", id.rawValue)])
         }
         if o.isDeleteMarker {
             throw S3Error(.methodNotAllowed, "The specified method is not allowed against this resource.",
-                          fields: [("Method", "GET"), ("ResourceType", "DeleteMarker")],
+                          fields: [("Method", method), ("ResourceType", "DeleteMarker")],
                           headers: Self.markerHeaders(o) + [("Last-Modified", UTCDate(o.lastModified).rfc1123)])
         }
         return o

@@ -59,6 +59,31 @@ struct AuthorizerTests {
         #expect(S3Endpoint.copyObject(Self.address("b", "k")).readsCopySource)
     }
 
+    @Test("?tagging parses to the tagging operations, whose actions name a version when one is named")
+    func taggingEndpoints() throws {
+        func parse(_ method: String, _ path: String, _ query: [(String, String)]) throws -> S3Endpoint {
+            try S3Endpoint.parse(method: method, rawPath: path, query: query, host: nil, hasCopySource: false, addressing: AddressingConfig())
+        }
+        let a = Self.address("b", "k")
+        var v = a
+        v.versionID = .null
+        #expect(try parse("PUT", "/b/k", [("tagging", "")]) == .putObjectTagging(a))
+        #expect(try parse("GET", "/b/k", [("tagging", ""), ("versionId", "null")]) == .getObjectTagging(v))
+        #expect(try parse("DELETE", "/b/k", [("tagging", "")]) == .deleteObjectTagging(a))
+        #expect(try parse("PUT", "/b", [("tagging", "")]) == .putBucketTagging(BucketName(unchecked: "b")))
+        #expect(try parse("GET", "/b", [("tagging", "")]) == .getBucketTagging(BucketName(unchecked: "b")))
+        #expect(try parse("DELETE", "/b", [("tagging", "")]) == .deleteBucketTagging(BucketName(unchecked: "b")))
+        #expect(S3Endpoint.putObjectTagging(a).action == .putObjectTagging)
+        #expect(S3Endpoint.putObjectTagging(v).action == .putObjectVersionTagging)
+        #expect(S3Endpoint.getObjectTagging(a).action == .getObjectTagging)
+        #expect(S3Endpoint.getObjectTagging(v).action == .getObjectVersionTagging)
+        #expect(S3Endpoint.deleteObjectTagging(a).action == .deleteObjectTagging)
+        #expect(S3Endpoint.deleteObjectTagging(v).action == .deleteObjectVersionTagging)
+        #expect(S3Endpoint.deleteBucketTagging(BucketName(unchecked: "b")).action == .putBucketTagging)
+        #expect(S3Endpoint.getBucketTagging(BucketName(unchecked: "b")).action == .getBucketTagging)
+        #expect(S3Endpoint.getObjectTagging(a).resource.arn == "arn:aws:s3:::b/k")
+    }
+
     @Test("x-amz-copy-source: bucket, key (decoded, exact) and versionId")
     func copySource() throws {
         let id = String(repeating: "0f", count: 16)

@@ -58,7 +58,7 @@ struct MetadataStoreContractTests {
     static func upload(_ key: String, id: String = UUID().uuidString, initiated: Date = when) -> UploadRecord {
         UploadRecord(uploadID: UploadID(id), bucket: bucket, key: ObjectKey(unchecked: key), initiated: initiated, owner: alice,
                      headers: ObjectHeaders(contentDisposition: "attachment"), checksumAlgorithm: .crc32c, checksumType: .composite,
-                     encryption: ObjectEncryption(mode: .s3))
+                     encryption: ObjectEncryption(mode: .s3), tags: TagSet(stored: [TagSet.Tag(key: "team", value: " a\r\n")]))
     }
 
     static func part(_ id: UploadID, _ n: Int, blob: String = UUID().uuidString) -> PartRecord {
@@ -179,6 +179,40 @@ struct MetadataStoreContractTests {
                 #expect(try await tx.newestNoncurrent(Self.bucket, v0.key) == v0)
             }
             #expect(try await store.referencedBlobs().isSuperset(of: Set(v0.blobs)))
+        }
+    }
+
+    @Test("updateVersion rewrites one version in place, current or noncurrent; the others and the order stay", arguments: MetadataBackend.all)
+    func updateVersion(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            var (old, current) = (Self.object("k"), Self.object("k"))
+            (old.seq, old.versionID) = (10, VersionID.new(seq: 10))
+            (current.seq, current.versionID) = (20, VersionID.new(seq: 20))
+            try await store.withTransaction { tx in
+                try await tx.putNoncurrent(old)
+                try await tx.putObject(current)
+            }
+            #expect(try await store.version(Self.bucket, old.key, old.versionID)?.tags == TagSet())
+            var taggedOld = old
+            taggedOld.tags = TagSet(stored: [TagSet.Tag(key: "k", value: ""), TagSet.Tag(key: "é \r", value: "v")])
+            var taggedCurrent = current
+            taggedCurrent.tags = TagSet(stored: [TagSet.Tag(key: "c", value: "1")])
+            try await store.withTransaction { tx in
+                try await tx.updateVersion(taggedOld)
+                #expect(try await tx.version(Self.bucket, old.key, old.versionID) == taggedOld)
+                #expect(try await tx.object(Self.bucket, old.key) == current)
+                try await tx.updateVersion(taggedCurrent)
+            }
+            #expect(try await store.version(Self.bucket, old.key, old.versionID) == taggedOld)
+            #expect(try await store.object(Self.bucket, old.key) == taggedCurrent)
+            let versions = try await store.listVersions(Self.bucket, prefix: "", afterKey: nil, afterSeq: nil, limit: 10)
+            #expect(versions.map(\.seq) == [20, 10])
+            // A version that does not exist: nothing is written.
+            var missing = old
+            missing.versionID = VersionID.new(seq: 30)
+            try await store.withTransaction { tx in try await tx.updateVersion(missing) }
+            #expect(try await store.version(Self.bucket, old.key, missing.versionID) == nil)
         }
     }
 

@@ -45,10 +45,15 @@ extension RequestHeaders {
 
     /// CopyObject's `x-amz-metadata-directive`: COPY (the default) or REPLACE.
     public func metadataDirective() throws(S3Error) -> MetadataDirective {
-        guard let raw = self["x-amz-metadata-directive"] else { return .copy }
-        guard let d = MetadataDirective(rawValue: raw) else {
-            throw S3Error(.invalidArgument, "Unknown metadata directive.",
-                          fields: [("ArgumentName", "x-amz-metadata-directive"), ("ArgumentValue", raw)])
+        try directive("x-amz-metadata-directive", default: .copy, unknown: "Unknown metadata directive.")
+    }
+
+    /// A CopyObject directive header (`COPY` / `REPLACE`): `value` when absent, InvalidArgument
+    /// with `unknown` when not one of the enum's values.
+    func directive<D: RawRepresentable<String>>(_ name: String, default value: D, unknown: String) throws(S3Error) -> D {
+        guard let raw = self[name] else { return value }
+        guard let d = D(rawValue: raw) else {
+            throw S3Error(.invalidArgument, unknown, fields: [("ArgumentName", name), ("ArgumentValue", raw)])
         }
         return d
     }
