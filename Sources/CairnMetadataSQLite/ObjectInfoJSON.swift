@@ -13,6 +13,8 @@ struct ObjectInfoJSON: Codable {
     var encryption: ObjectEncryption?
     /// Absent when the version has no tags (and in records written before tags existed).
     var tags: [TagSet.Tag]?
+    /// Absent when the version has no retention or legal hold.
+    var lock: ObjectLock?
 
     init(_ r: ObjectRecord) {
         headers = r.headers
@@ -22,6 +24,7 @@ struct ObjectInfoJSON: Codable {
         parts = r.parts
         encryption = r.encryption
         tags = r.tags.isEmpty ? nil : r.tags.tags
+        lock = r.lock.isEmpty ? nil : r.lock
     }
 
     static func encode(_ r: ObjectRecord) throws -> String {
@@ -40,6 +43,7 @@ struct UploadInfoJSON: Codable {
     var checksumType: ChecksumType?
     var encryption: ObjectEncryption?
     var tags: [TagSet.Tag]?
+    var lock: ObjectLock?
 
     init(_ u: UploadRecord) {
         headers = u.headers
@@ -47,6 +51,7 @@ struct UploadInfoJSON: Codable {
         checksumType = u.checksumType
         encryption = u.encryption
         tags = u.tags.isEmpty ? nil : u.tags.tags
+        lock = u.lock.isEmpty ? nil : u.lock
     }
 
     static func encode(_ u: UploadRecord) throws -> String {

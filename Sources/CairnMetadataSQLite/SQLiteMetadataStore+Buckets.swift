@@ -1,5 +1,6 @@
 import CairnModel
 import CairnStorage
+import Foundation
 import SQLiteNIO
 
 extension SQLiteMetadataStore {
@@ -10,11 +11,15 @@ extension SQLiteMetadataStore {
     /// The record with its policy, in one primary-key lookup and one join.
     static func bucket(_ db: SQLiteConnection, _ name: BucketName) async throws -> BucketRecord? {
         guard let row = try await db.query("""
-            SELECT \(SQLiteRows.bucketColumns), c.value AS policy FROM buckets
-            LEFT JOIN bucket_configs c ON c.bucket = buckets.name AND c.kind = 'policy' WHERE name = ?
+            SELECT \(SQLiteRows.bucketColumns), c.value AS policy, l.value AS object_lock FROM buckets
+            LEFT JOIN bucket_configs c ON c.bucket = buckets.name AND c.kind = 'policy'
+            LEFT JOIN bucket_configs l ON l.bucket = buckets.name AND l.kind = 'objectLock' WHERE name = ?
             """, [.text(name.rawValue)]).first else { return nil }
         var record = try SQLiteRows.bucket(row)
         record.policy = row.column("policy")?.string
+        record.objectLock = try row.column("object_lock")?.string.map {
+            try JSONDecoder().decode(ObjectLockConfiguration.self, from: Data($0.utf8))
+        }
         return record
     }
 

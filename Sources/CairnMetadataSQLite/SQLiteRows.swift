@@ -35,7 +35,8 @@ enum SQLiteRows {
             headers: info.headers, checksum: info.checksum, checksumType: info.checksumType,
             segments: info.segments, parts: info.parts, encryption: info.encryption,
             versionID: VersionID(stored: row.column("version_id")?.string ?? "null"), seq: Int64(row.column("seq")?.integer ?? 0),
-            isDeleteMarker: (row.column("delete_marker")?.integer ?? 0) != 0, tags: TagSet(stored: info.tags ?? []))
+            isDeleteMarker: (row.column("delete_marker")?.integer ?? 0) != 0, tags: TagSet(stored: info.tags ?? []),
+            lock: info.lock ?? ObjectLock())
     }
 
     /// The values of `objectColumns` for a record, in that order.
@@ -51,7 +52,7 @@ enum SQLiteRows {
                             key: ObjectKey(unchecked: text(row, "key")),
                             initiated: Date(milliseconds: Int64(row.column("initiated_ms")?.integer ?? 0)), owner: owner(row),
                             headers: info.headers, checksumAlgorithm: info.checksumAlgorithm, checksumType: info.checksumType,
-                            encryption: info.encryption, tags: TagSet(stored: info.tags ?? []))
+                            encryption: info.encryption, tags: TagSet(stored: info.tags ?? []), lock: info.lock ?? ObjectLock())
     }
 
     static func part(_ row: SQLiteRow) throws -> PartRecord {

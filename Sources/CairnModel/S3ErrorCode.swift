@@ -51,6 +51,9 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case kmsNotFound = "KMS.NotFoundException"
     case serverSideEncryptionConfigurationNotFound = "ServerSideEncryptionConfigurationNotFoundError"
     case malformedPolicy = "MalformedPolicy"
+    case invalidBucketState = "InvalidBucketState"
+    case objectLockConfigurationNotFound = "ObjectLockConfigurationNotFoundError"
+    case noSuchObjectLockConfiguration = "NoSuchObjectLockConfiguration"
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
 
     /// The HTTP status AWS answers with for this code.
@@ -60,9 +63,10 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
              .invalidObjectState:
             return 403
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion, .noSuchTagSet,
-             .serverSideEncryptionConfigurationNotFound, .noSuchBucketPolicy:
+             .serverSideEncryptionConfigurationNotFound, .noSuchBucketPolicy, .objectLockConfigurationNotFound,
+             .noSuchObjectLockConfiguration:
             return 404
-        case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty:
+        case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty, .invalidBucketState:
             return 409
         case .methodNotAllowed: return 405
         case .missingContentLength: return 411
@@ -135,6 +139,9 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .kmsNotFound: return "Invalid keyId"
         case .serverSideEncryptionConfigurationNotFound: return "The server side encryption configuration was not found"
         case .malformedPolicy: return "Policies must be valid JSON and the first byte must be '{'"
+        case .invalidBucketState: return "The request is not valid with the current state of the bucket."
+        case .objectLockConfigurationNotFound: return "Object Lock configuration does not exist for this bucket"
+        case .noSuchObjectLockConfiguration: return "The specified object does not have a ObjectLock configuration"
         case .noSuchBucketPolicy: return "The bucket policy does not exist"
         }
     }

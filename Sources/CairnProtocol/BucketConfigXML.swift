@@ -33,6 +33,31 @@ public struct RequestPaymentConfigurationXML: Decodable, Sendable {
     public var Payer: XMLToken<String>
 }
 
+/// `<ObjectLockConfiguration>` of PutObjectLockConfiguration.
+public struct ObjectLockConfigurationXML: Decodable, Sendable {
+    public struct Rule: Decodable, Sendable {
+        public struct DefaultRetention: Decodable, Sendable {
+            public var Mode: XMLToken<String>?
+            public var Days: XMLToken<Int>?
+            public var Years: XMLToken<Int>?
+        }
+        public var DefaultRetention: DefaultRetention?
+    }
+    public var ObjectLockEnabled: XMLToken<String>?
+    public var Rule: Rule?
+}
+
+/// `<Retention>` of PutObjectRetention.
+public struct RetentionXML: Decodable, Sendable {
+    public var Mode: XMLToken<String>?
+    public var RetainUntilDate: XMLToken<String>?
+}
+
+/// `<LegalHold>` of PutObjectLegalHold.
+public struct LegalHoldXML: Decodable, Sendable {
+    public var Status: XMLToken<String>?
+}
+
 /// `<VersioningConfiguration>` of PutBucketVersioning.
 public struct VersioningConfigurationXML: Decodable, Sendable {
     public var Status: XMLToken<String>?

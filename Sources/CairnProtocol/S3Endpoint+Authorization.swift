@@ -23,6 +23,12 @@ extension S3Endpoint {
         case .getBucketEncryption: return .getEncryptionConfiguration
         case .putObject, .copyObject, .createMultipartUpload, .uploadPart, .uploadPartCopy, .completeMultipartUpload:
             return .putObject
+        case .putObjectLockConfiguration: return .putBucketObjectLockConfiguration
+        case .getObjectLockConfiguration: return .getBucketObjectLockConfiguration
+        case .putObjectRetention: return .putObjectRetention
+        case .getObjectRetention: return .getObjectRetention
+        case .putObjectLegalHold: return .putObjectLegalHold
+        case .getObjectLegalHold: return .getObjectLegalHold
         case .putBucketPolicy: return .putBucketPolicy
         case .getBucketPolicy: return .getBucketPolicy
         case .deleteBucketPolicy: return .deleteBucketPolicy

@@ -24,6 +24,8 @@ public enum S3Endpoint: Sendable, Equatable {
     case deleteBucketEncryption(BucketName)
     case putBucketVersioning(BucketName)
     case getBucketVersioning(BucketName)
+    case putObjectLockConfiguration(BucketName)
+    case getObjectLockConfiguration(BucketName)
     case putBucketPolicy(BucketName)
     case getBucketPolicy(BucketName)
     case deleteBucketPolicy(BucketName)
@@ -43,6 +45,11 @@ public enum S3Endpoint: Sendable, Equatable {
     case putObjectTagging(ObjectAddress)
     case getObjectTagging(ObjectAddress)
     case deleteObjectTagging(ObjectAddress)
+    /// `?retention` and `?legal-hold` of an object version (Object Lock).
+    case putObjectRetention(ObjectAddress)
+    case getObjectRetention(ObjectAddress)
+    case putObjectLegalHold(ObjectAddress)
+    case getObjectLegalHold(ObjectAddress)
     case createMultipartUpload(ObjectAddress)
     case uploadPart(ObjectAddress, partNumber: PartNumber, uploadID: UploadID)
     case uploadPartCopy(ObjectAddress, partNumber: PartNumber, uploadID: UploadID)
@@ -58,7 +65,8 @@ public enum S3Endpoint: Sendable, Equatable {
         case .putObject(let a), .copyObject(let a), .getObject(let a, _, _), .headObject(let a, _, _), .getObjectAttributes(let a),
              .deleteObject(let a), .createMultipartUpload(let a), .uploadPart(let a, _, _), .uploadPartCopy(let a, _, _),
              .completeMultipartUpload(let a, _), .abortMultipartUpload(let a, _), .listParts(let a, _, _),
-             .putObjectTagging(let a), .getObjectTagging(let a), .deleteObjectTagging(let a):
+             .putObjectTagging(let a), .getObjectTagging(let a), .deleteObjectTagging(let a),
+             .putObjectRetention(let a), .getObjectRetention(let a), .putObjectLegalHold(let a), .getObjectLegalHold(let a):
             return a
         default:
             return nil
@@ -74,6 +82,7 @@ public enum S3Endpoint: Sendable, Equatable {
              .putBucketLifecycle(let b), .getBucketLifecycle(let b), .deleteBucketLifecycle(let b),
              .putBucketRequestPayment(let b), .getBucketRequestPayment(let b), .putBucketEncryption(let b),
              .getBucketEncryption(let b), .deleteBucketEncryption(let b), .putBucketVersioning(let b), .getBucketVersioning(let b),
+             .putObjectLockConfiguration(let b), .getObjectLockConfiguration(let b),
              .putBucketPolicy(let b), .getBucketPolicy(let b), .deleteBucketPolicy(let b), .getBucketPolicyStatus(let b),
              .putBucketTagging(let b), .getBucketTagging(let b), .deleteBucketTagging(let b):
             return b
@@ -105,6 +114,12 @@ public enum S3Endpoint: Sendable, Equatable {
         case .deleteBucketEncryption: return "DeleteBucketEncryption"
         case .putBucketVersioning: return "PutBucketVersioning"
         case .getBucketVersioning: return "GetBucketVersioning"
+        case .putObjectLockConfiguration: return "PutObjectLockConfiguration"
+        case .getObjectLockConfiguration: return "GetObjectLockConfiguration"
+        case .putObjectRetention: return "PutObjectRetention"
+        case .getObjectRetention: return "GetObjectRetention"
+        case .putObjectLegalHold: return "PutObjectLegalHold"
+        case .getObjectLegalHold: return "GetObjectLegalHold"
         case .putBucketPolicy: return "PutBucketPolicy"
         case .getBucketPolicy: return "GetBucketPolicy"
         case .deleteBucketPolicy: return "DeleteBucketPolicy"
@@ -143,12 +158,12 @@ public struct AddressingConfig: Sendable {
 /// mistaken for a plain GET/PUT of the bucket.
 let unimplementedBucketSubresources: Set<String> = [
     "accelerate", "acl", "analytics", "cors", "intelligent-tiering", "inventory",
-    "logging", "metrics", "notification", "object-lock", "ownershipControls",
+    "logging", "metrics", "notification", "ownershipControls",
     "publicAccessBlock", "replication", "website", "metadataTable",
     "session",
 ]
 let unimplementedObjectSubresources: Set<String> = [
-    "acl", "legal-hold", "retention", "torrent", "restore", "select", "renameObject",
+    "acl", "torrent", "restore", "select", "renameObject",
 ]
 
 extension S3Endpoint {
@@ -183,6 +198,13 @@ extension S3Endpoint {
             case "GET": return .getBucketEncryption(b)
             case "DELETE": return .deleteBucketEncryption(b)
             default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "ENCRYPTION")])
+            }
+        }
+        if q["object-lock"] != nil {
+            switch method {
+            case "PUT": return .putObjectLockConfiguration(b)
+            case "GET": return .getObjectLockConfiguration(b)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "OBJECTLOCK")])
             }
         }
         if q["policyStatus"] != nil {
@@ -253,6 +275,14 @@ extension S3Endpoint {
         /// The address of an operation that writes its key: the key must be a valid one.
         func written() throws(S3Error) -> ObjectAddress {
             ObjectAddress(bucket: a.bucket, key: try ObjectKey(validating: a.key.rawValue))
+        }
+        for (sub, put, get) in [("retention", S3Endpoint.putObjectRetention, S3Endpoint.getObjectRetention),
+                                ("legal-hold", S3Endpoint.putObjectLegalHold, S3Endpoint.getObjectLegalHold)] where q[sub] != nil {
+            switch method {
+            case "PUT": return put(a)
+            case "GET": return get(a)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", sub.uppercased())])
+            }
         }
         if q["tagging"] != nil {
             switch method {

@@ -43,7 +43,7 @@ extension S3Responder {
                               fields: [("LocationConstraint", lc)])
             }
         }
-        try await storage.createBucket(bucket, owner: call.owner)
+        try await storage.createBucket(bucket, owner: call.owner, objectLock: call.headers.objectLockEnabled)
         var h = HTTPFields()
         h["Location"] = "/\(bucket.rawValue)"
         return Responses.empty(headers: h)

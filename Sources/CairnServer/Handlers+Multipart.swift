@@ -16,9 +16,12 @@ extension S3Responder {
         let (algorithm, type) = (checksum?.0, checksum?.1)
         let (encryption, _) = try await writeEncryption(call)
         let tags = try call.headers.tagging() ?? TagSet()
+        // The request's lock is checked now and kept; the bucket's default applies at completion.
+        let lock = try call.headers.objectLock()
+        _ = try storage.lock(for: lock, in: call.bucket.record)
         let upload = try await storage.createMultipartUpload(in: call.bucket, key: objectKey, owner: call.owner,
                                                              headers: headers, checksumAlgorithm: algorithm, checksumType: type,
-                                                             encryption: encryption, tags: tags)
+                                                             encryption: encryption, tags: tags, lock: lock)
         var h = HTTPFields()
         encryptionHeaders(upload.encryption, into: &h)
         if let a = algorithm {

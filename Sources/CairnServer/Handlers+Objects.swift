@@ -19,10 +19,11 @@ extension S3Responder {
         let (encryption, customerKey) = try await writeEncryption(call)
         let conditions = try call.headers.writeConditions()
         let tags = try call.headers.tagging() ?? TagSet()
+        let lock = try storage.lock(for: try call.headers.objectLock(withBody: true), in: call.bucket.record)
         call.sendContinue()
         let record = try await storage.putObject(in: call.bucket, key: address.key, owner: call.owner,
                                                  headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey,
-                                                 conditions: conditions, tags: tags)
+                                                 conditions: conditions, tags: tags, lock: lock)
         var h = HTTPFields()
         h[.eTag] = record.etag.quoted
         encryptionHeaders(record.encryption, into: &h)
@@ -59,6 +60,7 @@ extension S3Responder {
         }
         var h = objectResponseHeaders(object, call: call)
         versionHeader(object.versionID, call.bucket, into: &h)
+        objectLockHeaders(object.lock, into: &h)
         for (name, value) in overrides.headers { h[HTTPField.Name(name)!] = value }
         var status = HTTPResponse.Status.ok
         var range: ByteRange?
@@ -150,7 +152,8 @@ extension S3Responder {
 
     func deleteObject(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
         let outcome = try await storage.deleteObject(in: call.bucket, key: address.key, version: address.versionID, requester: call.owner,
-                                                     ifMatch: try call.headers.writeConditions().ifMatch)
+                                                     ifMatch: try call.headers.writeConditions().ifMatch,
+                                                     bypassGovernance: call.headers.bypassGovernance)
         var h = HTTPFields()
         versionHeader(outcome.versionID, call.bucket, into: &h)
         if outcome.deleteMarker { h["x-amz-delete-marker"] = "true" }
@@ -163,7 +166,7 @@ extension S3Responder {
         let request = try RequestXML.decode(DeleteRequestXML.self, from: body)
         guard !request.objects.isEmpty, request.objects.count <= 1000 else { throw S3Error(.malformedXML) }
         let results = try await storage.deleteObjects(in: call.bucket, entries: request.objects.map { ($0.key, $0.versionID) },
-                                                      requester: call.owner)
+                                                      requester: call.owner, bypassGovernance: call.headers.bypassGovernance)
         var w = XMLWriter()
         w.group("DeleteResult", xmlns: XMLWriter.s3Namespace) { w in
             for (entry, result) in zip(request.objects, results) {
@@ -207,7 +210,8 @@ extension S3Responder {
                                                   owner: call.owner, replaceHeaders: replace, encryption: encryption,
                                                   encryptionRequested: try call.encryptionRequest() != .none, customerKey: customerKey,
                                                   checksumAlgorithm: algorithm, sourceVersionNamed: call.access.copySource?.source.versionID != nil,
-                                                  conditions: try call.headers.writeConditions(), replaceTags: replaceTags)
+                                                  conditions: try call.headers.writeConditions(), replaceTags: replaceTags,
+                                                  lock: try storage.lock(for: try call.headers.objectLock(), in: call.bucket.record))
         var h = HTTPFields()
         encryptionHeaders(record.encryption, into: &h)
         versionHeader(record.versionID, call.bucket, into: &h)

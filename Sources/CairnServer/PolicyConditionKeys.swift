@@ -6,6 +6,8 @@ import Foundation
 /// compares them): who, from where, over what, when, and the S3-specific keys of the operation.
 struct PolicyConditionKeys: Sendable {
     var values: [String: [String]] = [:]
+    /// The request asks to lift a GOVERNANCE retention.
+    var bypassGovernance = false
 
     init(endpoint: S3Endpoint, principal: Principal, headers: RequestHeaders, remoteAddress: String?, secure: Bool) {
         let now = Date()
@@ -33,6 +35,7 @@ struct PolicyConditionKeys: Sendable {
             break
         }
         if let v = endpoint.address?.versionID { values["s3:versionid"] = [v.rawValue] }
+        bypassGovernance = headers.bypassGovernance
         for (key, header) in [("s3:x-amz-server-side-encryption", "x-amz-server-side-encryption"),
                               ("s3:x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-aws-kms-key-id"),
                               ("s3:x-amz-acl", "x-amz-acl"), ("s3:x-amz-storage-class", "x-amz-storage-class"),

@@ -28,8 +28,11 @@ extension S3Responder {
         var access = RequestAccess()
         if endpoint.needsBucket, let name = endpoint.bucket {
             let bucket = try await storage.bucketContext(name)
-            try Authorizer.authorize(.init(principal: principal, action: action, resource: endpoint.resource, bucketOwner: bucket.owner,
-                                           policy: try policies.policy(of: bucket.record), context: conditionKeys.values))
+            let policy = try policies.policy(of: bucket.record)
+            for a in [action] + additionalActions(endpoint, conditionKeys) {
+                try Authorizer.authorize(.init(principal: principal, action: a, resource: endpoint.resource, bucketOwner: bucket.owner,
+                                               policy: policy, context: conditionKeys.values))
+            }
             access.bucket = bucket
         } else {
             try Authorizer.authorize(.init(principal: principal, action: action, resource: endpoint.resource, bucketOwner: nil))
@@ -44,6 +47,12 @@ extension S3Responder {
             access.copySource = AuthorizedCopySource(source: source, bucket: bucket)
         }
         return access
+    }
+
+    /// Permissions some requests need besides their operation's: lifting a GOVERNANCE retention
+    /// (`x-amz-bypass-governance-retention: true`) needs `s3:BypassGovernanceRetention`.
+    func additionalActions(_ endpoint: S3Endpoint, _ keys: PolicyConditionKeys) -> [S3Action] {
+        keys.bypassGovernance ? [.bypassGovernanceRetention] : []
     }
 
     /// A missing key is told only to a requester who may list the bucket (it could learn as much

@@ -136,5 +136,7 @@ public enum BucketConfigKind: String, Sendable, CaseIterable {
     case encryption
     /// The bucket policy's JSON, as sent; read with the bucket record (`BucketRecord.policy`).
     case policy
+    /// The Object Lock configuration (JSON of `ObjectLockConfiguration`); read with the bucket record.
+    case objectLock
     case tagging
 }

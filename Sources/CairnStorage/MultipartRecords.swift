@@ -17,11 +17,14 @@ public struct UploadRecord: Sendable, Equatable {
     public var encryption: ObjectEncryption?
     /// `x-amz-tagging` given at CreateMultipartUpload: the completed object's tags.
     public var tags: TagSet
+    /// Object Lock headers given at CreateMultipartUpload: the completed object's lock.
+    public var lock: ObjectLock
 
     public init(uploadID: UploadID, bucket: BucketName, key: ObjectKey, initiated: Date, owner: Owner, headers: ObjectHeaders,
                 checksumAlgorithm: ChecksumAlgorithm? = nil, checksumType: ChecksumType? = nil, encryption: ObjectEncryption? = nil,
-                tags: TagSet = TagSet()) {
+                tags: TagSet = TagSet(), lock: ObjectLock = ObjectLock()) {
         self.tags = tags
+        self.lock = lock
         self.encryption = encryption
         self.uploadID = uploadID
         self.bucket = bucket

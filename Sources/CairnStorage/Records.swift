@@ -13,6 +13,8 @@ public struct BucketRecord: Sendable, Equatable {
     /// The bucket policy document, read with the record (every request's authorization needs it);
     /// written as a bucket configuration, not through `updateBucket`.
     public var policy: String?
+    /// The Object Lock configuration (nil when Object Lock is not enabled), read with the record.
+    public var objectLock: ObjectLockConfiguration?
 
     public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner,
                 versioning: VersioningStatus? = nil) {
@@ -135,12 +137,16 @@ public struct ObjectRecord: Sendable, Equatable {
     public var isDeleteMarker: Bool
     /// The version's tags (PutObjectTagging replaces them in place).
     public var tags: TagSet
+    /// Object Lock retention and legal hold (rewritten in place, like tags).
+    public var lock: ObjectLock
 
     public init(bucket: BucketName, key: ObjectKey, size: Int64, etag: ETag, lastModified: Date, owner: Owner,
                 headers: ObjectHeaders, checksum: Checksum?, checksumType: ChecksumType? = nil,
                 segments: [BlobSegment], parts: [ManifestPart] = [], encryption: ObjectEncryption? = nil,
-                versionID: VersionID = .null, seq: Int64 = 0, isDeleteMarker: Bool = false, tags: TagSet = TagSet()) {
+                versionID: VersionID = .null, seq: Int64 = 0, isDeleteMarker: Bool = false, tags: TagSet = TagSet(),
+                lock: ObjectLock = ObjectLock()) {
         self.tags = tags
+        self.lock = lock
         self.versionID = versionID
         self.seq = seq
         self.isDeleteMarker = isDeleteMarker

@@ -2,8 +2,10 @@ import CairnModel
 import Foundation
 
 extension Storage {
-    public func createBucket(_ name: BucketName, owner: Owner) async throws {
-        let record = BucketRecord(name: name, owner: owner, createdAt: Date().truncatedToMilliseconds, region: region)
+    /// `objectLock`: `x-amz-bucket-object-lock-enabled: true`, which also turns versioning on.
+    public func createBucket(_ name: BucketName, owner: Owner, objectLock: Bool = false) async throws {
+        let record = BucketRecord(name: name, owner: owner, createdAt: Date().truncatedToMilliseconds, region: region,
+                                  versioning: objectLock ? .enabled : nil)
         let region = self.region
         try await metadata.withTransaction { tx in
             if let existing = try await tx.bucket(name) {
@@ -20,6 +22,9 @@ extension Storage {
             } catch MetadataError.alreadyExists {
                 // Another node created it between the read and the insert.
                 throw S3Error(.bucketAlreadyExists, fields: [("BucketName", name.rawValue)])
+            }
+            if objectLock {
+                try await tx.setBucketConfig(name, .objectLock, try ObjectLockConfiguration().json())
             }
         }
     }

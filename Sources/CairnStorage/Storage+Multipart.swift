@@ -32,10 +32,11 @@ public struct CompleteConditions: Sendable {
 extension Storage {
     public func createMultipartUpload(in context: BucketContext, key: ObjectKey, owner: Owner, headers: ObjectHeaders,
                                       checksumAlgorithm: ChecksumAlgorithm?, checksumType: ChecksumType?,
-                                      encryption: ObjectEncryption? = nil, tags: TagSet = TagSet()) async throws -> UploadRecord {
+                                      encryption: ObjectEncryption? = nil, tags: TagSet = TagSet(),
+                                      lock: ObjectLock = ObjectLock()) async throws -> UploadRecord {
         let upload = UploadRecord(uploadID: UploadRecord.newID(), bucket: context.name, key: key, initiated: Date().truncatedToMilliseconds,
                                   owner: owner, headers: headers, checksumAlgorithm: checksumAlgorithm, checksumType: checksumType,
-                                  encryption: encryption, tags: tags)
+                                  encryption: encryption, tags: tags, lock: lock)
         try await metadata.withTransaction { tx in
             _ = try await tx.requireBucket(upload.bucket)
             try await tx.insertUpload(upload)
@@ -143,7 +144,9 @@ extension Storage {
             let stored = try await tx.parts(uploadID)
             // Conditions see the current version; a delete marker counts as no object.
             let current = try await tx.object(bucket, key).flatMap { $0.isDeleteMarker ? nil : $0 }
-            let assembled = try assemble(upload, stored: stored, requested: requested, conditions: conditions, current: current, now: now)
+            var assembled = try assemble(upload, stored: stored, requested: requested, conditions: conditions, current: current, now: now)
+            // The bucket's default retention runs from the object's creation: the completion.
+            assembled.lock = try lock(for: upload.lock, in: bucketRecord, now: now)
             let (object, replaced) = try await placeVersion(assembled, in: bucketRecord, tx)
             try await tx.deleteUpload(uploadID)
             try await tx.rememberCompletion(
@@ -190,7 +193,7 @@ extension Storage {
                             checksumType: checksum == nil ? nil : upload.objectChecksumType,
                             segments: chosen.map { BlobSegment(blob: $0.blob, offset: 0, length: $0.size, encryption: $0.encryption) },
                             parts: chosen.map { ManifestPart(partNumber: $0.partNumber, size: $0.size, etag: $0.etag.value, checksum: $0.checksum) },
-                            encryption: upload.encryption, tags: upload.tags)
+                            encryption: upload.encryption, tags: upload.tags, lock: upload.lock)
     }
 
     /// The object's checksum from its parts' (COMPOSITE or FULL_OBJECT, as the upload was created;

@@ -9,7 +9,8 @@ extension Storage {
     public func putObject(in context: BucketContext, key: ObjectKey, owner: Owner, headers: ObjectHeaders,
                           body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck,
                           encryption: ObjectEncryption? = nil, customerKey: CustomerKey? = nil,
-                          conditions: WriteConditions = WriteConditions(), tags: TagSet = TagSet()) async throws -> ObjectRecord {
+                          conditions: WriteConditions = WriteConditions(), tags: TagSet = TagSet(),
+                          lock: ObjectLock = ObjectLock()) async throws -> ObjectRecord {
         let bucket = context.name
         let max = limits.maxSinglePutSize
         let keying = try await blobKeying(encryption, customerKey: customerKey)
@@ -20,7 +21,7 @@ extension Storage {
                                   lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
                                   checksum: digests.stored(check), checksumType: digests.stored(check) == nil ? nil : .fullObject,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
-                                  encryption: encryption, tags: tags)
+                                  encryption: encryption, tags: tags, lock: lock)
         return try await commit(record, newBlob: blob, conditions: conditions)
     }
 
@@ -63,7 +64,7 @@ extension Storage {
     /// that version.
     /// `ifMatch`: delete only if the current version has that ETag (S3's conditional delete).
     public func deleteObject(in context: BucketContext, key: ObjectKey, version: VersionID? = nil, requester: Owner,
-                             ifMatch: ETagCondition? = nil) async throws -> DeleteOutcome {
+                             ifMatch: ETagCondition? = nil, bypassGovernance: Bool = false) async throws -> DeleteOutcome {
         var outcome = DeleteOutcome(versionID: nil, deleteMarker: false)
         try await changing { tx in
             let bucket = try await tx.requireBucket(context.name)
@@ -72,7 +73,7 @@ extension Storage {
                 try WriteConditions(ifMatch: ifMatch).check(current: current?.etag, key: key)
             }
             let (result, released) = if let version {
-                try await deleteVersion(bucket.name, key, version, tx)
+                try await deleteVersion(bucket.name, key, version, bypassGovernance: bypassGovernance, tx)
             } else {
                 try await deleteCurrent(bucket, key, owner: requester, tx)
             }
@@ -84,13 +85,14 @@ extension Storage {
 
     /// DeleteObjects: each entry independently; per-entry errors are reported, not thrown.
     public func deleteObjects(in context: BucketContext, entries: [(key: String, version: String?)],
-                              requester: Owner) async throws -> [Result<DeleteOutcome, S3Error>] {
+                              requester: Owner, bypassGovernance: Bool = false) async throws -> [Result<DeleteOutcome, S3Error>] {
         var results: [Result<DeleteOutcome, S3Error>] = []
         for (k, v) in entries {
             do {
                 let key = try ObjectKey(validating: k)
                 let version = try v.map(VersionID.init(parsing:))
-                results.append(.success(try await deleteObject(in: context, key: key, version: version, requester: requester)))
+                results.append(.success(try await deleteObject(in: context, key: key, version: version, requester: requester,
+                                                               bypassGovernance: bypassGovernance)))
             } catch let e as S3Error {
                 results.append(.failure(e))
             }
@@ -108,7 +110,7 @@ extension Storage {
                            replaceHeaders: ObjectHeaders?, encryption: ObjectEncryption? = nil, encryptionRequested: Bool = false,
                            customerKey: CustomerKey? = nil, checksumAlgorithm: ChecksumAlgorithm? = nil,
                            sourceVersionNamed: Bool = false, conditions: WriteConditions = WriteConditions(),
-                           replaceTags: TagSet? = nil) async throws -> ObjectRecord {
+                           replaceTags: TagSet? = nil, lock: ObjectLock = ObjectLock()) async throws -> ObjectRecord {
         let bucket = context.name
         // Copying a named version onto its own key is how a version is restored; copying the
         // current object onto itself changes nothing unless something else is asked.
@@ -130,7 +132,7 @@ extension Storage {
                                   lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
                                   checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : .fullObject,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
-                                  encryption: encryption, tags: replaceTags ?? source.tags)
+                                  encryption: encryption, tags: replaceTags ?? source.tags, lock: lock)
         return try await commit(record, newBlob: blob, conditions: conditions)
     }
 }

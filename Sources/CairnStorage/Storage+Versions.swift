@@ -76,9 +76,13 @@ extension Storage {
     /// DeleteObject with a version id: that version goes for good (its blobs released). When it was
     /// the current one, the newest remaining version becomes current (deleting a delete marker
     /// brings the object back). A version that does not exist is no error, as on S3.
-    func deleteVersion(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID,
+    /// A version under a legal hold or an active retention is kept: 403 AccessDenied (GOVERNANCE
+    /// yields to `bypassGovernance`).
+    func deleteVersion(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID, bypassGovernance: Bool = false,
                        _ tx: any MetadataTransaction) async throws -> (DeleteOutcome, released: [BlobID]) {
+        let now = Date()
         if let current = try await tx.object(bucket, key), current.versionID == id {
+            if let why = current.lock.deletionBlocked(at: now, bypassGovernance: bypassGovernance) { throw S3Error(.accessDenied, why) }
             try await tx.deleteObject(bucket, key)
             if let next = try await tx.newestNoncurrent(bucket, key) {
                 try await tx.deleteNoncurrent(bucket, key, next.versionID)
@@ -87,6 +91,7 @@ extension Storage {
             return (DeleteOutcome(versionID: id, deleteMarker: current.isDeleteMarker), current.blobs)
         }
         guard let old = try await tx.version(bucket, key, id) else { return (DeleteOutcome(versionID: id, deleteMarker: false), []) }
+        if let why = old.lock.deletionBlocked(at: now, bypassGovernance: bypassGovernance) { throw S3Error(.accessDenied, why) }
         try await tx.deleteNoncurrent(bucket, key, id)
         return (DeleteOutcome(versionID: id, deleteMarker: old.isDeleteMarker), old.blobs)
     }
@@ -131,6 +136,9 @@ extension Storage {
     public func setVersioning(_ context: BucketContext, _ status: VersioningStatus) async throws {
         try await metadata.withTransaction { tx in
             var record = try await tx.requireBucket(context.name)
+            if status == .suspended, record.objectLock?.enabled == true {
+                throw S3Error(.invalidBucketState, "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
+            }
             record.versioning = status
             try await tx.updateBucket(record)
         }
