@@ -8,6 +8,8 @@ struct PolicyConditionKeys: Sendable {
     var values: [String: [String]] = [:]
     /// The request asks to lift a GOVERNANCE retention.
     var bypassGovernance = false
+    /// The request sets the new object's tags (`x-amz-tagging`).
+    var setsTags = false
 
     init(endpoint: S3Endpoint, principal: Principal, headers: RequestHeaders, remoteAddress: String?, secure: Bool) {
         let now = Date()
@@ -36,6 +38,7 @@ struct PolicyConditionKeys: Sendable {
         }
         if let v = endpoint.address?.versionID { values["s3:versionid"] = [v.rawValue] }
         bypassGovernance = headers.bypassGovernance
+        setsTags = headers.conditionValue("x-amz-tagging") != nil
         for (key, header) in [("s3:x-amz-server-side-encryption", "x-amz-server-side-encryption"),
                               ("s3:x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-aws-kms-key-id"),
                               ("s3:x-amz-acl", "x-amz-acl"), ("s3:x-amz-storage-class", "x-amz-storage-class"),

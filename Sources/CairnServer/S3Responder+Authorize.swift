@@ -49,10 +49,20 @@ extension S3Responder {
         return access
     }
 
-    /// Permissions some requests need besides their operation's: lifting a GOVERNANCE retention
-    /// (`x-amz-bypass-governance-retention: true`) needs `s3:BypassGovernanceRetention`.
+    /// Permissions some requests need besides their operation's, as IAM defines them: lifting a
+    /// GOVERNANCE retention (`x-amz-bypass-governance-retention: true`) needs
+    /// `s3:BypassGovernanceRetention`; a write that sets tags (`x-amz-tagging`) also needs
+    /// `s3:PutObjectTagging`.
     func additionalActions(_ endpoint: S3Endpoint, _ keys: PolicyConditionKeys) -> [S3Action] {
-        keys.bypassGovernance ? [.bypassGovernanceRetention] : []
+        var actions: [S3Action] = []
+        if keys.bypassGovernance { actions.append(.bypassGovernanceRetention) }
+        if keys.setsTags {
+            switch endpoint {
+            case .putObject, .copyObject, .createMultipartUpload: actions.append(.putObjectTagging)
+            default: break
+            }
+        }
+        return actions
     }
 
     /// A missing key is told only to a requester who may list the bucket (it could learn as much

@@ -126,3 +126,16 @@ def test_the_aws_cli_puts_and_gets_a_policy(users_server, alice, shared, tmp_pat
     run_aws(users_server, ["s3api", "put-bucket-policy", "--bucket", shared, "--policy", f"file://{tmp_path / 'p.json'}"],
             user=ALICE, workdir=tmp_path)
     assert users_server.anonymous_request("GET", f"/{shared}/public/cat.jpg").status_code == 200
+
+
+def test_a_write_that_sets_tags_also_needs_put_object_tagging(alice, bob, shared):
+    bob_arn = {"AWS": "arn:aws:iam::123456789012:user/bob"}
+    put_policy(alice, shared, {"Effect": "Allow", "Principal": bob_arn, "Action": "s3:PutObject", "Resource": arn(shared, "*")})
+    bob.put_object(Bucket=shared, Key="plain", Body=b"x")
+    with pytest.raises(ClientError) as e:
+        bob.put_object(Bucket=shared, Key="tagged", Body=b"x", Tagging="k=v")
+    assert http_status(e.value) == 403
+    put_policy(alice, shared, {"Effect": "Allow", "Principal": bob_arn, "Action": ["s3:PutObject", "s3:PutObjectTagging"],
+                               "Resource": arn(shared, "*")})
+    bob.put_object(Bucket=shared, Key="tagged", Body=b"x", Tagging="k=v")
+    assert alice.get_object_tagging(Bucket=shared, Key="tagged")["TagSet"] == [{"Key": "k", "Value": "v"}]
