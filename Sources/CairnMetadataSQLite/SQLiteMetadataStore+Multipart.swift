@@ -25,9 +25,11 @@ extension SQLiteMetadataStore {
         SQLiteRows.keysStarting(with: prefix, into: &sql, &binds)
         if let k = afterKey {
             if let (t, u) = afterUpload {
-                sql += " AND (key > ? OR (key = ? AND (initiated_ms > ? OR (initiated_ms = ? AND upload_id > ?))))"
+                // `key >= ?` is implied by the OR, but SQLite only turns it into an index range when
+                // it stands alone: without it a resumed page scans the bucket from its start.
+                sql += " AND key >= ? AND (key > ? OR (key = ? AND (initiated_ms > ? OR (initiated_ms = ? AND upload_id > ?))))"
                 let ms = Int(t.millisecondsSince1970)
-                binds += [.text(k), .text(k), .integer(ms), .integer(ms), .text(u.rawValue)]
+                binds += [.text(k), .text(k), .text(k), .integer(ms), .integer(ms), .text(u.rawValue)]
             } else {
                 sql += " AND key > ?"
                 binds.append(.text(k))

@@ -31,8 +31,11 @@ extension SQLiteMetadataStore {
         SQLiteRows.keysStarting(with: prefix, into: &range, &binds)
         if let k = afterKey {
             if let s = afterSeq {
-                range += " AND (key > ? OR (key = ? AND seq < ?))"
-                binds += [.text(k), .text(k), .integer(Int(s))]
+                // `key >= ?` is implied by the OR, but SQLite only turns it into an index range when
+                // it stands alone: without it every resumed page scanned the bucket from its start
+                // (O(n^2) to walk all versions; BENCHMARKS.md "Listing a versioned bucket").
+                range += " AND key >= ? AND (key > ? OR (key = ? AND seq < ?))"
+                binds += [.text(k), .text(k), .text(k), .integer(Int(s))]
             } else {
                 range += " AND key > ?"
                 binds.append(.text(k))
