@@ -23,6 +23,36 @@ extension SQLiteMetadataStore {
                                   [.text(bucket.rawValue), .text(key.rawValue), .text(id.rawValue)]).first.map(SQLiteRows.object)
     }
 
+    public func currentVersions(_ bucket: BucketName, deleteMarkers: Bool, modifiedBefore date: Date, after: (Date, ObjectKey)?,
+                                limit: Int) async throws -> [ObjectRecord] {
+        var sql = "SELECT \(SQLiteRows.objectColumns) FROM objects WHERE bucket = ? AND last_modified_ms < ?"
+        var binds: [SQLiteData] = [.text(bucket.rawValue), .integer(Int(date.millisecondsSince1970))]
+        if let (t, k) = after {
+            let ms = Int(t.millisecondsSince1970)
+            sql += " AND last_modified_ms >= ? AND (last_modified_ms > ? OR key > ?)"
+            binds += [.integer(ms), .integer(ms), .text(k.rawValue)]
+        }
+        sql += " AND delete_marker = ? ORDER BY last_modified_ms, key LIMIT ?"
+        binds += [.integer(deleteMarkers ? 1 : 0), .integer(limit)]
+        return try await reader.query(sql, binds).map(SQLiteRows.object)
+    }
+
+    public func noncurrentVersions(_ bucket: BucketName, noncurrentBefore date: Date, after: (Date, ObjectKey, Int64)?,
+                                   limit: Int) async throws -> [(ObjectRecord, since: Date)] {
+        var sql = "SELECT \(SQLiteRows.objectColumns), noncurrent_ms FROM object_versions WHERE bucket = ? AND noncurrent_ms < ?"
+        var binds: [SQLiteData] = [.text(bucket.rawValue), .integer(Int(date.millisecondsSince1970))]
+        if let (t, k, s) = after {
+            let ms = Int(t.millisecondsSince1970)
+            sql += " AND noncurrent_ms >= ? AND (noncurrent_ms > ? OR key > ? OR (key = ? AND seq < ?))"
+            binds += [.integer(ms), .integer(ms), .text(k.rawValue), .text(k.rawValue), .integer(Int(s))]
+        }
+        sql += " ORDER BY noncurrent_ms, key, seq DESC LIMIT ?"
+        binds.append(.integer(limit))
+        return try await reader.query(sql, binds).map {
+            (try SQLiteRows.object($0), Date(milliseconds: Int64($0.column("noncurrent_ms")?.integer ?? 0)))
+        }
+    }
+
     public func listVersions(_ bucket: BucketName, prefix: String, afterKey: String?, afterSeq: Int64?, limit: Int) async throws -> [ObjectSummary] {
         // Both tables in (key, seq DESC) order, merged by SQLite: the current row of a key has the
         // highest seq of its versions, so it comes first and is the latest.

@@ -25,6 +25,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             let existing = try await writer.query("PRAGMA table_info(\(table))").compactMap { $0.column("name")?.string }
             if !existing.contains(column) { _ = try await writer.query("ALTER TABLE \(table) ADD COLUMN \(column) \(type)") }
         }
+        for statement in SQLiteSchema.laterIndexes { _ = try await writer.query(statement) }
         let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         _ = try await reader.query("PRAGMA busy_timeout=10000")
         return SQLiteMetadataStore(writer: writer, reader: reader)

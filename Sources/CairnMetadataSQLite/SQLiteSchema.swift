@@ -11,6 +11,13 @@ enum SQLiteSchema {
         ("objects", "seq", "INTEGER NOT NULL DEFAULT 0"),
         ("objects", "delete_marker", "INTEGER NOT NULL DEFAULT 0"),
         ("completed_uploads", "version_id", "TEXT"),
+        // When a version stopped being current (lifecycle NoncurrentVersionExpiration counts from it).
+        ("object_versions", "noncurrent_ms", "INTEGER NOT NULL DEFAULT 0"),
+    ]
+
+    /// Indexes over added columns, created once the columns exist.
+    static let laterIndexes = [
+        "CREATE INDEX IF NOT EXISTS object_versions_by_age ON object_versions (bucket, noncurrent_ms)",
     ]
 
     static let statements = [
@@ -106,6 +113,8 @@ enum SQLiteSchema {
         ) WITHOUT ROWID
         """,
         "CREATE UNIQUE INDEX IF NOT EXISTS object_versions_by_id ON object_versions (bucket, key, version_id)",
+        // Lifecycle scans by age, not over every object.
+        "CREATE INDEX IF NOT EXISTS objects_by_time ON objects (bucket, last_modified_ms, key)",
         // Blobs released by committed transactions, deleted after the commit. Written in the same
         // transaction as the change that released them, so a crash or another node neither leaks
         // nor frees a blob still referenced.

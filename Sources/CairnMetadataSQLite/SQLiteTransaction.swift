@@ -70,8 +70,14 @@ struct SQLiteTransaction: MetadataTransaction {
     }
 
     func putNoncurrent(_ o: ObjectRecord) async throws {
-        _ = try await db.query("INSERT INTO object_versions (\(SQLiteRows.objectColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               try SQLiteRows.objectBinds(o))
+        _ = try await db.query("""
+            INSERT INTO object_versions (\(SQLiteRows.objectColumns), noncurrent_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, try SQLiteRows.objectBinds(o) + [.integer(Int(Date().millisecondsSince1970))])
+    }
+
+    func noncurrentVersions(_ bucket: BucketName, _ key: ObjectKey) async throws -> [ObjectRecord] {
+        try await db.query("SELECT \(SQLiteRows.objectColumns) FROM object_versions WHERE bucket = ? AND key = ? ORDER BY seq DESC",
+                           [.text(bucket.rawValue), .text(key.rawValue)]).map(SQLiteRows.object)
     }
 
     func deleteNoncurrent(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws {

@@ -5,11 +5,27 @@ import Foundation
 public struct LifecycleConfigurationXML: Decodable, Sendable {
     public struct Rule: Decodable, Sendable {
         public struct FilterXML: Decodable, Sendable {
-            public struct AndXML: Decodable, Sendable { public var Prefix: String? }
+            public struct AndXML: Decodable, Sendable {
+                public var Prefix: String?
+                public var Tag: [TagXML]?
+                public var ObjectSizeGreaterThan: XMLToken<Int64>?
+                public var ObjectSizeLessThan: XMLToken<Int64>?
+            }
             public struct TagXML: Decodable, Sendable { public var Key: String?; public var Value: String? }
             public var Prefix: String?
             public var And: AndXML?
             public var Tag: TagXML?
+            public var ObjectSizeGreaterThan: XMLToken<Int64>?
+            public var ObjectSizeLessThan: XMLToken<Int64>?
+        }
+        public struct ExpirationXML: Decodable, Sendable {
+            public var Days: XMLToken<Int>?
+            public var Date: XMLToken<String>?
+            public var ExpiredObjectDeleteMarker: XMLToken<Bool>?
+        }
+        public struct NoncurrentExpirationXML: Decodable, Sendable {
+            public var NoncurrentDays: XMLToken<Int>?
+            public var NewerNoncurrentVersions: XMLToken<Int>?
         }
         public struct AbortIncomplete: Decodable, Sendable { public var DaysAfterInitiation: XMLToken<Int>? }
         public struct Empty: Decodable, Sendable {}
@@ -18,9 +34,9 @@ public struct LifecycleConfigurationXML: Decodable, Sendable {
         public var Filter: FilterXML?
         public var Status: XMLToken<String>
         public var AbortIncompleteMultipartUpload: AbortIncomplete?
-        public var Expiration: Empty?
+        public var Expiration: ExpirationXML?
         public var Transition: [Empty]?
-        public var NoncurrentVersionExpiration: Empty?
+        public var NoncurrentVersionExpiration: NoncurrentExpirationXML?
         public var NoncurrentVersionTransition: [Empty]?
 
         public var prefix: String { Filter?.Prefix ?? Filter?.And?.Prefix ?? Prefix ?? "" }

@@ -100,6 +100,10 @@ extension Int: XMLTokenValue {
     public init?(xmlToken: String) { self.init(xmlToken, radix: 10) }
 }
 
+extension Int64: XMLTokenValue {
+    public init?(xmlToken: String) { self.init(xmlToken, radix: 10) }
+}
+
 extension String: XMLTokenValue {
     public init?(xmlToken: String) { self = xmlToken }
 }

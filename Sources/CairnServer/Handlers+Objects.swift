@@ -28,6 +28,7 @@ extension S3Responder {
         h[.eTag] = record.etag.quoted
         encryptionHeaders(record.encryption, into: &h)
         versionHeader(record.versionID, call.bucket, into: &h)
+        expirationHeader(record, call, into: &h)
         if let c = record.checksum {
             h[c.algorithm.headerName] = c.base64
             h["x-amz-checksum-type"] = record.checksumType?.rawValue
@@ -61,6 +62,7 @@ extension S3Responder {
         var h = objectResponseHeaders(object, call: call)
         versionHeader(object.versionID, call.bucket, into: &h)
         objectLockHeaders(object.lock, into: &h)
+        expirationHeader(object, call, into: &h)
         for (name, value) in overrides.headers { h[HTTPField.Name(name)!] = value }
         var status = HTTPResponse.Status.ok
         var range: ByteRange?

@@ -93,6 +93,8 @@ public enum S3Server {
                 do {
                     let n = try await storage.sweepIncompleteUploads(clock: c.lifecycleClock)
                     if n > 0 { logger.info("lifecycle: aborted \(n) incomplete multipart uploads") }
+                    let e = try await storage.sweepExpirations(clock: c.lifecycleClock)
+                    if e > 0 { logger.info("lifecycle: expired \(e) object versions") }
                 } catch is CancellationError {
                     break  // shutting down
                 } catch {

@@ -1,17 +1,54 @@
 import CairnModel
 import Foundation
 
-/// A bucket's lifecycle rules as Cairn enforces them: AbortIncompleteMultipartUpload.
+/// A bucket's lifecycle rule as Cairn enforces it: a filter (prefix, tags, size bounds) and the
+/// actions AbortIncompleteMultipartUpload, Expiration (days, date, expired delete markers) and
+/// NoncurrentVersionExpiration. Stored as JSON; fields added later decode as absent.
 public struct LifecycleRule: Sendable, Codable, Equatable {
     public var id: String
     public var prefix: String
     public var enabled: Bool
     public var abortDaysAfterInitiation: Int?
-    public init(id: String, prefix: String, enabled: Bool, abortDaysAfterInitiation: Int?) {
+    public var tags: [TagSet.Tag]?
+    public var sizeGreaterThan: Int64?
+    public var sizeLessThan: Int64?
+    public var expirationDays: Int?
+    public var expirationDate: Date?
+    public var expiredObjectDeleteMarker: Bool?
+    public var noncurrentDays: Int?
+    public var newerNoncurrentVersions: Int?
+
+    public init(id: String, prefix: String, enabled: Bool, abortDaysAfterInitiation: Int?, tags: [TagSet.Tag]? = nil,
+                sizeGreaterThan: Int64? = nil, sizeLessThan: Int64? = nil, expirationDays: Int? = nil, expirationDate: Date? = nil,
+                expiredObjectDeleteMarker: Bool? = nil, noncurrentDays: Int? = nil, newerNoncurrentVersions: Int? = nil) {
         self.id = id
         self.prefix = prefix
         self.enabled = enabled
         self.abortDaysAfterInitiation = abortDaysAfterInitiation
+        self.tags = tags
+        self.sizeGreaterThan = sizeGreaterThan
+        self.sizeLessThan = sizeLessThan
+        self.expirationDays = expirationDays
+        self.expirationDate = expirationDate
+        self.expiredObjectDeleteMarker = expiredObjectDeleteMarker
+        self.noncurrentDays = noncurrentDays
+        self.newerNoncurrentVersions = newerNoncurrentVersions
+    }
+
+    /// Whether the rule's filter selects this version (prefix, every tag, size bounds).
+    public func selects(_ o: ObjectRecord) -> Bool {
+        guard enabled, o.key.rawValue.hasPrefix(prefix) else { return false }
+        if let gt = sizeGreaterThan, !(o.size > gt) { return false }
+        if let lt = sizeLessThan, !(o.size < lt) { return false }
+        for t in tags ?? [] where !o.tags.tags.contains(t) { return false }
+        return true
+    }
+
+    /// When the rule expires a current version last modified at `modified` (S3: the days run to
+    /// the next midnight UTC; a Date rule expires everything from that date on).
+    public func expiry(of modified: Date, clock: LifecycleClock) -> Date? {
+        if let days = expirationDays { return clock.abortDate(initiated: modified, days: days) }
+        return expirationDate
     }
 }
 
@@ -33,6 +70,12 @@ extension Storage {
     public func lifecycleRules(_ bucket: BucketName) async throws -> [LifecycleRule]? {
         guard let json = try await metadata.bucketConfig(bucket, .lifecycle) else { return nil }
         return try JSONDecoder().decode([LifecycleRule].self, from: Data(json.utf8))
+    }
+
+    /// The rules of the bucket a request addresses, from its record (no query).
+    public func lifecycleRules(_ context: BucketContext) -> [LifecycleRule] {
+        guard let json = context.record.lifecycle else { return [] }
+        return (try? JSONDecoder().decode([LifecycleRule].self, from: Data(json.utf8))) ?? []
     }
 
     public func setLifecycleRules(_ context: BucketContext, rules: [LifecycleRule]?) async throws {

@@ -51,6 +51,14 @@ public protocol MetadataStore: Sendable {
     /// Uploads of a bucket ordered by key, then initiation time, then id, starting after the marker.
     func listUploads(_ bucket: BucketName, prefix: String, afterKey: String?, afterUpload: (Date, UploadID)?,
                      limit: Int) async throws -> [UploadRecord]
+    /// Current versions (delete markers, or only the others) last modified before `date`, oldest
+    /// first, after the cursor `(modified, key)` (lifecycle Expiration; an index scan by date).
+    func currentVersions(_ bucket: BucketName, deleteMarkers: Bool, modifiedBefore date: Date, after: (Date, ObjectKey)?,
+                         limit: Int) async throws -> [ObjectRecord]
+    /// Noncurrent versions that became noncurrent before `date`, oldest first, after the cursor
+    /// `(since, key, seq)` (lifecycle NoncurrentVersionExpiration).
+    func noncurrentVersions(_ bucket: BucketName, noncurrentBefore date: Date, after: (Date, ObjectKey, Int64)?,
+                            limit: Int) async throws -> [(ObjectRecord, since: Date)]
     /// Uploads initiated before `date` whose key starts with `prefix` (lifecycle sweeper).
     func uploads(initiatedBefore date: Date, bucket: BucketName, prefix: String, limit: Int) async throws -> [UploadRecord]
 
@@ -85,6 +93,8 @@ public protocol MetadataTransaction {
     func object(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord?
     /// One version, current or not.
     func version(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws -> ObjectRecord?
+    /// Noncurrent versions of a key, newest first.
+    func noncurrentVersions(_ bucket: BucketName, _ key: ObjectKey) async throws -> [ObjectRecord]
     /// The newest version that is not the current one.
     func newestNoncurrent(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord?
     /// Makes the record the current version of its key, replacing the current row.

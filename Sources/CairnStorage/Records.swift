@@ -15,6 +15,8 @@ public struct BucketRecord: Sendable, Equatable {
     public var policy: String?
     /// The Object Lock configuration (nil when Object Lock is not enabled), read with the record.
     public var objectLock: ObjectLockConfiguration?
+    /// The lifecycle rules' JSON, read with the record (GET / HEAD / PUT answer `x-amz-expiration`).
+    public var lifecycle: String?
 
     public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner,
                 versioning: VersioningStatus? = nil) {

@@ -216,6 +216,42 @@ struct MetadataStoreContractTests {
         }
     }
 
+    @Test("lifecycle scans: current versions by age with a cursor, noncurrent versions by when they stopped being current",
+          arguments: MetadataBackend.all)
+    func lifecycleScans(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            func at(_ key: String, _ ms: Int64, marker: Bool = false) -> ObjectRecord {
+                var o = Self.object(key)
+                o.lastModified = Date(milliseconds: ms)
+                o.isDeleteMarker = marker
+                return o
+            }
+            try await store.withTransaction { tx in
+                for (k, ms) in [("b", 3000), ("a", 1000), ("c", 1000), ("d", 9000)] { try await tx.putObject(at(k, Int64(ms))) }
+                try await tx.putObject(at("m", 500, marker: true))
+            }
+            let old = try await store.currentVersions(Self.bucket, deleteMarkers: false, modifiedBefore: Date(milliseconds: 5000), after: nil, limit: 10)
+            #expect(old.map(\.key.rawValue) == ["a", "c", "b"])
+            let next = try await store.currentVersions(Self.bucket, deleteMarkers: false, modifiedBefore: Date(milliseconds: 5000),
+                                                       after: (Date(milliseconds: 1000), ObjectKey(unchecked: "a")), limit: 10)
+            #expect(next.map(\.key.rawValue) == ["c", "b"])
+            #expect(try await store.currentVersions(Self.bucket, deleteMarkers: true, modifiedBefore: Date(milliseconds: 9999), after: nil, limit: 10)
+                .map(\.key.rawValue) == ["m"])
+            var v = Self.object("k")
+            v.versionID = VersionID.new(seq: 7)
+            v.seq = 7
+            let before = Date()
+            try await store.withTransaction { tx in try await tx.putNoncurrent(v) }
+            let found = try await store.noncurrentVersions(Self.bucket, noncurrentBefore: Date().addingTimeInterval(1), after: nil, limit: 10)
+            #expect(found.map(\.0) == [v])
+            #expect(found.allSatisfy { $0.since >= before.addingTimeInterval(-1) })
+            #expect(try await store.noncurrentVersions(Self.bucket, noncurrentBefore: before.addingTimeInterval(-60), after: nil, limit: 10).isEmpty)
+            let listed = try await store.withTransaction { tx in try await tx.noncurrentVersions(Self.bucket, v.key) }
+            #expect(listed == [v])
+        }
+    }
+
     @Test("a bucket's versioning state round-trips", arguments: MetadataBackend.all)
     func versioningState(_ backend: MetadataBackend) async throws {
         try await withStore(backend) { store, _ in
