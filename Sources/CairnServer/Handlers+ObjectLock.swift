@@ -8,6 +8,7 @@ extension S3Responder {
     /// PutObjectLockConfiguration: `ObjectLockEnabled` Enabled, and optionally a default retention
     /// (a mode and either Days or Years, a positive number).
     func putObjectLockConfiguration(_ call: S3Call) async throws -> Response {
+        try call.headers.requireIntegrityHeader(for: "Put Object Lock Configuration")
         call.sendContinue()
         let xml = try RequestXML.decode(ObjectLockConfigurationXML.self, from: try await collectXMLBody(call))
         guard xml.ObjectLockEnabled?.value == "Enabled" else { throw S3Error(.malformedXML) }
@@ -47,6 +48,7 @@ extension S3Responder {
 
     /// PutObjectRetention: an empty `<Retention/>` removes a GOVERNANCE retention (with bypass).
     func putObjectRetention(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
+        try call.headers.requireIntegrityHeader(for: "Put Object Retention")
         call.sendContinue()
         let xml = try RequestXML.decode(RetentionXML.self, from: try await collectXMLBody(call))
         var retention: ObjectRetention?
@@ -75,6 +77,7 @@ extension S3Responder {
     }
 
     func putObjectLegalHold(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
+        try call.headers.requireIntegrityHeader(for: "Put Object Legal Hold")
         call.sendContinue()
         let xml = try RequestXML.decode(LegalHoldXML.self, from: try await collectXMLBody(call))
         let on: Bool

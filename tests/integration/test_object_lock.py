@@ -99,3 +99,12 @@ def test_default_retention_applies_to_puts_and_completed_uploads(s3, locked):
         s3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration={
             "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 0}}})
     assert error_code(e.value) == "InvalidArgument"
+
+
+def test_lock_requests_without_content_md5_or_checksum_are_refused(server, s3, locked):
+    from cairntest import key_path
+    v = s3.put_object(Bucket=locked, Key="k", Body=b"x")["VersionId"]
+    body = b'<LegalHold xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>ON</Status></LegalHold>'
+    r = server.signed_request("PUT", key_path(locked, "k"), query=f"legal-hold=&versionId={v}", body=body)
+    assert r.status_code == 400 and b"<Code>InvalidRequest</Code>" in r.content
+    assert "LegalHold" not in str(s3.head_object(Bucket=locked, Key="k"))

@@ -29,11 +29,24 @@ extension RequestHeaders {
             default: throw S3Error(.invalidArgument, "Legal Hold must be either of 'ON' or 'OFF'")
             }
         }
-        if withBody, !lock.isEmpty, self["content-md5"] == nil, !fields.contains(where: { $0.name.hasPrefix("x-amz-checksum-") || $0.name == "x-amz-trailer" }),
-           self["x-amz-sdk-checksum-algorithm"] == nil {
+        if withBody, !lock.isEmpty, !hasIntegrityHeader {
             throw S3Error(.invalidRequest, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters")
         }
         return lock
+    }
+
+    /// Whether the body comes with Content-MD5 or an `x-amz-checksum-*` (header or trailer), which
+    /// S3 requires of every request that sets Object Lock state.
+    public var hasIntegrityHeader: Bool {
+        self["content-md5"] != nil || self["x-amz-sdk-checksum-algorithm"] != nil
+            || fields.contains { $0.name.hasPrefix("x-amz-checksum-") || $0.name == "x-amz-trailer" }
+    }
+
+    /// Refuses an Object Lock configuration, retention or legal-hold request without one.
+    public func requireIntegrityHeader(for operation: String) throws(S3Error) {
+        guard hasIntegrityHeader else {
+            throw S3Error(.invalidRequest, "Content-MD5 OR x-amz-checksum- HTTP header is required for \(operation) requests")
+        }
     }
 
     /// `x-amz-bypass-governance-retention: true`: delete or shorten a GOVERNANCE retention (the
