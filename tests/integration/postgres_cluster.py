@@ -4,12 +4,15 @@ the test: CI installs Debian's postgresql package."""
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+import uuid
 
 from cairntest import free_port
 
@@ -36,9 +39,15 @@ class PostgresCluster:
             shutil.chown(self.folder, "nobody", "nogroup")
             self.as_user = [binary("runuser"), "-u", "nobody", "--"]
 
-    @property
-    def url(self) -> str:
-        return f"postgres://{USER}@127.0.0.1:{self.port}/postgres?sslmode=disable"
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://{USER}@127.0.0.1:{self.port}/{database}?sslmode=disable"
+
+    def create_database(self) -> str:
+        """A new, empty database; returns its URL."""
+        name = "t_" + uuid.uuid4().hex
+        subprocess.run([binary("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, "-d", "postgres", "-qc",
+                        f"CREATE DATABASE {name}"], check=True, stdin=subprocess.DEVNULL, capture_output=True)
+        return self.url(name)
 
     def _run(self, *args: str) -> None:
         subprocess.run(self.as_user + list(args), check=True, stdin=subprocess.DEVNULL,
@@ -56,3 +65,16 @@ class PostgresCluster:
             self._run(binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_shared: PostgresCluster | None = None
+
+
+def shared_cluster() -> PostgresCluster:
+    """The cluster of CAIRN_TEST_METADATA=postgres runs: started on first use, stopped at exit."""
+    global _shared
+    if _shared is None:
+        _shared = PostgresCluster()
+        _shared.start()
+        atexit.register(_shared.stop)
+    return _shared

@@ -19,7 +19,7 @@ def postgres():
 
 
 def test_put_get_list_multipart_on_postgres_survive_a_restart(start_server, postgres):
-    srv = start_server(extra_args=["--metadata", postgres.url])
+    srv = start_server(extra_args=["--metadata", postgres.create_database()])
     s3 = srv.client()
     bucket = unique_name("pg")
     s3.create_bucket(Bucket=bucket)
