@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -70,6 +71,13 @@ let package = Package(
             "CairnStorage",
             .product(name: "SQLiteNIO", package: "sqlite-nio"),
         ]),
+        // The same MetadataStore on PostgreSQL, for several nodes over one database.
+        .target(name: "CairnMetadataPostgres", dependencies: [
+            "CairnModel", "CairnStorage",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "CairnServer", dependencies: [
             "CairnModel", "CairnPolicy", "CairnProtocol", "CairnSigV4", "CairnStorage", "CairnHashing", "CCairnPOSIX",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -97,14 +105,14 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], exclude: ["Model/generate_model.py"]),
         .target(name: "CairnCLI", dependencies: [
-            "CairnServer", "CairnStorageFS", "CairnMetadataSQLite", "CairnHashing", "CairnClient",
+            "CairnServer", "CairnStorageFS", "CairnMetadataSQLite", "CairnMetadataPostgres", "CairnHashing", "CairnClient",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "cairn", dependencies: ["CairnCLI"]),
         .testTarget(name: "CairnTests", dependencies: [
-            "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnPolicy", "CairnStorage", "CairnStorageFS", "CairnMetadataSQLite", "CairnClient",
+            "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnPolicy", "CairnStorage", "CairnStorageFS", "CairnMetadataSQLite", "CairnMetadataPostgres", "CairnClient",
             "CairnServer",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -113,6 +121,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
     ]
 )

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CairnMetadataSQLite
+import CairnMetadataPostgres
 import CairnModel
 import CairnServer
 import CairnStorage
@@ -7,14 +7,19 @@ import CairnStorageFS
 import Foundation
 import Logging
 
-/// `cairn server`: the store on its embedded default (one data folder, SQLite metadata).
+/// `cairn server`: the store on a data folder (blob files) with SQLite metadata in it, or metadata
+/// in PostgreSQL (`--metadata postgres://...`).
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "Run the S3 server on a data folder (SQLite metadata, blob files).")
+        abstract: "Run the S3 server on a data folder (blob files; SQLite or PostgreSQL metadata).")
 
     @Option(help: "Data folder (created if missing).")
     var data: String = "./cairn-data"
+
+    @Option(name: .customLong("metadata"),
+            help: "Metadata in PostgreSQL: postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require|verify-full] (default: $CAIRN_METADATA_URL, else SQLite in the data folder).")
+    var metadataURL: String?
 
     @Option(help: "Address to listen on, HOST:PORT.")
     var address: String = "127.0.0.1:9000"
@@ -90,6 +95,9 @@ struct ServerCommand: AsyncParsableCommand {
         } else if metricsToken != nil {
             throw ValidationError("--metrics-token needs --admin-address (where /metrics is served)")
         }
+        if let url = MetadataChoice.url(option: metadataURL) {
+            do { _ = try PostgresURL.configuration(url) } catch { throw ValidationError("--metadata / CAIRN_METADATA_URL: \(error)") }
+        }
         if accessLog?.isEmpty == true { throw ValidationError("--access-log is a file name, or '-' for standard output") }
         if (accessKey == nil) != (secretKey == nil) { throw ValidationError("--access-key and --secret-key go together") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -120,11 +128,12 @@ struct ServerCommand: AsyncParsableCommand {
         let keys = try FileKeyring(dataFolder: root, region: region,
                                    masterKeyBase64: ProcessInfo.processInfo.environment["CAIRN_MASTER_KEY"])
         // Opened last of what can fail: an open connection must be closed before it goes away.
-        let metadata = try await SQLiteMetadataStore.open(path: root + "/metadata.sqlite", logger: logger)
+        let (metadata, metadataDescription) = try await MetadataChoice.open(url: MetadataChoice.url(option: metadataURL), dataFolder: root,
+                                                                            logger: logger)
         var limits = StorageLimits()
         limits.minPartSize = minPartSize
         let storage = Storage(blobs: blobs, metadata: metadata, region: region, limits: limits, keys: keys)
-        logger.info("data folder \(root), SQLite metadata")
+        logger.info("data folder \(root), \(metadataDescription)")
         var configuration = S3ServerConfiguration(host: host, port: port, users: directory, domain: domain,
                                                   lifecycleClock: LifecycleClock(daySeconds: lifecycleDaySeconds),
                                                   lifecycleSweepSeconds: lifecycleSweepSeconds)

@@ -47,7 +47,7 @@ enum SQLiteRows {
     }
 
     static func upload(_ row: SQLiteRow) throws -> UploadRecord {
-        let info = try JSONDecoder().decode(UploadInfoJSON.self, from: Data(text(row, "info").utf8))
+        let info = try UploadInfoJSON.decode(text(row, "info"))
         return UploadRecord(uploadID: UploadID(text(row, "upload_id")), bucket: BucketName(unchecked: text(row, "bucket")),
                             key: ObjectKey(unchecked: text(row, "key")),
                             initiated: Date(milliseconds: Int64(row.column("initiated_ms")?.integer ?? 0)), owner: owner(row),
@@ -60,7 +60,7 @@ enum SQLiteRows {
                    size: Int64(row.column("size")?.integer ?? 0), etag: ETag(text(row, "etag")),
                    lastModified: Date(milliseconds: Int64(row.column("last_modified_ms")?.integer ?? 0)),
                    blob: BlobID(text(row, "blob")), checksum: try checksum(row),
-                   encryption: try row.column("encryption")?.string.map { try JSONDecoder().decode(BlobEncryption.self, from: Data($0.utf8)) })
+                   encryption: try BlobEncryptionJSON.decode(row.column("encryption")?.string))
     }
 
     static func completion(_ row: SQLiteRow) throws -> CompletedUpload {

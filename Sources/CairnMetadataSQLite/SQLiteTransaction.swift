@@ -127,7 +127,7 @@ struct SQLiteTransaction: MetadataTransaction {
     }
 
     func putPart(_ p: PartRecord) async throws {
-        let enc = try p.encryption.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let enc = try BlobEncryptionJSON.encode(p.encryption)
         _ = try await db.query("INSERT OR REPLACE INTO parts (\(SQLiteRows.partColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
             .text(p.uploadID.rawValue), .integer(p.partNumber), .integer(Int(p.size)), .text(p.etag.value),
             .integer(Int(p.lastModified.millisecondsSince1970)), .text(p.blob.rawValue),

@@ -137,6 +137,9 @@ public enum MetadataError: Error, Equatable, Sendable {
     case alreadyExists
     /// A stored record this build cannot read; serving it could return wrong bytes.
     case unreadableRecord(String)
+    /// The store's schema is newer than this build knows (written by a newer Cairn): refused, not
+    /// misread. Or the database cannot hold the schema at all (e.g. not UTF-8), said in `detail`.
+    case unsupportedSchema(String)
 }
 
 /// Per-bucket configuration documents, stored whole.

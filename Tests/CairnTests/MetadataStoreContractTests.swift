@@ -1,3 +1,4 @@
+import CairnMetadataPostgres
 import CairnMetadataSQLite
 import CairnModel
 import CairnStorage
@@ -16,8 +17,14 @@ struct MetadataBackend: CustomStringConvertible, Sendable {
         return (try await SQLiteMetadataStore.open(path: path), { try await SQLiteMetadataStore.open(path: path) })
     }
 
+    /// A fresh database in this test process's own PostgreSQL cluster (`PostgresTestCluster`).
+    static let postgres = MetadataBackend(description: "PostgreSQL") {
+        let config = try await PostgresTestCluster.shared.value.freshDatabase()
+        return (try await PostgresMetadataStore.open(config), { try await PostgresMetadataStore.open(config) })
+    }
+
     /// Every backend the contract runs against.
-    static let all: [MetadataBackend] = [.sqlite]
+    static let all: [MetadataBackend] = [.sqlite, .postgres]
 }
 
 /// What every `MetadataStore` must do, whatever its engine: records round-trip exactly, transactions
@@ -412,6 +419,50 @@ struct MetadataStoreContractTests {
                 try await group.waitForAll()
             }
             #expect(try await store.object(Self.bucket, key)?.size == 40)
+        }
+    }
+
+    @Test("a bucket deleted after its emptiness check keeps no object written meanwhile (Put vs DeleteBucket)", arguments: MetadataBackend.all)
+    func serialisedBucketRow(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            for round in 0..<5 {
+                let name = BucketName(unchecked: "race-\(round)")
+                try await makeBucket(store, name)
+                // Writers add an object only if the bucket is there when they read it; the deleter
+                // deletes it only if it is empty. Whatever the order, no object outlives its bucket.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for n in 0..<10 {
+                        // The deleter starts among the writers, so that some have read the bucket
+                        // and not yet committed when it checks.
+                        if n == 3 {
+                            group.addTask {
+                                try await store.withTransaction { tx in
+                                    guard try await tx.bucket(name) != nil, try await !tx.hasObjects(name) else { return }
+                                    try await tx.deleteBucket(name)
+                                }
+                            }
+                        }
+                        group.addTask {
+                            try await store.withTransaction { tx in
+                                guard try await tx.bucket(name) != nil else { return }
+                                // Other statements between the check and the write widen the window
+                                // a store without the lock would lose the race in.
+                                for _ in 0..<3 { _ = try await tx.uploadIDs(name) }
+                                var o = Self.object("k\(n)")
+                                o.bucket = name
+                                try await tx.putObject(o)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let objects = try await store.listObjects(name, prefix: "", after: nil, limit: 100)
+                if try await store.bucket(name) == nil {
+                    #expect(objects.count == 0, "round \(round): objects outlived their bucket")
+                } else {
+                    #expect(!objects.isEmpty, "round \(round): an empty bucket was not deleted")
+                }
+            }
         }
     }
 

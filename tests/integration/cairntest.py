@@ -36,6 +36,9 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# `postgres` runs every server on PostgreSQL metadata (a fresh database each, in one cluster this
+# test process starts); anything else, SQLite in the server's data folder.
+METADATA = os.environ.get("CAIRN_TEST_METADATA", "sqlite")
 CAIRN_BIN = os.environ.get("CAIRN_BIN", str(REPO_ROOT / ".build" / "debug" / "cairn"))
 REGION = "us-east-1"
 READY_TIMEOUT = 30.0
@@ -150,6 +153,12 @@ class CairnServer:
             cmd += ["--domain", self.domain]
         if self.min_part_size is not None:
             cmd += ["--min-part-size", str(self.min_part_size)]
+        if METADATA == "postgres" and "--metadata" not in self.extra_args:
+            # One database per server, kept across its restarts.
+            if getattr(self, "metadata_url", None) is None:
+                from postgres_cluster import shared_cluster
+                self.metadata_url = shared_cluster().create_database()
+            cmd += ["--metadata", self.metadata_url]
         return cmd + self.extra_args
 
     def environment(self) -> dict[str, str]:

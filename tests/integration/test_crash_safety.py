@@ -9,8 +9,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cairntest import (
-    MiB, InterruptedUpload, ServerStartError, dir_size, http_status, key_path, quoted_etag, wait_until,
+    METADATA, MiB, InterruptedUpload, ServerStartError, dir_size, http_status, key_path, quoted_etag, wait_until,
 )
+
+# These edit metadata.sqlite directly; under CAIRN_TEST_METADATA=postgres there is none.
+sqlite_only = pytest.mark.skipif(METADATA != "sqlite", reason="edits the SQLite metadata file directly")
 
 
 def tmp_entries(server):
@@ -148,6 +151,7 @@ def test_reader_keeps_reading_old_version_while_object_is_overwritten_and_delete
     assert first + rest == old
 
 
+@sqlite_only
 def test_data_folder_from_before_part_encryption_still_takes_parts(server, s3, bucket):
     """A metadata database made before `parts.encryption` existed gets the column on start."""
     import sqlite3
@@ -191,6 +195,7 @@ def test_startup_removes_unreferenced_blobs_and_keeps_every_referenced_one(serve
     assert s3.list_parts(Bucket=bucket, Key="open", UploadId=open_uid)["Parts"][0]["Size"] == 7
 
 
+@sqlite_only
 @pytest.mark.parametrize("info", ["not json", '{"headers": {"userMetadata": {}}, "parts": []}',
                                   '{"segments": [{"offset": 0, "length": 3}], "parts": []}'])
 def test_a_record_without_a_readable_manifest_stops_startup_and_deletes_nothing(server, s3, bucket, info):
