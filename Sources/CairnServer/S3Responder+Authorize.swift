@@ -31,7 +31,7 @@ extension S3Responder {
             let policy = try policies.policy(of: bucket.record)
             for a in [action] + additionalActions(endpoint, conditionKeys) {
                 try Authorizer.authorize(.init(principal: principal, action: a, resource: endpoint.resource, bucketOwner: bucket.owner,
-                                               policy: policy, context: conditionKeys.values))
+                                               policy: policy, context: policy == nil ? [:] : conditionKeys.values))
             }
             access.bucket = bucket
         } else {
@@ -43,7 +43,7 @@ extension S3Responder {
             try Authorizer.authorize(.init(principal: principal, action: source.versionID == nil ? .getObject : .getObjectVersion,
                                            resource: .object(bucket: source.address.bucket.rawValue, key: source.address.key.rawValue),
                                            bucketOwner: bucket.owner, policy: try policies.policy(of: bucket.record),
-                                           context: conditionKeys.values))
+                                           context: bucket.record.policy == nil ? [:] : conditionKeys.values))
             access.copySource = AuthorizedCopySource(source: source, bucket: bucket)
         }
         return access
@@ -71,7 +71,7 @@ extension S3Responder {
         guard let bucket = call.access.bucket else { return error }
         let policy = try? policies.policy(of: bucket.record)
         let mayList = Authorizer.decide(.init(principal: call.principal, action: .listBucket, resource: .bucket(bucket.name.rawValue),
-                                              bucketOwner: bucket.owner, policy: policy, context: conditionKeys.values))
+                                              bucketOwner: bucket.owner, policy: policy, context: policy == nil ? [:] : conditionKeys.values))
         return mayList == .allow ? error : S3Error(.accessDenied)
     }
 }
