@@ -9,7 +9,13 @@ extension S3Responder {
     /// PutBucketPolicy: the document is validated as S3 does (MalformedPolicy) and stored as sent.
     func putBucketPolicy(_ call: S3Call) async throws -> Response {
         call.sendContinue()
-        let body = try await collectXMLBody(call, limit: 20 * 1024)
+        // S3's limit is 20 KB; a larger document is a malformed policy, not malformed XML.
+        let body: Data
+        do {
+            body = try await collectXMLBody(call, limit: 20 * 1024)
+        } catch let e as S3Error where e.code == .malformedXML {
+            throw S3Error(.malformedPolicy, "Policy exceeds the maximum allowed document size.")
+        }
         let text = String(decoding: body, as: UTF8.self)
         _ = try BucketPolicy(json: text, bucket: call.bucket.name)
         try await storage.setBucketPolicy(call.bucket, text)

@@ -139,3 +139,11 @@ def test_a_write_that_sets_tags_also_needs_put_object_tagging(alice, bob, shared
                                "Resource": arn(shared, "*")})
     bob.put_object(Bucket=shared, Key="tagged", Body=b"x", Tagging="k=v")
     assert alice.get_object_tagging(Bucket=shared, Key="tagged")["TagSet"] == [{"Key": "k", "Value": "v"}]
+
+
+def test_a_policy_over_20_kb_is_a_malformed_policy(alice, shared):
+    statements = [{"Sid": f"s{i:04d}", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                   "Resource": arn(shared, f"public/{i:04d}/*")} for i in range(200)]
+    with pytest.raises(ClientError) as e:
+        put_policy(alice, shared, *statements)
+    assert error_code(e.value) == "MalformedPolicy" and http_status(e.value) == 400
