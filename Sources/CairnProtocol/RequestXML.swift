@@ -30,6 +30,7 @@ public enum RequestXML {
     /// Text is kept exactly as sent (no trimming, CR kept: see `XMLExactText`); numbers, booleans
     /// and enumerations are read through `XMLToken`.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(S3Error) -> T {
+        guard XMLShapeLimits.admissible(data) else { throw S3Error(.malformedXML) }
         do {
             let decoder = XMLDecoder()
             decoder.shouldProcessNamespaces = true

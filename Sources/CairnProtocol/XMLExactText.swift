@@ -36,7 +36,7 @@ enum XMLExactText {
 
     /// The index just past the markup starting at `start` (a `<`), or the end of the body when
     /// it is not closed (the parser then reports the body as malformed).
-    private static func markupEnd(_ b: [UInt8], from start: Int) -> Int {
+    static func markupEnd(_ b: [UInt8], from start: Int) -> Int {
         // Byte comparisons in place: a CRLF-formatted CompleteMultipartUpload has tens of
         // thousands of tags, and each is looked at here.
         func matches(_ p: StaticString, at i: Int) -> Bool {

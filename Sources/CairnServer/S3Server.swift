@@ -65,7 +65,7 @@ public enum S3Server {
                                     observers: observability.observers)
         let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64((c.idleTimeoutSeconds * 1000).rounded(.up))) : nil
         var server = HTTPServerBuilder.http1(configuration: .init(
-            additionalChannelHandlers: [LargeReadsHandler(), ContinueHandler()], idleTimeout: idle))
+            additionalChannelHandlers: [HTTPParseErrorHandler(), LargeReadsHandler(), ContinueHandler()], idleTimeout: idle))
         if let cert = c.tlsCertificatePath, let key = c.tlsKeyPath {
             var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
