@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cairn", targets: ["cairn"]),
+        .executable(name: "cairn-fuzz", targets: ["cairn-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -112,6 +113,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "cairn", dependencies: ["CairnCLI"]),
+        // Fuzz targets for every parser that sees client bytes (scripts/fuzz; RELIABILITY.md). Built
+        // normally it replays corpora; with -D CAIRN_LIBFUZZER and -sanitize=fuzzer it fuzzes.
+        .target(name: "CCairnFuzz"),
+        .executableTarget(name: "cairn-fuzz", dependencies: [
+            "CairnModel", "CairnPolicy", "CairnProtocol", "CairnSigV4", "CCairnFuzz",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], path: "Sources/CairnFuzz"),
         .testTarget(name: "CairnTests", dependencies: [
             "CairnModel", "CairnHashing", "CairnSigV4", "CairnProtocol", "CairnPolicy", "CairnStorage", "CairnStorageFS", "CairnMetadataSQLite", "CairnMetadataPostgres", "CairnClient",
             "CairnServer",
