@@ -65,6 +65,10 @@ struct ServerCommand: AsyncParsableCommand {
             help: "Seconds a connection may send nothing (mid-request or between requests) before it is closed; 0: never.")
     var idleTimeout: Double = 75
 
+    @Option(name: .customLong("max-connections"),
+            help: "Client connections open at once; one more gets 503 SlowDown and is closed.")
+    var maxConnections = 4096
+
     @Option(name: .customLong("admin-address"),
             help: "Admin listener, HOST:PORT: /metrics (Prometheus), /health, /ready. Off by default; never the S3 port.")
     var adminAddress: String?
@@ -141,6 +145,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.tlsKeyPath = tlsKey
         configuration.allowInsecureSSEC = sseCInsecureHTTP
         configuration.idleTimeoutSeconds = idleTimeout
+        configuration.maxConnections = maxConnections
         configuration.adminAddress = adminAddress.flatMap(Self.parseHostPort).map { (host: $0.0, port: $0.1) }
         let envToken = ProcessInfo.processInfo.environment["CAIRN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.metricsToken = configuration.adminAddress == nil ? nil : metricsToken ?? envToken

@@ -55,6 +55,8 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case objectLockConfigurationNotFound = "ObjectLockConfigurationNotFoundError"
     case noSuchObjectLockConfiguration = "NoSuchObjectLockConfiguration"
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
+    case slowDown = "SlowDown"
+    case requestHeaderSectionTooLarge = "RequestHeaderSectionTooLarge"
 
     /// The HTTP status AWS answers with for this code.
     public var httpStatus: Int {
@@ -75,6 +77,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .notModified: return 304
         case .internalError: return 500
         case .notImplemented: return 501
+        case .slowDown: return 503
         default: return 400
         }
     }
@@ -143,6 +146,8 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .objectLockConfigurationNotFound: return "Object Lock configuration does not exist for this bucket"
         case .noSuchObjectLockConfiguration: return "The specified object does not have a ObjectLock configuration"
         case .noSuchBucketPolicy: return "The bucket policy does not exist"
+        case .slowDown: return "Please reduce your request rate."
+        case .requestHeaderSectionTooLarge: return "Your request header section exceeds the maximum allowed size."
         }
     }
 }

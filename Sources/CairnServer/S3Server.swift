@@ -31,6 +31,8 @@ public struct S3ServerConfiguration: Sendable {
     /// than the clients' own pool idle time (60 s for cairn's), so that a client rarely reuses a
     /// connection the server is closing at that moment.
     public var idleTimeoutSeconds: Double = 75
+    /// `--max-connections`: client connections beyond this get 503 SlowDown and are closed.
+    public var maxConnections = 4096
     /// The admin listener (`/metrics`, `/health`, `/ready`); nil: none, and no metrics are kept.
     public var adminAddress: (host: String, port: Int)?
     /// When set, `/metrics` asks for `Authorization: Bearer <token>`.
@@ -64,8 +66,13 @@ public enum S3Server {
                                     allowInsecureSSEC: c.allowInsecureSSEC, logger: logger,
                                     observers: observability.observers)
         let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64((c.idleTimeoutSeconds * 1000).rounded(.up))) : nil
+        let gate = ConnectionGate(maximum: c.maxConnections)
         var server = HTTPServerBuilder.http1(configuration: .init(
-            additionalChannelHandlers: [HTTPParseErrorHandler(), LargeReadsHandler(), ContinueHandler()], idleTimeout: idle))
+            additionalChannelHandlers: [ConnectionLimitHandler(gate: gate), HTTPParseErrorHandler(), LargeReadsHandler(), ContinueHandler()]
+                + (idle.map { [StalledWriteHandler(timeout: $0)] } ?? []),
+            idleTimeout: idle,
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: HTTPParseErrorHandler.maximumHeaderBytes,
+                                            maxHeaderListSize: HTTPParseErrorHandler.maximumHeaderBytes)))
         if let cert = c.tlsCertificatePath, let key = c.tlsKeyPath {
             var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
