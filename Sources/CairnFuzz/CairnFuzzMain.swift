@@ -19,9 +19,9 @@ struct CairnFuzzMain {
         }
         selected = target
         var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
         exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-            FuzzTargets.run(selected!, data, size)
+            FuzzTargets.run(CairnFuzzMain.selected!, data, size)
             return 0
         })
         #else

@@ -56,6 +56,8 @@ public final class PostgresMetadataStore: MetadataStore {
         while true {
             do {
                 return try await transactionOnce(body)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.lockNotAvailable.raw {
+                throw MetadataError.busy
             } catch let error as PSQLError where attempt < Self.attempts && Self.isRetryable(error) {
                 attempt += 1
                 // A little random wait so the transactions that collided do not collide again.
@@ -74,6 +76,9 @@ public final class PostgresMetadataStore: MetadataStore {
         try await client.withConnection { connection in
             let db = PostgresExecutor.connection(connection, logger)
             try await db.run(PostgresSQL("BEGIN ISOLATION LEVEL READ COMMITTED"))
+            // Bounded waits for row locks: a transaction held open elsewhere (another node, a
+            // person in psql) makes this one fail with 55P03 after 5 s, answered 503 SlowDown.
+            try await db.run(PostgresSQL("SET LOCAL lock_timeout = '5s'"))
             do {
                 let result = try await body(db)
                 try await db.run(PostgresSQL("COMMIT"))

@@ -17,7 +17,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public static func open(path: String, logger: Logger = Logger(label: "cairn.sqlite")) async throws -> SQLiteMetadataStore {
         let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON"] {
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=\(Self.busyTimeoutMilliseconds)", "PRAGMA foreign_keys=ON"] {
             _ = try await writer.query(pragma)
         }
         for statement in SQLiteSchema.statements { _ = try await writer.query(statement) }
@@ -27,7 +27,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
         for statement in SQLiteSchema.laterIndexes { _ = try await writer.query(statement) }
         let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        _ = try await reader.query("PRAGMA busy_timeout=10000")
+        _ = try await reader.query("PRAGMA busy_timeout=\(Self.busyTimeoutMilliseconds)")
         return SQLiteMetadataStore(writer: writer, reader: reader)
     }
 
@@ -43,9 +43,19 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     /// One IMMEDIATE transaction on the writer connection; rolls back on any error.
+    /// How long a write waits, first for this process's other writers, then for SQLite's lock
+    /// held by another process, before it gives up with `MetadataError.busy` (503 SlowDown):
+    /// bounded waits instead of an unbounded queue behind a long transaction.
+    static let writerWait: Duration = .seconds(5)
+    static let busyTimeoutMilliseconds = 5000
+
     public func withTransaction<T: Sendable>(_ body: (any MetadataTransaction) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
-            _ = try await writer.query("BEGIN IMMEDIATE")
+        try await writeLock.withLock(timeout: Self.writerWait, onTimeout: MetadataError.busy) {
+            do {
+                _ = try await writer.query("BEGIN IMMEDIATE")
+            } catch let e as SQLiteError where [.busy, .locked, .busyTimeout].contains(e.reason) {
+                throw MetadataError.busy
+            }
             let done = deletionsDone.withLockedValue { d in defer { d = [] }; return d }
             do {
                 for b in done { _ = try await writer.query("DELETE FROM blob_deletions WHERE blob = ?", [.text(b.rawValue)]) }

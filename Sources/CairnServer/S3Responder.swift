@@ -69,6 +69,10 @@ struct S3Responder: HTTPResponder {
         } catch let error as S3Error {
             observation.failed(error.code)
             response = errorResponse(error, resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
+        } catch MetadataError.busy {
+            // The metadata store stayed locked past its bound (another process, a long transaction).
+            observation.failed(.slowDown)
+            response = errorResponse(S3Error(.slowDown), resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
         } catch {
             logger.error("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
             observation.failed(.internalError)

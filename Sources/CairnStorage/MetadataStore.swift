@@ -140,6 +140,10 @@ public enum MetadataError: Error, Equatable, Sendable {
     /// The store's schema is newer than this build knows (written by a newer Cairn): refused, not
     /// misread. Or the database cannot hold the schema at all (e.g. not UTF-8), said in `detail`.
     case unsupportedSchema(String)
+    /// The store could not start the transaction within its bound: another writer (another
+    /// process, a long transaction, a lock) held it too long. Nothing was written; the request
+    /// answers 503 SlowDown, which clients retry with backoff, instead of piling up behind the lock.
+    case busy
 }
 
 /// Per-bucket configuration documents, stored whole.

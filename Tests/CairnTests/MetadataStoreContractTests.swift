@@ -497,4 +497,37 @@ struct MetadataStoreContractTests {
             #expect(try await store.referencedBlobs().isEmpty)
         }
     }
+
+    @Test("a transaction that cannot get its row within the bound fails with MetadataError.busy, writing nothing",
+          arguments: MetadataBackend.all)
+    func boundedWait(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            let holding = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await store.withTransaction { tx in
+                    var b = try #require(try await tx.bucket(Self.bucket))
+                    b.requestPayer = .requester
+                    try await tx.updateBucket(b)
+                    holding.continuation.yield()
+                    try await Task.sleep(for: .seconds(8))
+                }
+            }
+            var started = holding.stream.makeAsyncIterator()
+            _ = await started.next()
+            let clock = ContinuousClock()
+            let start = clock.now
+            await #expect(throws: MetadataError.busy) {
+                try await store.withTransaction { tx in
+                    var b = try #require(try await tx.bucket(Self.bucket))
+                    b.region = "waited"
+                    try await tx.updateBucket(b)
+                }
+            }
+            #expect(clock.now - start < .seconds(7.5))
+            try await holder.value
+            #expect(try await store.bucket(Self.bucket)?.region == "us-east-1")
+            #expect(try await store.bucket(Self.bucket)?.requestPayer == .requester)
+        }
+    }
 }
