@@ -55,6 +55,13 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case objectLockConfigurationNotFound = "ObjectLockConfigurationNotFoundError"
     case noSuchObjectLockConfiguration = "NoSuchObjectLockConfiguration"
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
+    case malformedACLError = "MalformedACLError"
+    case accessControlListNotSupported = "AccessControlListNotSupported"
+    case invalidBucketAclWithObjectOwnership = "InvalidBucketAclWithObjectOwnership"
+    case unresolvableGrantByEmailAddress = "UnresolvableGrantByEmailAddress"
+    case ownershipControlsNotFound = "OwnershipControlsNotFoundError"
+    case noSuchPublicAccessBlockConfiguration = "NoSuchPublicAccessBlockConfiguration"
+    case unexpectedContent = "UnexpectedContent"
 
     /// The HTTP status AWS answers with for this code.
     public var httpStatus: Int {
@@ -64,7 +71,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
             return 403
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion, .noSuchTagSet,
              .serverSideEncryptionConfigurationNotFound, .noSuchBucketPolicy, .objectLockConfigurationNotFound,
-             .noSuchObjectLockConfiguration:
+             .noSuchObjectLockConfiguration, .ownershipControlsNotFound, .noSuchPublicAccessBlockConfiguration:
             return 404
         case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty, .invalidBucketState:
             return 409
@@ -143,6 +150,13 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .objectLockConfigurationNotFound: return "Object Lock configuration does not exist for this bucket"
         case .noSuchObjectLockConfiguration: return "The specified object does not have a ObjectLock configuration"
         case .noSuchBucketPolicy: return "The bucket policy does not exist"
+        case .malformedACLError: return "The XML you provided was not well-formed or did not validate against our published schema"
+        case .accessControlListNotSupported: return "The bucket does not allow ACLs"
+        case .invalidBucketAclWithObjectOwnership: return "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+        case .unresolvableGrantByEmailAddress: return "The e-mail address you provided does not match any account on record."
+        case .ownershipControlsNotFound: return "The bucket ownership controls were not found"
+        case .noSuchPublicAccessBlockConfiguration: return "The public access block configuration was not found"
+        case .unexpectedContent: return "This request does not support content"
         }
     }
 }
