@@ -64,6 +64,13 @@ def test_create_bucket_acl_needs_acls_enabled(alice, users_server):
     # READ on the bucket lists it; reading an object takes READ on the object.
     assert users_server.anonymous_request("GET", f"/{name}/listed").status_code == 403
     expect_error("InvalidArgument", 400, alice.create_bucket, Bucket=unique_name("acl"), ObjectOwnership="Nobody")
+    # Grant headers on CreateBucket: bob may list it at once.
+    granted = acl_bucket(alice, GrantRead=f'id="{BOB.id}"', GrantFullControl=f'id="{ALICE.id}"')
+    assert grants(alice.get_bucket_acl(Bucket=granted)) == {(ALICE.id, "FULL_CONTROL"), (BOB.id, "READ")}
+    bob = users_server.client(BOB)
+    assert bob.list_objects_v2(Bucket=granted)["KeyCount"] == 0
+    expect_error("InvalidBucketAclWithObjectOwnership", 400, alice.create_bucket, Bucket=unique_name("acl"),
+                 ObjectOwnership="BucketOwnerEnforced", GrantRead=f'id="{BOB.id}"')
 
 
 @pytest.mark.parametrize("canned,expected", [
