@@ -41,34 +41,23 @@ enum PostgresRows {
         var record = BucketRecord(name: BucketName(unchecked: try r.text("name")), owner: try r.owner(), createdAt: try r.date("created_ms"),
                             region: try r.text("region"), requestPayer: requestPayer,
                             versioning: try r.optionalText("versioning").map { try known(VersioningStatus.self, $0, "bucket versioning") })
-        if r.row.contains("policy") {
-            record.policy = try r.optionalText("policy")
-            record.lifecycle = try r.optionalText("lifecycle")
-            record.objectLock = try r.optionalText("object_lock").map {
-                try JSONDecoder().decode(ObjectLockConfiguration.self, from: Data($0.utf8))
-            }
-        }
+        if r.row.contains("policy") { try record.readConfigs { try r.optionalText($0) } }
         return record
     }
 
-    /// The bucket columns plus its policy, Object Lock and lifecycle documents, in one lookup.
-    static let bucketWithConfigs = """
-        SELECT \(bucketColumns), c.value AS policy, l.value AS object_lock, r.value AS lifecycle FROM buckets
-        LEFT JOIN bucket_configs c ON c.bucket = buckets.name AND c.kind = 'policy'
-        LEFT JOIN bucket_configs l ON l.bucket = buckets.name AND l.kind = 'objectLock'
-        LEFT JOIN bucket_configs r ON r.bucket = buckets.name AND r.kind = 'lifecycle'
-        """
+    /// The bucket columns plus the configuration documents a request needs, in one lookup.
+    static let bucketWithConfigs = BucketRecord.selectWithConfigs(bucketColumns)
 
     static func object(_ row: PostgresRow) throws -> ObjectRecord {
         let r = Row(row)
         let info = try ObjectInfoJSON.decode(try r.text("info"))
-        return ObjectRecord(
+        return info.completing(ObjectRecord(
             bucket: BucketName(unchecked: try r.text("bucket")), key: ObjectKey(unchecked: try r.text("key")),
             size: try r.int("size"), etag: ETag(try r.text("etag")), lastModified: try r.date("last_modified_ms"), owner: try r.owner(),
             headers: info.headers, checksum: info.checksum, checksumType: info.checksumType,
             segments: info.segments, parts: info.parts, encryption: info.encryption,
             versionID: VersionID(stored: try r.text("version_id")), seq: try r.int("seq"), isDeleteMarker: try r.bool("delete_marker"),
-            tags: TagSet(stored: info.tags ?? []), lock: info.lock ?? ObjectLock())
+            tags: TagSet(stored: info.tags ?? []), lock: info.lock ?? ObjectLock()))
     }
 
     /// The values of `objectColumns` for a record, in that order.
@@ -81,10 +70,10 @@ enum PostgresRows {
     static func upload(_ row: PostgresRow) throws -> UploadRecord {
         let r = Row(row)
         let info = try UploadInfoJSON.decode(try r.text("info"))
-        return UploadRecord(uploadID: UploadID(try r.text("upload_id")), bucket: BucketName(unchecked: try r.text("bucket")),
+        return info.completing(UploadRecord(uploadID: UploadID(try r.text("upload_id")), bucket: BucketName(unchecked: try r.text("bucket")),
                             key: ObjectKey(unchecked: try r.text("key")), initiated: try r.date("initiated_ms"), owner: try r.owner(),
                             headers: info.headers, checksumAlgorithm: info.checksumAlgorithm, checksumType: info.checksumType,
-                            encryption: info.encryption, tags: TagSet(stored: info.tags ?? []), lock: info.lock ?? ObjectLock())
+                            encryption: info.encryption, tags: TagSet(stored: info.tags ?? []), lock: info.lock ?? ObjectLock()))
     }
 
     static func uploadValues(_ u: UploadRecord) throws -> [PostgresValue] {

@@ -28,7 +28,7 @@ enum SQLiteRows {
 
     static func object(_ row: SQLiteRow) throws -> ObjectRecord {
         let info = try ObjectInfoJSON.decode(text(row, "info"))
-        return ObjectRecord(
+        return info.completing(ObjectRecord(
             bucket: BucketName(unchecked: text(row, "bucket")), key: ObjectKey(unchecked: text(row, "key")),
             size: Int64(row.column("size")?.integer ?? 0), etag: ETag(text(row, "etag")),
             lastModified: Date(milliseconds: Int64(row.column("last_modified_ms")?.integer ?? 0)), owner: owner(row),
@@ -36,7 +36,7 @@ enum SQLiteRows {
             segments: info.segments, parts: info.parts, encryption: info.encryption,
             versionID: VersionID(stored: row.column("version_id")?.string ?? "null"), seq: Int64(row.column("seq")?.integer ?? 0),
             isDeleteMarker: (row.column("delete_marker")?.integer ?? 0) != 0, tags: TagSet(stored: info.tags ?? []),
-            lock: info.lock ?? ObjectLock())
+            lock: info.lock ?? ObjectLock()))
     }
 
     /// The values of `objectColumns` for a record, in that order.
@@ -48,11 +48,11 @@ enum SQLiteRows {
 
     static func upload(_ row: SQLiteRow) throws -> UploadRecord {
         let info = try UploadInfoJSON.decode(text(row, "info"))
-        return UploadRecord(uploadID: UploadID(text(row, "upload_id")), bucket: BucketName(unchecked: text(row, "bucket")),
+        return info.completing(UploadRecord(uploadID: UploadID(text(row, "upload_id")), bucket: BucketName(unchecked: text(row, "bucket")),
                             key: ObjectKey(unchecked: text(row, "key")),
                             initiated: Date(milliseconds: Int64(row.column("initiated_ms")?.integer ?? 0)), owner: owner(row),
                             headers: info.headers, checksumAlgorithm: info.checksumAlgorithm, checksumType: info.checksumType,
-                            encryption: info.encryption, tags: TagSet(stored: info.tags ?? []), lock: info.lock ?? ObjectLock())
+                            encryption: info.encryption, tags: TagSet(stored: info.tags ?? []), lock: info.lock ?? ObjectLock()))
     }
 
     static func part(_ row: SQLiteRow) throws -> PartRecord {

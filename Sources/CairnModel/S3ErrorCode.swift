@@ -57,6 +57,13 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
     case slowDown = "SlowDown"
     case requestHeaderSectionTooLarge = "RequestHeaderSectionTooLarge"
+    case malformedACLError = "MalformedACLError"
+    case accessControlListNotSupported = "AccessControlListNotSupported"
+    case invalidBucketAclWithObjectOwnership = "InvalidBucketAclWithObjectOwnership"
+    case unresolvableGrantByEmailAddress = "UnresolvableGrantByEmailAddress"
+    case ownershipControlsNotFound = "OwnershipControlsNotFoundError"
+    case noSuchPublicAccessBlockConfiguration = "NoSuchPublicAccessBlockConfiguration"
+    case unexpectedContent = "UnexpectedContent"
 
     /// The HTTP status AWS answers with for this code.
     public var httpStatus: Int {
@@ -66,7 +73,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
             return 403
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion, .noSuchTagSet,
              .serverSideEncryptionConfigurationNotFound, .noSuchBucketPolicy, .objectLockConfigurationNotFound,
-             .noSuchObjectLockConfiguration:
+             .noSuchObjectLockConfiguration, .ownershipControlsNotFound, .noSuchPublicAccessBlockConfiguration:
             return 404
         case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty, .invalidBucketState:
             return 409
@@ -148,6 +155,13 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .noSuchBucketPolicy: return "The bucket policy does not exist"
         case .slowDown: return "Please reduce your request rate."
         case .requestHeaderSectionTooLarge: return "Your request header section exceeds the maximum allowed size."
+        case .malformedACLError: return "The XML you provided was not well-formed or did not validate against our published schema"
+        case .accessControlListNotSupported: return "The bucket does not allow ACLs"
+        case .invalidBucketAclWithObjectOwnership: return "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+        case .unresolvableGrantByEmailAddress: return "The e-mail address you provided does not match any account on record."
+        case .ownershipControlsNotFound: return "The bucket ownership controls were not found"
+        case .noSuchPublicAccessBlockConfiguration: return "The public access block configuration was not found"
+        case .unexpectedContent: return "This request does not support content"
         }
     }
 }

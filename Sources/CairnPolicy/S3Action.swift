@@ -49,6 +49,16 @@ public struct S3Action: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let deleteObject = S3Action(rawValue: "s3:DeleteObject")
     public static let abortMultipartUpload = S3Action(rawValue: "s3:AbortMultipartUpload")
     public static let listMultipartUploadParts = S3Action(rawValue: "s3:ListMultipartUploadParts")
+    public static let getBucketAcl = S3Action(rawValue: "s3:GetBucketAcl")
+    public static let putBucketAcl = S3Action(rawValue: "s3:PutBucketAcl")
+    public static let getObjectAcl = S3Action(rawValue: "s3:GetObjectAcl")
+    public static let putObjectAcl = S3Action(rawValue: "s3:PutObjectAcl")
+    public static let getObjectVersionAcl = S3Action(rawValue: "s3:GetObjectVersionAcl")
+    public static let putObjectVersionAcl = S3Action(rawValue: "s3:PutObjectVersionAcl")
+    public static let getBucketOwnershipControls = S3Action(rawValue: "s3:GetBucketOwnershipControls")
+    public static let putBucketOwnershipControls = S3Action(rawValue: "s3:PutBucketOwnershipControls")
+    public static let getBucketPublicAccessBlock = S3Action(rawValue: "s3:GetBucketPublicAccessBlock")
+    public static let putBucketPublicAccessBlock = S3Action(rawValue: "s3:PutBucketPublicAccessBlock")
 }
 
 /// What an action applies to: the whole service (ListBuckets), a bucket, or an object in it.

@@ -45,6 +45,15 @@ extension S3Endpoint {
         case .getObject(let a, _, _), .headObject(let a, _, _): return a.versionID == nil ? .getObject : .getObjectVersion
         case .getObjectAttributes(let a): return a.versionID == nil ? .getObjectAttributes : .getObjectVersionAttributes
         case .deleteObject(let a): return a.versionID == nil ? .deleteObject : .deleteObjectVersion
+        case .putBucketAcl: return .putBucketAcl
+        case .getBucketAcl: return .getBucketAcl
+        case .putObjectAcl(let a): return a.versionID == nil ? .putObjectAcl : .putObjectVersionAcl
+        case .getObjectAcl(let a): return a.versionID == nil ? .getObjectAcl : .getObjectVersionAcl
+        // Deleting ownership controls or a public access block needs the Put permission, as IAM defines it.
+        case .putBucketOwnershipControls, .deleteBucketOwnershipControls: return .putBucketOwnershipControls
+        case .getBucketOwnershipControls: return .getBucketOwnershipControls
+        case .putPublicAccessBlock, .deletePublicAccessBlock: return .putBucketPublicAccessBlock
+        case .getPublicAccessBlock: return .getBucketPublicAccessBlock
         case .abortMultipartUpload: return .abortMultipartUpload
         case .listParts: return .listMultipartUploadParts
         case .notImplemented: return nil

@@ -33,6 +33,15 @@ public enum S3Endpoint: Sendable, Equatable {
     case putBucketTagging(BucketName)
     case getBucketTagging(BucketName)
     case deleteBucketTagging(BucketName)
+    /// `?acl`, `?ownershipControls` and `?publicAccessBlock` of a bucket (S3Endpoint+AccessControl).
+    case putBucketAcl(BucketName)
+    case getBucketAcl(BucketName)
+    case putBucketOwnershipControls(BucketName)
+    case getBucketOwnershipControls(BucketName)
+    case deleteBucketOwnershipControls(BucketName)
+    case putPublicAccessBlock(BucketName)
+    case getPublicAccessBlock(BucketName)
+    case deletePublicAccessBlock(BucketName)
     /// Operations that write a key validate it when parsed (KeyTooLongError, empty key).
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress)
@@ -45,6 +54,9 @@ public enum S3Endpoint: Sendable, Equatable {
     case putObjectTagging(ObjectAddress)
     case getObjectTagging(ObjectAddress)
     case deleteObjectTagging(ObjectAddress)
+    /// `?acl` of an object, or of the version the address names.
+    case putObjectAcl(ObjectAddress)
+    case getObjectAcl(ObjectAddress)
     /// `?retention` and `?legal-hold` of an object version (Object Lock).
     case putObjectRetention(ObjectAddress)
     case getObjectRetention(ObjectAddress)
@@ -66,7 +78,8 @@ public enum S3Endpoint: Sendable, Equatable {
              .deleteObject(let a), .createMultipartUpload(let a), .uploadPart(let a, _, _), .uploadPartCopy(let a, _, _),
              .completeMultipartUpload(let a, _), .abortMultipartUpload(let a, _), .listParts(let a, _, _),
              .putObjectTagging(let a), .getObjectTagging(let a), .deleteObjectTagging(let a),
-             .putObjectRetention(let a), .getObjectRetention(let a), .putObjectLegalHold(let a), .getObjectLegalHold(let a):
+             .putObjectRetention(let a), .getObjectRetention(let a), .putObjectLegalHold(let a), .getObjectLegalHold(let a),
+             .putObjectAcl(let a), .getObjectAcl(let a):
             return a
         default:
             return nil
@@ -84,7 +97,10 @@ public enum S3Endpoint: Sendable, Equatable {
              .getBucketEncryption(let b), .deleteBucketEncryption(let b), .putBucketVersioning(let b), .getBucketVersioning(let b),
              .putObjectLockConfiguration(let b), .getObjectLockConfiguration(let b),
              .putBucketPolicy(let b), .getBucketPolicy(let b), .deleteBucketPolicy(let b), .getBucketPolicyStatus(let b),
-             .putBucketTagging(let b), .getBucketTagging(let b), .deleteBucketTagging(let b):
+             .putBucketTagging(let b), .getBucketTagging(let b), .deleteBucketTagging(let b),
+             .putBucketAcl(let b), .getBucketAcl(let b), .putBucketOwnershipControls(let b), .getBucketOwnershipControls(let b),
+             .deleteBucketOwnershipControls(let b), .putPublicAccessBlock(let b), .getPublicAccessBlock(let b),
+             .deletePublicAccessBlock(let b):
             return b
         default:
             return address?.bucket
@@ -130,6 +146,16 @@ public enum S3Endpoint: Sendable, Equatable {
         case .putObjectTagging: return "PutObjectTagging"
         case .getObjectTagging: return "GetObjectTagging"
         case .deleteObjectTagging: return "DeleteObjectTagging"
+        case .putBucketAcl: return "PutBucketAcl"
+        case .getBucketAcl: return "GetBucketAcl"
+        case .putObjectAcl: return "PutObjectAcl"
+        case .getObjectAcl: return "GetObjectAcl"
+        case .putBucketOwnershipControls: return "PutBucketOwnershipControls"
+        case .getBucketOwnershipControls: return "GetBucketOwnershipControls"
+        case .deleteBucketOwnershipControls: return "DeleteBucketOwnershipControls"
+        case .putPublicAccessBlock: return "PutPublicAccessBlock"
+        case .getPublicAccessBlock: return "GetPublicAccessBlock"
+        case .deletePublicAccessBlock: return "DeletePublicAccessBlock"
         case .putObject: return "PutObject"
         case .copyObject: return "CopyObject"
         case .getObject: return "GetObject"
@@ -157,13 +183,12 @@ public struct AddressingConfig: Sendable {
 /// Bucket subresources that Cairn does not implement: answered with 501 NotImplemented, never
 /// mistaken for a plain GET/PUT of the bucket.
 let unimplementedBucketSubresources: Set<String> = [
-    "accelerate", "acl", "analytics", "cors", "intelligent-tiering", "inventory",
-    "logging", "metrics", "notification", "ownershipControls",
-    "publicAccessBlock", "replication", "website", "metadataTable",
+    "accelerate", "analytics", "cors", "intelligent-tiering", "inventory",
+    "logging", "metrics", "notification", "replication", "website", "metadataTable",
     "session",
 ]
 let unimplementedObjectSubresources: Set<String> = [
-    "acl", "torrent", "restore", "select", "renameObject",
+    "torrent", "restore", "select", "renameObject",
 ]
 
 extension S3Endpoint {
@@ -184,6 +209,7 @@ extension S3Endpoint {
     static func parseBucket(_ method: String, _ name: String, _ q: [String: String]) throws(S3Error) -> S3Endpoint {
         let b = BucketName(unchecked: name)
         if let sub = q.keys.first(where: unimplementedBucketSubresources.contains) { return .notImplemented(sub) }
+        if let e = try parseBucketAccessControl(method, b, q) { return e }
         if q["lifecycle"] != nil {
             switch method {
             case "PUT": return .putBucketLifecycle(b)
@@ -284,6 +310,7 @@ extension S3Endpoint {
             default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", sub.uppercased())])
             }
         }
+        if let e = try parseObjectAccessControl(method, a, q) { return e }
         if q["tagging"] != nil {
             switch method {
             case "PUT": return .putObjectTagging(a)

@@ -1,5 +1,6 @@
 import CairnHashing
 import CairnModel
+import CairnPolicy
 import CairnProtocol
 import CairnStorage
 import Foundation
@@ -43,7 +44,11 @@ extension S3Responder {
                               fields: [("LocationConstraint", lc)])
             }
         }
-        try await storage.createBucket(bucket, owner: call.owner, objectLock: call.headers.objectLockEnabled)
+        let ownership = try call.headers.objectOwnership()
+        let acl = try users.resolve(try call.headers.aclRequest())
+        let (effective, grants) = try BucketAccessSettings.newBucket(ownership: ownership, acl: acl, owner: call.owner)
+        try await storage.createBucket(bucket, owner: call.owner, objectLock: call.headers.objectLockEnabled,
+                                       ownership: effective, acl: grants)
         var h = HTTPFields()
         h["Location"] = "/\(bucket.rawValue)"
         return Responses.empty(headers: h)

@@ -21,7 +21,8 @@ extension S3Responder {
         _ = try storage.lock(for: lock, in: call.bucket.record)
         let upload = try await storage.createMultipartUpload(in: call.bucket, key: objectKey, owner: call.owner,
                                                              headers: headers, checksumAlgorithm: algorithm, checksumType: type,
-                                                             encryption: encryption, tags: tags, lock: lock)
+                                                             encryption: encryption, tags: tags, lock: lock,
+                                                             objectOwner: call.objectWrite.owner, acl: call.objectWrite.grants)
         var h = HTTPFields()
         encryptionHeaders(upload.encryption, into: &h)
         if let a = algorithm {

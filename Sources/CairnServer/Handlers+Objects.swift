@@ -21,9 +21,9 @@ extension S3Responder {
         let tags = try call.headers.tagging() ?? TagSet()
         let lock = try storage.lock(for: try call.headers.objectLock(withBody: true), in: call.bucket.record)
         call.sendContinue()
-        let record = try await storage.putObject(in: call.bucket, key: address.key, owner: call.owner,
+        let record = try await storage.putObject(in: call.bucket, key: address.key, owner: call.objectWrite.owner,
                                                  headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey,
-                                                 conditions: conditions, tags: tags, lock: lock)
+                                                 conditions: conditions, tags: tags, lock: lock, acl: call.objectWrite.grants)
         var h = HTTPFields()
         h[.eTag] = record.etag.quoted
         encryptionHeaders(record.encryption, into: &h)
@@ -209,11 +209,12 @@ extension S3Responder {
         let algorithm = try call.headers.checksumAlgorithm()
         let (encryption, customerKey) = try await writeEncryption(call)
         let record = try await storage.copyObject(source: source, sourceKey: sourceKey, into: call.bucket, key: destKey,
-                                                  owner: call.owner, replaceHeaders: replace, encryption: encryption,
+                                                  owner: call.objectWrite.owner, replaceHeaders: replace, encryption: encryption,
                                                   encryptionRequested: try call.encryptionRequest() != .none, customerKey: customerKey,
                                                   checksumAlgorithm: algorithm, sourceVersionNamed: call.access.copySource?.source.versionID != nil,
                                                   conditions: try call.headers.writeConditions(), replaceTags: replaceTags,
-                                                  lock: try storage.lock(for: try call.headers.objectLock(), in: call.bucket.record))
+                                                  lock: try storage.lock(for: try call.headers.objectLock(), in: call.bucket.record),
+                                                  acl: call.objectWrite.grants)
         var h = HTTPFields()
         encryptionHeaders(record.encryption, into: &h)
         versionHeader(record.versionID, call.bucket, into: &h)

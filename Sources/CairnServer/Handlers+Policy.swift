@@ -17,7 +17,7 @@ extension S3Responder {
             throw S3Error(.malformedPolicy, "Policy exceeds the maximum allowed document size.")
         }
         let text = String(decoding: body, as: UTF8.self)
-        _ = try BucketPolicy(json: text, bucket: call.bucket.name)
+        try BucketPolicy(json: text, bucket: call.bucket.name).admit(under: call.bucket.record.publicAccessBlock)
         try await storage.setBucketPolicy(call.bucket, text)
         return Responses.empty(.noContent)
     }

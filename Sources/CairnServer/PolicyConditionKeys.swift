@@ -58,7 +58,11 @@ struct PolicyConditionKeys: Sendable {
         for (key, header) in [("s3:x-amz-server-side-encryption", "x-amz-server-side-encryption"),
                               ("s3:x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-aws-kms-key-id"),
                               ("s3:x-amz-acl", "x-amz-acl"), ("s3:x-amz-storage-class", "x-amz-storage-class"),
-                              ("s3:x-amz-copy-source", "x-amz-copy-source"), ("s3:x-amz-metadata-directive", "x-amz-metadata-directive")] {
+                              ("s3:x-amz-copy-source", "x-amz-copy-source"), ("s3:x-amz-metadata-directive", "x-amz-metadata-directive"),
+                              ("s3:x-amz-grant-read", "x-amz-grant-read"), ("s3:x-amz-grant-write", "x-amz-grant-write"),
+                              ("s3:x-amz-grant-read-acp", "x-amz-grant-read-acp"), ("s3:x-amz-grant-write-acp", "x-amz-grant-write-acp"),
+                              ("s3:x-amz-grant-full-control", "x-amz-grant-full-control"),
+                              ("s3:x-amz-object-ownership", "x-amz-object-ownership")] {
             if let v = headers.conditionValue(header) { values[key] = [v] }
         }
         return values

@@ -1,4 +1,5 @@
 import CairnModel
+import CairnPolicy
 import CairnProtocol
 import CairnSigV4
 import CairnStorage
@@ -29,6 +30,10 @@ struct S3Call: Sendable {
     var owner: Owner {
         principal.user?.owner ?? access.bucket?.owner ?? Owner(id: "anonymous", displayName: "anonymous")
     }
+
+    /// Who owns the object a PutObject, CopyObject or CreateMultipartUpload writes, and its ACL,
+    /// as the authorize step decided them.
+    var objectWrite: ObjectWriteOwnership { access.objectWrite ?? ObjectWriteOwnership(owner: owner, grants: nil) }
 
     /// The bucket the endpoint addresses. Dispatch runs only after `authorize` loaded it for every
     /// endpoint that `needsBucket`, so a handler of such an endpoint always has it.

@@ -9,6 +9,9 @@ import CairnStorage
 struct RequestAccess: Sendable {
     var bucket: BucketContext?
     var copySource: AuthorizedCopySource?
+    /// For PutObject, CopyObject and CreateMultipartUpload: who owns the object written and its
+    /// ACL, as the bucket's Object Ownership decides from the request's ACL headers.
+    var objectWrite: ObjectWriteOwnership?
 }
 
 /// The object `x-amz-copy-source` names, with its bucket, which the principal may read.
@@ -29,21 +32,32 @@ extension S3Responder {
         if endpoint.needsBucket, let name = endpoint.bucket {
             let bucket = try await storage.bucketContext(name)
             let policy = try policies.policy(of: bucket.record)
+            let settings = bucket.accessSettings
+            let object = Authorizer.readsObjectACL(action, settings) ? await objectACLSubject(bucket, endpoint.address) : nil
             for a in [action] + additionalActions(endpoint, conditionKeys) {
                 try Authorizer.authorize(.init(principal: principal, action: a, resource: endpoint.resource, bucketOwner: bucket.owner,
-                                               policy: policy, context: policy == nil ? [:] : conditionKeys.values))
+                                               policy: policy, context: policy == nil ? [:] : conditionKeys.values,
+                                               access: settings, object: object))
             }
             access.bucket = bucket
+            if endpoint.writesObject {
+                access.objectWrite = try settings.objectWrite(writer: principal.user?.owner ?? bucket.owner, bucketOwner: bucket.owner,
+                                                              acl: try users.resolve(try conditionKeys.headers.aclRequest()))
+            }
         } else {
             try Authorizer.authorize(.init(principal: principal, action: action, resource: endpoint.resource, bucketOwner: nil))
         }
         if endpoint.readsCopySource, let header = copySourceHeader {
             let source = try CopySource(header: header)
             let bucket = try await storage.bucketContext(source.address.bucket)
-            try Authorizer.authorize(.init(principal: principal, action: source.versionID == nil ? .getObject : .getObjectVersion,
+            let sourceAction: S3Action = source.versionID == nil ? .getObject : .getObjectVersion
+            let settings = bucket.accessSettings
+            let object = Authorizer.readsObjectACL(sourceAction, settings) ? await objectACLSubject(bucket, source.address) : nil
+            try Authorizer.authorize(.init(principal: principal, action: sourceAction,
                                            resource: .object(bucket: source.address.bucket.rawValue, key: source.address.key.rawValue),
                                            bucketOwner: bucket.owner, policy: try policies.policy(of: bucket.record),
-                                           context: bucket.record.policy == nil ? [:] : conditionKeys.values))
+                                           context: bucket.record.policy == nil ? [:] : conditionKeys.values,
+                                           access: settings, object: object))
             access.copySource = AuthorizedCopySource(source: source, bucket: bucket)
         }
         return access
@@ -65,13 +79,30 @@ extension S3Responder {
         return actions
     }
 
+    /// The owner and ACL of the version an object-level ACL check addresses (nil when there is
+    /// none: the handler then answers NoSuchKey / NoSuchVersion, or AccessDenied).
+    func objectACLSubject(_ bucket: BucketContext, _ address: ObjectAddress?) async -> ObjectACLSubject? {
+        guard let address, let record = try? await storage.object(in: bucket, key: address.key, version: address.versionID) else { return nil }
+        return ObjectACLSubject(owner: record.owner, grants: record.acl)
+    }
+
     /// A missing key is told only to a requester who may list the bucket (it could learn as much
     /// from a listing); anyone else gets 403 AccessDenied, as S3 answers.
     func missingKey(_ error: S3Error, _ call: S3Call, conditionKeys: PolicyConditionKeys) -> S3Error {
         guard let bucket = call.access.bucket else { return error }
         let policy = try? policies.policy(of: bucket.record)
         let mayList = Authorizer.decide(.init(principal: call.principal, action: .listBucket, resource: .bucket(bucket.name.rawValue),
-                                              bucketOwner: bucket.owner, policy: policy, context: policy == nil ? [:] : conditionKeys.values))
+                                              bucketOwner: bucket.owner, policy: policy, context: policy == nil ? [:] : conditionKeys.values,
+                                              access: bucket.accessSettings))
         return mayList == .allow ? error : S3Error(.accessDenied)
+    }
+}
+
+extension BucketContext {
+    /// The bucket's ACL settings as the `Authorizer` takes them: a bucket without ownership
+    /// controls behaves as ObjectWriter (ACLs enabled), as on S3.
+    var accessSettings: BucketAccessSettings {
+        BucketAccessSettings(ownership: record.ownership ?? .objectWriter, grants: record.acl,
+                             publicAccessBlock: record.publicAccessBlock ?? PublicAccessBlock())
     }
 }

@@ -23,6 +23,8 @@ struct S3Responder: HTTPResponder {
     var observers: [any RequestObserver] = []
     /// Parsed bucket policies, by document text.
     let policies = PolicyCache()
+    /// The users, by canonical id, that ACL grants may name.
+    var users = UserDirectory(users: [])
 
     func respond(to request: Request, context: S3RequestContext) async throws -> Response {
         let requestID = RequestID.next()
@@ -121,6 +123,16 @@ struct S3Responder: HTTPResponder {
         case .getBucketPolicy: return try await getBucketPolicy(call)
         case .deleteBucketPolicy: return try await deleteBucketPolicy(call)
         case .getBucketPolicyStatus: return try await getBucketPolicyStatus(call)
+        case .putBucketAcl: return try await putBucketAcl(call)
+        case .getBucketAcl: return try await getBucketAcl(call)
+        case .putObjectAcl(let a): return try await putObjectAcl(call, a)
+        case .getObjectAcl(let a): return try await getObjectAcl(call, a)
+        case .putBucketOwnershipControls: return try await putBucketOwnershipControls(call)
+        case .getBucketOwnershipControls: return try await getBucketOwnershipControls(call)
+        case .deleteBucketOwnershipControls: return try await deleteBucketOwnershipControls(call)
+        case .putPublicAccessBlock: return try await putPublicAccessBlock(call)
+        case .getPublicAccessBlock: return try await getPublicAccessBlock(call)
+        case .deletePublicAccessBlock: return try await deletePublicAccessBlock(call)
         case .putBucketVersioning: return try await putBucketVersioning(call)
         case .getBucketVersioning: return try await getBucketVersioning(call)
         case .putBucketRequestPayment: return try await putBucketRequestPayment(call)

@@ -64,7 +64,7 @@ public enum S3Server {
                                     addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock,
                                     secure: c.tlsCertificatePath != nil && c.tlsKeyPath != nil,
                                     allowInsecureSSEC: c.allowInsecureSSEC, logger: logger,
-                                    observers: observability.observers)
+                                    observers: observability.observers, users: c.users)
         let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64((c.idleTimeoutSeconds * 1000).rounded(.up))) : nil
         let gate = ConnectionGate(maximum: c.maxConnections)
         var server = HTTPServerBuilder.http1(configuration: .init(

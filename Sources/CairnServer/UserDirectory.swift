@@ -5,9 +5,12 @@ import Foundation
 /// The users the server knows, by access key: from a users file, or the single configured pair.
 public struct UserDirectory: CredentialProvider {
     let byKey: [String: UserIdentity]
+    /// By canonical id: ACL grants name users this way.
+    let byID: [String: UserIdentity]
 
     public init(users: [UserIdentity]) {
         self.byKey = Dictionary(users.map { ($0.accessKey, $0) }, uniquingKeysWith: { a, _ in a })
+        self.byID = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     public func user(forAccessKey key: String) -> UserIdentity? { byKey[key] }

@@ -156,4 +156,9 @@ public enum BucketConfigKind: String, Sendable, CaseIterable {
     /// The Object Lock configuration (JSON of `ObjectLockConfiguration`); read with the bucket record.
     case objectLock
     case tagging
+    /// The bucket ACL's grants (JSON of `[ACLGrant]`), Object Ownership (its name) and Block
+    /// Public Access (JSON of `PublicAccessBlock`); all three read with the bucket record.
+    case acl
+    case ownershipControls
+    case publicAccessBlock
 }

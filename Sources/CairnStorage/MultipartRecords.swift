@@ -19,6 +19,10 @@ public struct UploadRecord: Sendable, Equatable {
     public var tags: TagSet
     /// Object Lock headers given at CreateMultipartUpload: the completed object's lock.
     public var lock: ObjectLock
+    /// The completed object's owner and ACL, decided at CreateMultipartUpload from its ACL headers
+    /// and the bucket's Object Ownership (nil owner: the initiator).
+    public var objectOwner: Owner? = nil
+    public var acl: [ACLGrant]? = nil
 
     public init(uploadID: UploadID, bucket: BucketName, key: ObjectKey, initiated: Date, owner: Owner, headers: ObjectHeaders,
                 checksumAlgorithm: ChecksumAlgorithm? = nil, checksumType: ChecksumType? = nil, encryption: ObjectEncryption? = nil,

@@ -15,6 +15,8 @@ public struct ObjectInfoJSON: Codable {
     public var tags: [TagSet.Tag]?
     /// Absent when the version has no retention or legal hold.
     public var lock: ObjectLock?
+    /// Absent for the default ACL (the owner's FULL_CONTROL).
+    public var acl: [ACLGrant]?
 
     public init(_ r: ObjectRecord) {
         headers = r.headers
@@ -25,10 +27,19 @@ public struct ObjectInfoJSON: Codable {
         encryption = r.encryption
         tags = r.tags.isEmpty ? nil : r.tags.tags
         lock = r.lock.isEmpty ? nil : r.lock
+        acl = r.acl
     }
 
     public static func encode(_ r: ObjectRecord) throws -> String {
         String(decoding: try JSONEncoder().encode(ObjectInfoJSON(r)), as: UTF8.self)
+    }
+
+    /// The record a backend built from its columns and this JSON, with the fields its
+    /// initializer does not take (the ACL).
+    public func completing(_ r: ObjectRecord) -> ObjectRecord {
+        var r = r
+        r.acl = acl
+        return r
     }
 
     public static func decode(_ s: String) throws -> ObjectInfoJSON {
@@ -44,6 +55,8 @@ public struct UploadInfoJSON: Codable {
     public var encryption: ObjectEncryption?
     public var tags: [TagSet.Tag]?
     public var lock: ObjectLock?
+    public var objectOwner: Owner?
+    public var acl: [ACLGrant]?
 
     public init(_ u: UploadRecord) {
         headers = u.headers
@@ -52,10 +65,20 @@ public struct UploadInfoJSON: Codable {
         encryption = u.encryption
         tags = u.tags.isEmpty ? nil : u.tags.tags
         lock = u.lock.isEmpty ? nil : u.lock
+        objectOwner = u.objectOwner
+        acl = u.acl
     }
 
     public static func encode(_ u: UploadRecord) throws -> String {
         String(decoding: try JSONEncoder().encode(UploadInfoJSON(u)), as: UTF8.self)
+    }
+
+    /// The record a backend built, with the completed object's owner and ACL.
+    public func completing(_ u: UploadRecord) -> UploadRecord {
+        var u = u
+        u.objectOwner = objectOwner
+        u.acl = acl
+        return u
     }
 
     public static func decode(_ s: String) throws -> UploadInfoJSON {

@@ -17,6 +17,12 @@ public struct BucketRecord: Sendable, Equatable {
     public var objectLock: ObjectLockConfiguration?
     /// The lifecycle rules' JSON, read with the record (GET / HEAD / PUT answer `x-amz-expiration`).
     public var lifecycle: String?
+    /// Object Ownership, read with the record (nil: no controls, which S3 treats as ObjectWriter).
+    public var ownership: ObjectOwnership?
+    /// The bucket ACL's grants, read with the record (nil: the default, the owner's FULL_CONTROL).
+    public var acl: [ACLGrant]?
+    /// Block Public Access, read with the record (nil: none).
+    public var publicAccessBlock: PublicAccessBlock?
 
     public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner,
                 versioning: VersioningStatus? = nil) {
@@ -141,6 +147,9 @@ public struct ObjectRecord: Sendable, Equatable {
     public var tags: TagSet
     /// Object Lock retention and legal hold (rewritten in place, like tags).
     public var lock: ObjectLock
+    /// The version's ACL grants (nil: the default, the owner's FULL_CONTROL); rewritten in place
+    /// by PutObjectAcl, like tags.
+    public var acl: [ACLGrant]? = nil
 
     public init(bucket: BucketName, key: ObjectKey, size: Int64, etag: ETag, lastModified: Date, owner: Owner,
                 headers: ObjectHeaders, checksum: Checksum?, checksumType: ChecksumType? = nil,

@@ -3,7 +3,10 @@ import Foundation
 
 extension Storage {
     /// `objectLock`: `x-amz-bucket-object-lock-enabled: true`, which also turns versioning on.
-    public func createBucket(_ name: BucketName, owner: Owner, objectLock: Bool = false) async throws {
+    /// `ownership`: the new bucket's Object Ownership (S3's default for new buckets is
+    /// BucketOwnerEnforced); `acl`: its grants, nil for the default ACL.
+    public func createBucket(_ name: BucketName, owner: Owner, objectLock: Bool = false,
+                             ownership: ObjectOwnership? = .bucketOwnerEnforced, acl: [ACLGrant]? = nil) async throws {
         let record = BucketRecord(name: name, owner: owner, createdAt: Date().truncatedToMilliseconds, region: region,
                                   versioning: objectLock ? .enabled : nil)
         let region = self.region
@@ -26,6 +29,8 @@ extension Storage {
             if objectLock {
                 try await tx.setBucketConfig(name, .objectLock, try ObjectLockConfiguration().json())
             }
+            try await tx.setBucketConfig(name, .ownershipControls, ownership?.rawValue)
+            try await tx.setBucketConfig(name, .acl, try acl.map(Self.json))
         }
     }
 

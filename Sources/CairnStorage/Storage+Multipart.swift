@@ -33,10 +33,13 @@ extension Storage {
     public func createMultipartUpload(in context: BucketContext, key: ObjectKey, owner: Owner, headers: ObjectHeaders,
                                       checksumAlgorithm: ChecksumAlgorithm?, checksumType: ChecksumType?,
                                       encryption: ObjectEncryption? = nil, tags: TagSet = TagSet(),
-                                      lock: ObjectLock = ObjectLock()) async throws -> UploadRecord {
-        let upload = UploadRecord(uploadID: UploadRecord.newID(), bucket: context.name, key: key, initiated: Date().truncatedToMilliseconds,
+                                      lock: ObjectLock = ObjectLock(), objectOwner: Owner? = nil,
+                                      acl: [ACLGrant]? = nil) async throws -> UploadRecord {
+        var upload = UploadRecord(uploadID: UploadRecord.newID(), bucket: context.name, key: key, initiated: Date().truncatedToMilliseconds,
                                   owner: owner, headers: headers, checksumAlgorithm: checksumAlgorithm, checksumType: checksumType,
                                   encryption: encryption, tags: tags, lock: lock)
+        upload.objectOwner = objectOwner
+        upload.acl = acl
         try await metadata.withTransaction { tx in
             _ = try await tx.requireBucket(upload.bucket)
             try await tx.insertUpload(upload)
@@ -188,12 +191,15 @@ extension Storage {
         }
         let checksum = try Self.objectChecksum(upload, chosen, expected: conditions.checksum)
         try conditions.write.check(current: current?.etag, key: upload.key)
-        return ObjectRecord(bucket: upload.bucket, key: upload.key, size: size, etag: Self.multipartETag(chosen.map(\.etag)), lastModified: now,
-                            owner: upload.owner, headers: upload.headers, checksum: checksum,
+        var object = ObjectRecord(bucket: upload.bucket, key: upload.key, size: size, etag: Self.multipartETag(chosen.map(\.etag)),
+                            lastModified: now, owner: upload.objectOwner ?? upload.owner, headers: upload.headers, checksum: checksum,
                             checksumType: checksum == nil ? nil : upload.objectChecksumType,
                             segments: chosen.map { BlobSegment(blob: $0.blob, offset: 0, length: $0.size, encryption: $0.encryption) },
                             parts: chosen.map { ManifestPart(partNumber: $0.partNumber, size: $0.size, etag: $0.etag.value, checksum: $0.checksum) },
                             encryption: upload.encryption, tags: upload.tags, lock: upload.lock)
+        // The ACL CreateMultipartUpload asked for applies now, to the object Complete makes.
+        object.acl = upload.acl
+        return object
     }
 
     /// The object's checksum from its parts' (COMPOSITE or FULL_OBJECT, as the upload was created;

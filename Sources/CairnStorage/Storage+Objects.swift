@@ -10,18 +10,19 @@ extension Storage {
                           body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck,
                           encryption: ObjectEncryption? = nil, customerKey: CustomerKey? = nil,
                           conditions: WriteConditions = WriteConditions(), tags: TagSet = TagSet(),
-                          lock: ObjectLock = ObjectLock()) async throws -> ObjectRecord {
+                          lock: ObjectLock = ObjectLock(), acl: [ACLGrant]? = nil) async throws -> ObjectRecord {
         let bucket = context.name
         let max = limits.maxSinglePutSize
         let keying = try await blobKeying(encryption, customerKey: customerKey)
         let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) {
             S3Error.entityTooLarge(proposed: $0, max: max)
         }
-        let record = ObjectRecord(bucket: bucket, key: key, size: digests.size, etag: Self.etag(digests, encryption, blobEncryption),
+        var record = ObjectRecord(bucket: bucket, key: key, size: digests.size, etag: Self.etag(digests, encryption, blobEncryption),
                                   lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
                                   checksum: digests.stored(check), checksumType: digests.stored(check) == nil ? nil : .fullObject,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption, tags: tags, lock: lock)
+        record.acl = acl
         return try await commit(record, newBlob: blob, conditions: conditions)
     }
 
@@ -110,7 +111,7 @@ extension Storage {
                            replaceHeaders: ObjectHeaders?, encryption: ObjectEncryption? = nil, encryptionRequested: Bool = false,
                            customerKey: CustomerKey? = nil, checksumAlgorithm: ChecksumAlgorithm? = nil,
                            sourceVersionNamed: Bool = false, conditions: WriteConditions = WriteConditions(),
-                           replaceTags: TagSet? = nil, lock: ObjectLock = ObjectLock()) async throws -> ObjectRecord {
+                           replaceTags: TagSet? = nil, lock: ObjectLock = ObjectLock(), acl: [ACLGrant]? = nil) async throws -> ObjectRecord {
         let bucket = context.name
         // Copying a named version onto its own key is how a version is restored; copying the
         // current object onto itself changes nothing unless something else is asked.
@@ -127,12 +128,14 @@ extension Storage {
         }
         var headers = replaceHeaders ?? source.headers
         if replaceHeaders != nil, headers.storageClass == nil { headers.storageClass = source.headers.storageClass }
-        let record = ObjectRecord(bucket: bucket, key: key, size: digests.size,
+        var record = ObjectRecord(bucket: bucket, key: key, size: digests.size,
                                   etag: Self.etag(digests, encryption, blobEncryption),
                                   lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
                                   checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : .fullObject,
                                   segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption, tags: replaceTags ?? source.tags, lock: lock)
+        // The copy gets the request's ACL (or the default), never the source's, as on S3.
+        record.acl = acl
         return try await commit(record, newBlob: blob, conditions: conditions)
     }
 }

@@ -99,6 +99,39 @@ struct MetadataStoreContractTests {
         }
     }
 
+    @Test("access control: the bucket's ACL, ownership and public access block come with its record; object and upload ACLs round-trip",
+          arguments: MetadataBackend.all)
+    func accessControl(_ backend: MetadataBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await makeBucket(store)
+            let grants = [ACLGrant(.user(Self.alice), .fullControl), ACLGrant(.group(.allUsers), .read),
+                          ACLGrant(ACLGrantee(userID: "bob \r", displayName: "bob"), .writeACP)]
+            let block = PublicAccessBlock(blockPublicAcls: true, restrictPublicBuckets: true)
+            try await store.withTransaction { tx in
+                try await tx.setBucketConfig(Self.bucket, .acl, String(decoding: try JSONEncoder().encode(grants), as: UTF8.self))
+                try await tx.setBucketConfig(Self.bucket, .ownershipControls, ObjectOwnership.bucketOwnerPreferred.rawValue)
+                try await tx.setBucketConfig(Self.bucket, .publicAccessBlock, String(decoding: try JSONEncoder().encode(block), as: UTF8.self))
+                // Read inside a transaction too: the same join.
+                #expect(try await tx.bucket(Self.bucket)?.ownership == .bucketOwnerPreferred)
+            }
+            let read = try #require(try await store.bucket(Self.bucket))
+            #expect(read.acl == grants && read.ownership == .bucketOwnerPreferred && read.publicAccessBlock == block)
+            var o = Self.object("k")
+            o.acl = grants
+            var u = Self.upload("k")
+            (u.objectOwner, u.acl) = (Owner(id: "bob", displayName: "bob"), grants)
+            try await store.withTransaction { tx in
+                try await tx.putObject(o)
+                try await tx.insertUpload(u)
+            }
+            #expect(try await store.object(Self.bucket, o.key)?.acl == grants)
+            #expect(try await store.upload(u.uploadID, bucket: Self.bucket, key: u.key) == u)
+            o.acl = nil
+            try await store.withTransaction { tx in try await tx.updateVersion(o) }
+            #expect(try await store.object(Self.bucket, o.key) == o)
+        }
+    }
+
     // MARK: objects
 
     @Test("objects round-trip exactly, replace, delete; hasObjects", arguments: MetadataBackend.all)
