@@ -65,6 +65,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             } catch {
                 _ = try? await writer.query("ROLLBACK")
                 deletionsDone.withLockedValue { $0 += done }
+                if let e = error as? SQLiteError, e.reason == .full { throw StorageFull("metadata database: \(e.message)") }
                 throw error
             }
         }

@@ -56,6 +56,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case noSuchObjectLockConfiguration = "NoSuchObjectLockConfiguration"
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
     case slowDown = "SlowDown"
+    case serviceUnavailable = "ServiceUnavailable"
     case requestHeaderSectionTooLarge = "RequestHeaderSectionTooLarge"
     case malformedACLError = "MalformedACLError"
     case accessControlListNotSupported = "AccessControlListNotSupported"
@@ -84,7 +85,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .notModified: return 304
         case .internalError: return 500
         case .notImplemented: return 501
-        case .slowDown: return 503
+        case .slowDown, .serviceUnavailable: return 503
         default: return 400
         }
     }
@@ -154,6 +155,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .noSuchObjectLockConfiguration: return "The specified object does not have a ObjectLock configuration"
         case .noSuchBucketPolicy: return "The bucket policy does not exist"
         case .slowDown: return "Please reduce your request rate."
+        case .serviceUnavailable: return "Service is unable to handle request."
         case .requestHeaderSectionTooLarge: return "Your request header section exceeds the maximum allowed size."
         case .malformedACLError: return "The XML you provided was not well-formed or did not validate against our published schema"
         case .accessControlListNotSupported: return "The bucket does not allow ACLs"

@@ -71,6 +71,11 @@ struct S3Responder: HTTPResponder {
         } catch let error as S3Error {
             observation.failed(error.code)
             response = errorResponse(error, resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
+        } catch let full as StorageFull {
+            logger.error("storage full", metadata: ["request-id": "\(requestID)", "error": "\(full)"])
+            observation.failed(.serviceUnavailable)
+            response = errorResponse(S3Error(.serviceUnavailable, "The server's storage is full; nothing was stored. Retry once space is freed."),
+                                     resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
         } catch MetadataError.busy {
             // The metadata store stayed locked past its bound (another process, a long transaction).
             observation.failed(.slowDown)

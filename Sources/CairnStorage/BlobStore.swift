@@ -2,6 +2,16 @@ import CairnModel
 import Foundation
 import NIOCore
 
+/// The disk (or the metadata database's disk) is full: ENOSPC or EDQUOT from a blob write,
+/// SQLITE_FULL from the metadata store. Nothing was made visible; the request answers
+/// `503 ServiceUnavailable` (which SDKs retry with backoff) with a message saying why, and the
+/// server goes on working once space is freed.
+public struct StorageFull: Error, CustomStringConvertible, Sendable {
+    public var detail: String
+    public init(_ detail: String) { self.detail = detail }
+    public var description: String { "storage full: \(detail)" }
+}
+
 /// Where bytes live: immutable, uniquely named blobs. Implementations: the local file system.
 public protocol BlobStore: Sendable {
     /// Starts a new blob in a temporary place; nothing is visible until `commit`.

@@ -71,6 +71,13 @@ public final class FileBlobStore: BlobStore {
     }
 }
 
+/// A failed system call as an error: `StorageFull` when the disk or the quota is full (so the
+/// request gets its own S3 answer), else a `POSIXFailure`.
+func posixFailure(_ what: String, _ code: Int32) -> any Error {
+    if code == ENOSPC || code == EDQUOT { return StorageFull("\(what): \(String(cString: strerror(code)))") }
+    return POSIXFailure(what, code)
+}
+
 struct POSIXFailure: Error, CustomStringConvertible {
     var what: String
     var code: Int32

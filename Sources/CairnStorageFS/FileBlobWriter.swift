@@ -107,14 +107,14 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
                     let padded = (tail + StagingBufferPool.alignment - 1) / StagingBufferPool.alignment * StagingBufferPool.alignment
                     memset(buffer.base + tail, 0, padded - tail)
                     try file.write(buffer.base, count: padded, at: at)
-                    guard ftruncate(file.fd, off_t(at) + off_t(tail)) == 0 else { throw POSIXFailure("ftruncate \(tmp)", errno) }
+                    guard ftruncate(file.fd, off_t(at) + off_t(tail)) == 0 else { throw posixFailure("ftruncate \(tmp)", errno) }
                 } else {
                     try file.write(buffer.base, count: tail, at: at)
                 }
             }
-            guard fsync(file.fd) == 0 else { throw POSIXFailure("fsync \(tmp)", errno) }
+            guard fsync(file.fd) == 0 else { throw posixFailure("fsync \(tmp)", errno) }
             mkdir(dir, 0o755)
-            guard rename(tmp, final) == 0 else { throw POSIXFailure("rename \(tmp)", errno) }
+            guard rename(tmp, final) == 0 else { throw posixFailure("rename \(tmp)", errno) }
             // The rename itself must survive a crash before the metadata that points at it commits.
             let dfd = open(dir, O_RDONLY | O_DIRECTORY)
             if dfd >= 0 { fsync(dfd); close(dfd) }
@@ -149,7 +149,7 @@ final class BlobFile: @unchecked Sendable {  // accessed by one write or one wri
         var fd = wanted && cairn_o_direct() != 0 ? open(path, flags | cairn_o_direct(), 0o644) : -1
         direct = fd >= 0
         if fd < 0 { fd = open(path, flags, 0o644) }
-        guard fd >= 0 else { throw POSIXFailure("open \(path)", errno) }
+        guard fd >= 0 else { throw posixFailure("open \(path)", errno) }
         self.fd = fd
         self.path = path
     }
@@ -171,7 +171,7 @@ final class BlobFile: @unchecked Sendable {  // accessed by one write or one wri
                     try dropDirect()
                     continue
                 }
-                throw POSIXFailure("write \(path)", errno)
+                throw posixFailure("write \(path)", errno)
             }
             done += n
         }
@@ -179,7 +179,7 @@ final class BlobFile: @unchecked Sendable {  // accessed by one write or one wri
 
     private func dropDirect() throws {
         let flags = fcntl(fd, F_GETFL)
-        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~cairn_o_direct()) == 0 else { throw POSIXFailure("fcntl \(path)", errno) }
+        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~cairn_o_direct()) == 0 else { throw posixFailure("fcntl \(path)", errno) }
         direct = false
     }
 }

@@ -35,7 +35,7 @@ struct FileSegmentSequence: AsyncSequence, Sendable {
             }
             if file.fd < 0 {
                 let fd = open(path, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else { throw POSIXFailure("open \(path)", errno) }
+                guard fd >= 0 else { throw posixFailure("open \(path)", errno) }
                 file.fd = fd
             }
             let want = Int(Swift.min(Int64(FileBlobStore.readChunk), remaining))
@@ -48,13 +48,13 @@ struct FileSegmentSequence: AsyncSequence, Sendable {
                     var done = 0
                     while done < want {
                         let r = pread(fd, ptr.baseAddress! + done, want - done, off_t(pos) + off_t(done))
-                        if r < 0 { if errno == EINTR { continue }; throw POSIXFailure("read \(path)", errno) }
+                        if r < 0 { if errno == EINTR { continue }; throw posixFailure("read \(path)", errno) }
                         if r == 0 { break }
                         done += r
                     }
                     return done
                 }
-                guard n == want else { throw POSIXFailure("short read \(path)", EIO) }
+                guard n == want else { throw posixFailure("short read \(path)", EIO) }
                 return b
             }
             position += Int64(want)
