@@ -65,6 +65,10 @@ struct ServerCommand: AsyncParsableCommand {
             help: "Seconds a connection may send nothing (mid-request or between requests) before it is closed; 0: never.")
     var idleTimeout: Double = 75
 
+    @Option(name: .customLong("inject-faults"),
+            help: ArgumentHelp("Tests only: fail every Nth blob commit or write, e.g. commit:3,write:50.", visibility: .hidden))
+    var injectFaults: String?
+
     @Option(name: .customLong("max-connections"),
             help: "Client connections open at once; one more gets 503 SlowDown and is closed.")
     var maxConnections = 4096
@@ -128,7 +132,8 @@ struct ServerCommand: AsyncParsableCommand {
         let directory = try loadUsers(logger: logger)
         let (host, port) = parseAddress()!
         let root = URL(fileURLWithPath: data).standardizedFileURL.path
-        let blobs = try FileBlobStore(root: root, directWrites: !bufferedWrites)
+        let files = try FileBlobStore(root: root, directWrites: !bufferedWrites)
+        let blobs: any BlobStore = try injectFaults.map { try FaultInjectingBlobStore(wrapping: files, spec: $0) } ?? files
         let keys = try FileKeyring(dataFolder: root, region: region,
                                    masterKeyBase64: ProcessInfo.processInfo.environment["CAIRN_MASTER_KEY"])
         // Opened last of what can fail: an open connection must be closed before it goes away.
