@@ -44,6 +44,7 @@ enum PostgresRows {
         if r.row.contains("policy") {
             record.policy = try r.optionalText("policy")
             record.lifecycle = try r.optionalText("lifecycle")
+            record.quota = try r.optionalText("quota").map(BucketQuota.decode)
             record.objectLock = try r.optionalText("object_lock").map {
                 try JSONDecoder().decode(ObjectLockConfiguration.self, from: Data($0.utf8))
             }
@@ -53,10 +54,11 @@ enum PostgresRows {
 
     /// The bucket columns plus its policy, Object Lock and lifecycle documents, in one lookup.
     static let bucketWithConfigs = """
-        SELECT \(bucketColumns), c.value AS policy, l.value AS object_lock, r.value AS lifecycle FROM buckets
+        SELECT \(bucketColumns), c.value AS policy, l.value AS object_lock, r.value AS lifecycle, q.value AS quota FROM buckets
         LEFT JOIN bucket_configs c ON c.bucket = buckets.name AND c.kind = 'policy'
         LEFT JOIN bucket_configs l ON l.bucket = buckets.name AND l.kind = 'objectLock'
         LEFT JOIN bucket_configs r ON r.bucket = buckets.name AND r.kind = 'lifecycle'
+        LEFT JOIN bucket_configs q ON q.bucket = buckets.name AND q.kind = 'quota'
         """
 
     static func object(_ row: PostgresRow) throws -> ObjectRecord {
@@ -177,7 +179,7 @@ enum PostgresRows {
             return Checksum(try known(ChecksumAlgorithm.self, name, "checksum algorithm"), base64: value)
         }
 
-        private func decode<T: PostgresDecodable>(_: T.Type, _ column: String) throws -> T {
+        func decode<T: PostgresDecodable>(_: T.Type, _ column: String) throws -> T {
             do {
                 return try row[column].decode(T.self)
             } catch {

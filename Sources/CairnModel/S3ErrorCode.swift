@@ -55,12 +55,14 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case objectLockConfigurationNotFound = "ObjectLockConfigurationNotFoundError"
     case noSuchObjectLockConfiguration = "NoSuchObjectLockConfiguration"
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
+    /// Not an AWS code (S3 has no quotas): Ceph RGW's answer to a write past a bucket quota.
+    case quotaExceeded = "QuotaExceeded"
 
     /// The HTTP status AWS answers with for this code.
     public var httpStatus: Int {
         switch self {
         case .accessDenied, .invalidAccessKeyId, .signatureDoesNotMatch, .requestTimeTooSkewed,
-             .invalidObjectState:
+             .invalidObjectState, .quotaExceeded:
             return 403
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion, .noSuchTagSet,
              .serverSideEncryptionConfigurationNotFound, .noSuchBucketPolicy, .objectLockConfigurationNotFound,
@@ -143,6 +145,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .objectLockConfigurationNotFound: return "Object Lock configuration does not exist for this bucket"
         case .noSuchObjectLockConfiguration: return "The specified object does not have a ObjectLock configuration"
         case .noSuchBucketPolicy: return "The bucket policy does not exist"
+        case .quotaExceeded: return "Quota exceeded"
         }
     }
 }

@@ -47,7 +47,8 @@ extension S3Responder {
         let customerKey = try call.customerKey()
         try Storage.checkPartKey(upload, customerKey: customerKey)
         call.sendContinue()
-        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body, check: check, customerKey: customerKey)
+        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body, check: check, customerKey: customerKey,
+                                                quota: call.bucket.record.quota)
         var h = HTTPFields()
         encryptionHeaders(upload.encryption, into: &h)
         h[.eTag] = part.etag.quoted
@@ -67,7 +68,8 @@ extension S3Responder {
         let range = try call.headers.copySourceRange(size: source.size)
         let body = storage.read(source, range: range, customerKey: sourceKey)
         let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body,
-                                                check: CopyCheck(algorithm: upload.checksumAlgorithm ?? .default), customerKey: customerKey)
+                                                check: CopyCheck(algorithm: upload.checksumAlgorithm ?? .default), customerKey: customerKey,
+                                                quota: call.bucket.record.quota)
         var h = HTTPFields()
         encryptionHeaders(upload.encryption, into: &h)
         copySourceVersionHeader(source, call, into: &h)

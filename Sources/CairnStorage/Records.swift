@@ -17,6 +17,8 @@ public struct BucketRecord: Sendable, Equatable {
     public var objectLock: ObjectLockConfiguration?
     /// The lifecycle rules' JSON, read with the record (GET / HEAD / PUT answer `x-amz-expiration`).
     public var lifecycle: String?
+    /// The bucket's quota, if an operator set one; read with the record (writes check it).
+    public var quota: BucketQuota?
 
     public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner,
                 versioning: VersioningStatus? = nil) {
