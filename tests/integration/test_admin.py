@@ -318,3 +318,54 @@ def test_lifecycle_aborts_are_counted(start_admin):
         assert time.monotonic() < deadline, "the sweeper's abort was not counted"
         time.sleep(0.2)
     assert admin.json("bucket", "info", bucket)["uploads"] == 0
+
+
+def test_two_nodes_on_one_postgresql_share_keys_and_usage(start_server, monkeypatch):
+    """Two servers on one PostgreSQL database (and one master key): a key created through one
+    node's admin API signs requests on the other at once, a disabled key is refused there within
+    the reload second, and both report the same usage."""
+    import base64
+    from cairntest import CairnServer
+    from postgres_cluster import shared_cluster
+
+    url = shared_cluster().create_database()
+    master = base64.b64encode(os.urandom(32)).decode()
+    base_environment = CairnServer.environment
+    monkeypatch.setattr(CairnServer, "environment", lambda self: {**base_environment(self), "CAIRN_MASTER_KEY": master})
+    nodes = []
+    for _ in range(2):
+        port = free_port()
+        srv = start_server(min_part_size=MIN_PART, extra_args=["--metadata", url, "--admin-address", f"127.0.0.1:{port}"])
+        node = Admin(srv, port, ADMIN)
+        node.wait_until_healthy()
+        nodes.append(node)
+    a, b = nodes
+
+    a.json("user", "add", "erin")
+    key = a.json("key", "create", "erin")
+    on_b = b.srv.client(key_user(key), request_checksum_calculation="when_required")
+    bucket = unique_name("twonodes")
+    on_b.create_bucket(Bucket=bucket)
+    on_b.put_object(Bucket=bucket, Key="x", Body=b"x" * 300)
+    upload = on_b.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+    on_b.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"p" * 50)
+    for node in (a, b):
+        info = node.json("bucket", "info", bucket)
+        assert (info["objects"], info["bytes"], info["uploads"], info["partBytes"]) == (1, 300, 1, 50)
+        m = node.scrape()
+        assert sample(m, "cairn_bucket_bytes", bucket=bucket) == 300
+        assert sample(m, "cairn_multipart_part_bytes", bucket=bucket) == 50
+
+    a.run("key", "disable", key["accessKey"])
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            on_b.head_bucket(Bucket=bucket)
+        except ClientError as e:
+            assert http_status(e) == 403
+            break
+        assert time.monotonic() < deadline, "node b still accepts a key disabled on node a"
+        time.sleep(0.1)
+    with pytest.raises(ClientError) as e:
+        on_b.list_buckets()
+    assert error_code(e.value) == "InvalidAccessKeyId"
