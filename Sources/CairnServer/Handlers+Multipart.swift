@@ -46,6 +46,8 @@ extension S3Responder {
         try check.require(upload.checksumAlgorithm)
         let customerKey = try call.customerKey()
         try Storage.checkPartKey(upload, customerKey: customerKey)
+        try await storage.checkQuotaBeforeBody(call.bucket, declaredBytes: call.headers.declaredBodyLength,
+                                               part: (uploadID, partNumber))
         call.sendContinue()
         let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body, check: check, customerKey: customerKey,
                                                 quota: call.bucket.record.quota)

@@ -28,6 +28,28 @@ extension Storage {
         if let refusal = quota.refusal(try await tx.usage(bucket), addingBytes: bytes, addingObjects: 0, bucket: bucket) { throw refusal }
     }
 
+    /// Before a body is asked for (PutObject, UploadPart): a declared size that cannot fit is
+    /// refused at once, so a client with `Expect: 100-continue` sends no byte of it. What the write
+    /// would replace (the current object of an unversioned bucket, a part with the same number)
+    /// is counted as freed. The commit checks again, exactly.
+    public func checkQuotaBeforeBody(_ context: BucketContext, declaredBytes: Int64?, key: ObjectKey? = nil,
+                                     part: (UploadID, PartNumber)? = nil) async throws {
+        guard let maxBytes = context.record.quota?.maxBytes, let declared = declaredBytes else { return }
+        var freed: Int64 = 0
+        if let key, context.record.versioning == nil, let current = try await metadata.object(context.name, key), !current.isDeleteMarker {
+            freed = current.size
+        }
+        if let (id, number) = part, let old = try await metadata.parts(id, after: number.value - 1, limit: 1).first,
+           old.partNumber == number.value {
+            freed = old.size
+        }
+        let quota = BucketQuota(maxBytes: maxBytes)
+        if let refusal = quota.refusal(try await metadata.usage(context.name), addingBytes: declared - freed, addingObjects: 0,
+                                       bucket: context.name) {
+            throw refusal
+        }
+    }
+
     /// Sets or (nil) clears a bucket's quota.
     public func setQuota(_ bucket: BucketName, _ quota: BucketQuota?) async throws {
         try await metadata.withTransaction { tx in

@@ -268,6 +268,32 @@ def test_quotas_refuse_writes_past_them_with_QuotaExceeded(admin):
     assert p.returncode == 254 and "NotFound" in p.stderr
 
 
+def test_a_declared_size_past_the_quota_is_refused_before_the_body_is_sent(admin):
+    import http.client
+    from cairntest import sign_headers
+    s3 = admin.srv.client(request_checksum_calculation="when_required")
+    bucket = unique_name("quota")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"a" * 3000)
+    admin.run("quota", "set", bucket, "--max-bytes", "4096")
+    # Replacing k with a bigger object still fits: what it replaces is counted as freed.
+    s3.put_object(Bucket=bucket, Key="k", Body=b"b" * 4000)
+
+    url = f"{admin.srv.endpoint}/{bucket}/big"
+    headers = sign_headers("PUT", url, ADMIN, headers={"Content-Length": str(1 << 20), "Expect": "100-continue"},
+                           payload_hash="UNSIGNED-PAYLOAD")
+    conn = http.client.HTTPConnection("127.0.0.1", admin.srv.port, timeout=10)
+    conn.putrequest("PUT", f"/{bucket}/big", skip_host=True, skip_accept_encoding=True)
+    for name, value in headers.items():
+        conn.putheader(name, value)
+    conn.endheaders()  # no body byte sent
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    assert response.status == 403 and b"<Code>QuotaExceeded</Code>" in body
+    assert admin.json("bucket", "info", bucket)["bytes"] == 4000
+
+
 def test_uploads_list_shows_parts_and_abort_by_id_or_age(admin):
     s3 = admin.srv.client(request_checksum_calculation="when_required")
     b1, b2 = unique_name("up"), unique_name("up")
