@@ -395,3 +395,37 @@ def test_two_nodes_on_one_postgresql_share_keys_and_usage(start_server, monkeypa
     with pytest.raises(ClientError) as e:
         on_b.list_buckets()
     assert error_code(e.value) == "InvalidAccessKeyId"
+
+
+@pytest.mark.skipif(os.environ.get("CAIRN_TEST_METADATA") == "postgres", reason="the SQLite store's upgrade path")
+def test_a_sqlite_store_from_before_the_counters_is_counted_once_at_start(admin):
+    import sqlite3
+    s3 = admin.srv.client(request_checksum_calculation="when_required")
+    bucket = unique_name("old")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="a", Body=b"a" * 100)
+    s3.put_object(Bucket=bucket, Key="a", Body=b"b" * 30)
+    s3.delete_object(Bucket=bucket, Key="gone")
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+    s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"p" * 64)
+    expected = admin.json("bucket", "info", bucket)
+    admin.srv.stop()
+    # What a data folder written before the counters looks like: no table, no triggers.
+    db = sqlite3.connect(admin.srv.data_dir / "metadata.sqlite")
+    triggers = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+    assert len(triggers) == 10
+    for t in triggers:
+        db.execute(f"DROP TRIGGER {t}")
+    db.execute("DROP TABLE bucket_usage")
+    db.commit()
+    db.close()
+    admin.srv.start()
+    admin.wait_until_healthy()
+    got = admin.json("bucket", "info", bucket)
+    for field in ("objects", "bytes", "noncurrentVersions", "noncurrentBytes", "deleteMarkers", "uploads", "parts", "partBytes"):
+        assert got[field] == expected[field], field
+    assert (got["objects"], got["bytes"], got["noncurrentBytes"], got["partBytes"]) == (1, 30, 100, 64)
+    # And the counters go on from there.
+    s3.put_object(Bucket=bucket, Key="c", Body=b"c" * 5)
+    assert admin.json("bucket", "info", bucket)["bytes"] == 35
