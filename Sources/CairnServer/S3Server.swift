@@ -63,7 +63,7 @@ public enum S3Server {
         var keys: KeyDirectory?
         if storage.keys != nil {
             try await storage.importUsers(c.users.users, admins: c.users.adminIDs)
-            let directory = KeyDirectory(storage: storage)
+            let directory = KeyDirectory(storage: storage, logger: logger)
             try await directory.refreshIfChanged()
             keys = directory
         }

@@ -27,17 +27,24 @@ extension Storage {
         try await keyService().wrap(Array(secret.utf8), kmsKeyARN: nil)
     }
 
-    /// The enabled keys with their users, secrets unsealed (the server's in-memory key directory).
-    public func activeKeys() async throws -> [ActiveKey] {
+    /// The enabled keys with their users, secrets unsealed (the server's in-memory key directory),
+    /// and the keys whose secret this node cannot unseal (sealed under another master key: every
+    /// node must have the same one). Those are left out, not fatal: the other keys keep working.
+    public func activeKeys() async throws -> (keys: [ActiveKey], unreadable: [String]) {
         let users = Dictionary(try await metadata.users().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var active: [ActiveKey] = []
+        var unreadable: [String] = []
         for key in try await metadata.accessKeys() where key.enabled {
             guard let user = users[key.userID] else { continue }
-            let secret = String(decoding: try await keyService().unwrap(key.sealedSecret, kmsKeyARN: nil), as: UTF8.self)
-            active.append(ActiveKey(identity: UserIdentity(accessKey: key.accessKey, secretKey: secret, id: user.id, displayName: user.name),
-                                    admin: user.admin))
+            guard let sealed = try? await keyService().unwrap(key.sealedSecret, kmsKeyARN: nil) else {
+                unreadable.append(key.accessKey)
+                continue
+            }
+            let identity = UserIdentity(accessKey: key.accessKey, secretKey: String(decoding: sealed, as: UTF8.self), id: user.id,
+                                        displayName: user.name)
+            active.append(ActiveKey(identity: identity, admin: user.admin))
         }
-        return active
+        return (active, unreadable)
     }
 
     /// Imports users given at start (`--users FILE`, the single pair): each user and key is

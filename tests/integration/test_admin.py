@@ -330,20 +330,40 @@ def test_uploads_list_shows_parts_and_abort_by_id_or_age(admin):
     assert admin.json("bucket", "info", b1)["partBytes"] == 0
 
 
-def test_lifecycle_aborts_are_counted(start_admin):
+def test_lifecycle_aborts_and_expirations_are_counted(start_admin):
     admin = start_admin("--lifecycle-day-seconds", "1", "--lifecycle-sweep-seconds", "0.2")
     s3 = admin.srv.client()
     bucket = unique_name("lc")
     s3.create_bucket(Bucket=bucket)
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
         "ID": "abort", "Status": "Enabled", "Filter": {"Prefix": ""},
-        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]})
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}, "Expiration": {"Days": 1}}]})
     s3.create_multipart_upload(Bucket=bucket, Key="stale")
+    s3.put_object(Bucket=bucket, Key="old", Body=b"o" * 10)
     deadline = time.monotonic() + 15
-    while sample(admin.scrape(), "cairn_lifecycle_aborted_uploads_total") < 1:
-        assert time.monotonic() < deadline, "the sweeper's abort was not counted"
+    while True:
+        m = admin.scrape()
+        if sample(m, "cairn_lifecycle_aborted_uploads_total") >= 1 and sample(m, "cairn_lifecycle_expired_versions_total") >= 1:
+            break
+        assert time.monotonic() < deadline, "the sweeper's abort and expiration were not counted"
         time.sleep(0.2)
-    assert admin.json("bucket", "info", bucket)["uploads"] == 0
+    assert (sample(m, "cairn_lifecycle_aborted_uploads_total"), sample(m, "cairn_lifecycle_expired_versions_total")) == (1, 1)
+    info = admin.json("bucket", "info", bucket)
+    assert (info["uploads"], info["objects"], info["bytes"]) == (0, 0, 0)
+
+
+def test_admin_command_line_rules(admin):
+    p = admin.run("uploads", "abort", check=False)
+    assert p.returncode == 64 and "--older-than" in p.stderr
+    p = admin.run("uploads", "list", "--older-than", "soon", check=False)
+    assert p.returncode == 64 and "--older-than" in p.stderr
+    p = admin.run("quota", "set", "b", check=False)
+    assert p.returncode == 64 and "--max-bytes" in p.stderr
+    p = admin.run("user", "add", "x" * 65, check=False)
+    assert p.returncode == 254 and "InvalidRequest" in p.stderr
+    admin.run("user", "add", "frank")
+    p = admin.run("user", "add", "frank", check=False)
+    assert p.returncode == 254 and "Conflict" in p.stderr
 
 
 def test_two_nodes_on_one_postgresql_share_keys_and_usage(start_server, monkeypatch):
@@ -429,3 +449,33 @@ def test_a_sqlite_store_from_before_the_counters_is_counted_once_at_start(admin)
     # And the counters go on from there.
     s3.put_object(Bucket=bucket, Key="c", Body=b"c" * 5)
     assert admin.json("bucket", "info", bucket)["bytes"] == 35
+
+
+def test_a_node_with_another_master_key_starts_and_refuses_the_keys_it_cannot_unseal(start_server, monkeypatch):
+    import base64
+    from cairntest import CairnServer
+    from postgres_cluster import shared_cluster
+
+    url = shared_cluster().create_database()
+    masters = iter([base64.b64encode(os.urandom(32)).decode() for _ in range(2)])
+    base_environment = CairnServer.environment
+    monkeypatch.setattr(CairnServer, "environment",
+                        lambda self: {**base_environment(self), "CAIRN_MASTER_KEY": self.master_key})
+
+    def node() -> Admin:
+        port = free_port()
+        # Read by `environment` when the server starts: each node gets its own master key.
+        monkeypatch.setattr(CairnServer, "master_key", next(masters), raising=False)
+        s = start_server(extra_args=["--metadata", url, "--admin-address", f"127.0.0.1:{port}"])
+        a = Admin(s, port, ADMIN)
+        a.wait_until_healthy()
+        return a
+
+    a = node()
+    key = a.json("key", "create", a.json("user", "add", "gina")["name"])
+    b = node()  # misconfigured: its own master key
+    with pytest.raises(ClientError) as e:
+        b.srv.client(key_user(key)).list_buckets()
+    assert error_code(e.value) == "InvalidAccessKeyId"
+    assert "sealed with another master key" in b.srv.log_path.read_text()
+    a.srv.client(key_user(key)).list_buckets()

@@ -2,6 +2,7 @@ import CairnModel
 import CairnSigV4
 import CairnStorage
 import Foundation
+import Logging
 
 /// The access keys authentication checks, kept in memory and reloaded from the metadata store
 /// when its identity generation moves: after a change made through this node's admin API at
@@ -10,12 +11,16 @@ import Foundation
 /// InvalidAccessKeyId). A lookup is a dictionary read under an uncontended lock.
 public final class KeyDirectory: CredentialProvider, @unchecked Sendable {
     private let storage: Storage
+    private let logger: Logger
     private let lock = NSLock()
     private var byKey: [String: UserIdentity] = [:]
     private var admins: Set<String> = []
     private var generation: Int64 = -1
 
-    public init(storage: Storage) { self.storage = storage }
+    public init(storage: Storage, logger: Logger) {
+        self.storage = storage
+        self.logger = logger
+    }
 
     public func user(forAccessKey key: String) -> UserIdentity? { lock.withLock { byKey[key] } }
 
@@ -29,7 +34,10 @@ public final class KeyDirectory: CredentialProvider, @unchecked Sendable {
         guard current != lock.withLock({ generation }) else { return false }
         // Read before loading: a change committed meanwhile moves the generation again, and the
         // next refresh loads it.
-        let active = try await storage.activeKeys()
+        let (active, unreadable) = try await storage.activeKeys()
+        if !unreadable.isEmpty {
+            logger.error("access keys sealed with another master key are refused here (every node needs the same CAIRN_MASTER_KEY): \(unreadable.joined(separator: ", "))")
+        }
         lock.withLock {
             byKey = Dictionary(active.map { ($0.identity.accessKey, $0.identity) }, uniquingKeysWith: { a, _ in a })
             admins = Set(active.filter(\.admin).map(\.identity.id))
