@@ -81,6 +81,7 @@ let package = Package(
         ]),
         .target(name: "CairnServer", dependencies: [
             "CairnModel", "CairnPolicy", "CairnProtocol", "CairnSigV4", "CairnStorage", "CairnHashing", "CCairnPOSIX",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

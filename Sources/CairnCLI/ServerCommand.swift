@@ -30,7 +30,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("secret-key"), help: "Secret key of the single user (default: $CAIRN_SECRET_KEY).")
     var secretKey: String?
 
-    @Option(help: "JSON users file: {\"users\": [{\"accessKey\", \"secretKey\", \"id\", \"displayName\"}]}.")
+    @Option(help: "JSON users file, imported into the metadata store at start: {\"users\": [{\"accessKey\", \"secretKey\", \"id\", \"displayName\", \"admin\"}]}.")
     var users: String?
 
     @Option(help: "Domain for virtual-hosted-style requests (bucket.DOMAIN).")
@@ -74,7 +74,7 @@ struct ServerCommand: AsyncParsableCommand {
     var maxConnections = 4096
 
     @Option(name: .customLong("admin-address"),
-            help: "Admin listener, HOST:PORT: /metrics (Prometheus), /health, /ready. Off by default; never the S3 port.")
+            help: "Admin listener, HOST:PORT: /metrics (Prometheus), /health, /ready, the admin API (/admin/v1/). Off by default; never the S3 port.")
     var adminAddress: String?
 
     @Option(name: .customLong("metrics-token"),
@@ -180,7 +180,8 @@ struct ServerCommand: AsyncParsableCommand {
             secret = Self.defaultSecretKey
             logger.warning("no credentials configured: using the default pair \(Self.defaultAccessKey) / \(Self.defaultSecretKey); set CAIRN_ACCESS_KEY and CAIRN_SECRET_KEY")
         }
-        return UserDirectory(users: [UserIdentity(accessKey: key!, secretKey: secret!, id: UserDirectory.canonicalID(for: key!),
-                                                  displayName: key!)])
+        // The single configured pair is the operator's: an admin (it can use `cairn admin`).
+        let id = UserDirectory.canonicalID(for: key!)
+        return UserDirectory(users: [UserIdentity(accessKey: key!, secretKey: secret!, id: id, displayName: key!)], adminIDs: [id])
     }
 }

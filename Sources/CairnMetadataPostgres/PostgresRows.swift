@@ -166,7 +166,7 @@ enum PostgresRows {
             return Checksum(try known(ChecksumAlgorithm.self, name, "checksum algorithm"), base64: value)
         }
 
-        private func decode<T: PostgresDecodable>(_: T.Type, _ column: String) throws -> T {
+        func decode<T: PostgresDecodable>(_: T.Type, _ column: String) throws -> T {
             do {
                 return try row[column].decode(T.self)
             } catch {

@@ -124,5 +124,7 @@ enum PostgresSchema {
             "CREATE INDEX objects_by_time ON objects (bucket, last_modified_ms, key)",
             "CREATE INDEX object_versions_by_age ON object_versions (bucket, noncurrent_ms)",
         ],
+        // 3: usage counters (triggers writing delta rows), users and access keys.
+        PostgresUsageSchema.migration,
     ]
 }

@@ -47,6 +47,9 @@ struct PostgresTransaction: MetadataTransaction {
     func deleteBucket(_ name: BucketName) async throws {
         try await lockBucketExclusively(name)
         try await db.run(PostgresSQL("DELETE FROM bucket_configs WHERE bucket = $1", .text(name.rawValue)))
+        // An empty bucket's counters sum to zero: drop them rather than fold zeros forever.
+        try await db.run(PostgresSQL("DELETE FROM usage_deltas WHERE bucket = $1", .text(name.rawValue)))
+        try await db.run(PostgresSQL("DELETE FROM bucket_usage WHERE bucket = $1", .text(name.rawValue)))
         try await db.run(PostgresSQL("DELETE FROM buckets WHERE name = $1", .text(name.rawValue)))
     }
 

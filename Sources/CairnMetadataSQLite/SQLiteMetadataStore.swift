@@ -17,7 +17,9 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public static func open(path: String, logger: Logger = Logger(label: "cairn.sqlite")) async throws -> SQLiteMetadataStore {
         let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=\(Self.busyTimeoutMilliseconds)", "PRAGMA foreign_keys=ON"] {
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=\(Self.busyTimeoutMilliseconds)", "PRAGMA foreign_keys=ON",
+                       // REPLACE's implicit delete fires the usage triggers' delete side.
+                       "PRAGMA recursive_triggers=ON"] {
             _ = try await writer.query(pragma)
         }
         for statement in SQLiteSchema.statements { _ = try await writer.query(statement) }
@@ -26,9 +28,27 @@ public final class SQLiteMetadataStore: MetadataStore {
             if !existing.contains(column) { _ = try await writer.query("ALTER TABLE \(table) ADD COLUMN \(column) \(type)") }
         }
         for statement in SQLiteSchema.laterIndexes { _ = try await writer.query(statement) }
+        try await createUsage(writer)
         let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         _ = try await reader.query("PRAGMA busy_timeout=\(Self.busyTimeoutMilliseconds)")
         return SQLiteMetadataStore(writer: writer, reader: reader)
+    }
+
+    /// The usage counters (counted once from the tables when they first appear), their triggers,
+    /// and the users and keys tables.
+    static func createUsage(_ db: SQLiteConnection) async throws {
+        _ = try await db.query("BEGIN IMMEDIATE")
+        do {
+            if try await db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bucket_usage'").isEmpty {
+                _ = try await db.query(SQLiteUsageSchema.usageTable)
+                _ = try await db.query(SQLiteUsageSchema.backfill)
+            }
+            for statement in SQLiteUsageSchema.triggers + SQLiteUsageSchema.identityTables { _ = try await db.query(statement) }
+            _ = try await db.query("COMMIT")
+        } catch {
+            _ = try? await db.query("ROLLBACK")
+            throw error
+        }
     }
 
     init(writer: SQLiteConnection, reader: SQLiteConnection) {

@@ -30,6 +30,7 @@ struct SQLiteTransaction: MetadataTransaction {
 
     func deleteBucket(_ name: BucketName) async throws {
         _ = try await db.query("DELETE FROM bucket_configs WHERE bucket = ?", [.text(name.rawValue)])
+        _ = try await db.query("DELETE FROM bucket_usage WHERE bucket = ?", [.text(name.rawValue)])
         _ = try await db.query("DELETE FROM buckets WHERE name = ?", [.text(name.rawValue)])
     }
 

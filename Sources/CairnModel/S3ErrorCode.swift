@@ -65,12 +65,14 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case ownershipControlsNotFound = "OwnershipControlsNotFoundError"
     case noSuchPublicAccessBlockConfiguration = "NoSuchPublicAccessBlockConfiguration"
     case unexpectedContent = "UnexpectedContent"
+    /// Not an AWS code (S3 has no quotas): Ceph RGW's answer to a write past a bucket quota.
+    case quotaExceeded = "QuotaExceeded"
 
     /// The HTTP status AWS answers with for this code.
     public var httpStatus: Int {
         switch self {
         case .accessDenied, .invalidAccessKeyId, .signatureDoesNotMatch, .requestTimeTooSkewed,
-             .invalidObjectState:
+             .invalidObjectState, .quotaExceeded:
             return 403
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion, .noSuchTagSet,
              .serverSideEncryptionConfigurationNotFound, .noSuchBucketPolicy, .objectLockConfigurationNotFound,
@@ -164,6 +166,7 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .ownershipControlsNotFound: return "The bucket ownership controls were not found"
         case .noSuchPublicAccessBlockConfiguration: return "The public access block configuration was not found"
         case .unexpectedContent: return "This request does not support content"
+        case .quotaExceeded: return "Quota exceeded"
         }
     }
 }

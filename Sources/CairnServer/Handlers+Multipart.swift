@@ -47,8 +47,11 @@ extension S3Responder {
         try check.require(upload.checksumAlgorithm)
         let customerKey = try call.customerKey()
         try Storage.checkPartKey(upload, customerKey: customerKey)
+        try await storage.checkQuotaBeforeBody(call.bucket, declaredBytes: call.headers.declaredBodyLength,
+                                               part: (uploadID, partNumber))
         call.sendContinue()
-        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body, check: check, customerKey: customerKey)
+        let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body, check: check, customerKey: customerKey,
+                                                quota: call.bucket.record.quota)
         var h = HTTPFields()
         encryptionHeaders(upload.encryption, into: &h)
         h[.eTag] = part.etag.quoted
@@ -68,7 +71,8 @@ extension S3Responder {
         let range = try call.headers.copySourceRange(size: source.size)
         let body = storage.read(source, range: range, customerKey: sourceKey)
         let part = try await storage.uploadPart(upload, partNumber: partNumber, body: body,
-                                                check: CopyCheck(algorithm: upload.checksumAlgorithm ?? .default), customerKey: customerKey)
+                                                check: CopyCheck(algorithm: upload.checksumAlgorithm ?? .default), customerKey: customerKey,
+                                                quota: call.bucket.record.quota)
         var h = HTTPFields()
         encryptionHeaders(upload.encryption, into: &h)
         copySourceVersionHeader(source, call, into: &h)

@@ -20,6 +20,7 @@ extension S3Responder {
         let conditions = try call.headers.writeConditions()
         let tags = try call.headers.tagging() ?? TagSet()
         let lock = try storage.lock(for: try call.headers.objectLock(withBody: true), in: call.bucket.record)
+        try await storage.checkQuotaBeforeBody(call.bucket, declaredBytes: call.headers.declaredBodyLength, key: address.key)
         call.sendContinue()
         let record = try await storage.putObject(in: call.bucket, key: address.key, owner: call.objectWrite.owner,
                                                  headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey,

@@ -21,10 +21,12 @@ struct S3Responder: HTTPResponder {
     let logger: Logger
     /// Told of every request once it is answered (metrics and access logs hook in here).
     var observers: [any RequestObserver] = []
+    /// The stored access keys (nil: only the configured ones, which `authenticator` holds).
+    var keys: KeyDirectory?
     /// Parsed bucket policies, by document text.
     let policies = PolicyCache()
     /// The users, by canonical id, that ACL grants may name.
-    var users = UserDirectory(users: [])
+    var users: any GranteeDirectory = UserDirectory(users: [])
 
     func respond(to request: Request, context: S3RequestContext) async throws -> Response {
         let requestID = RequestID.next()
@@ -45,7 +47,7 @@ struct S3Responder: HTTPResponder {
             var sigRequest = SigV4Request(method: request.method.rawValue, rawPath: rawPath, query: query,
                                           headers: Self.signableHeaders(request))
             sigRequest.rawQuery = request.uri.query ?? ""
-            let authentication = try authenticator.authenticate(
+            let authentication = try await authenticate(
                 sigRequest, virtualHostBucket: S3Endpoint.virtualHostedBucket(host: request.head.authority, addressing: addressing))
             observation.authenticated(authentication.principal)
             let parsed = try S3Endpoint.parse(method: request.method.rawValue, rawPath: rawPath, query: query,
@@ -89,6 +91,18 @@ struct S3Responder: HTTPResponder {
         response.headers[HTTPField.Name("x-amz-id-2")!] = RequestID.hostID
         response.headers[.server] = "Cairn"
         return await observation.respond(response)
+    }
+
+    /// Authenticates; a key this node does not know may have been created on another node a
+    /// moment ago, so the key directory is reloaded (if the store changed) before answering
+    /// InvalidAccessKeyId.
+    func authenticate(_ r: SigV4Request, virtualHostBucket: String?) async throws -> Authentication {
+        do {
+            return try authenticator.authenticate(r, virtualHostBucket: virtualHostBucket)
+        } catch let e as S3Error where e.code == .invalidAccessKeyId {
+            guard let keys, try await keys.refreshIfChanged() else { throw e }
+            return try authenticator.authenticate(r, virtualHostBucket: virtualHostBucket)
+        }
     }
 
     func dispatch(_ call: S3Call) async throws -> Response {

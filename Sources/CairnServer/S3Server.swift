@@ -60,11 +60,22 @@ public enum S3Server {
         let observability = try Observability(configuration: c, logger: logger)
         defer { observability.accessLog?.close() }
         try await storage.recover()
-        let responder = S3Responder(storage: storage, authenticator: RequestAuthenticator(credentials: c.users),
+        // Users and keys live in the metadata store (when there is a master key to seal secrets
+        // with); the configured ones are imported into it at each start.
+        var keys: KeyDirectory?
+        if storage.keys != nil {
+            try await storage.importUsers(c.users.users, admins: c.users.adminIDs)
+            let directory = KeyDirectory(storage: storage, logger: logger)
+            try await directory.refreshIfChanged()
+            keys = directory
+        }
+        var responder = S3Responder(storage: storage, authenticator: RequestAuthenticator(credentials: keys.map { $0 as any CredentialProvider } ?? c.users),
                                     addressing: AddressingConfig(domain: c.domain), lifecycleClock: c.lifecycleClock,
                                     secure: c.tlsCertificatePath != nil && c.tlsKeyPath != nil,
                                     allowInsecureSSEC: c.allowInsecureSSEC, logger: logger,
                                     observers: observability.observers, users: c.users)
+        responder.keys = keys
+        if let keys { responder.users = keys }
         let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64((c.idleTimeoutSeconds * 1000).rounded(.up))) : nil
         let gate = ConnectionGate(maximum: c.maxConnections)
         var server = HTTPServerBuilder.http1(configuration: .init(
@@ -110,6 +121,24 @@ public enum S3Server {
             }
         }
         defer { sweeper.cancel() }
+        // Another node's change to users or keys, seen within a second; pending usage deltas
+        // folded every few seconds.
+        let upkeep = Task { [keys] in
+            var ticks = 0
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                ticks += 1
+                do {
+                    try await keys?.refreshIfChanged()
+                    if ticks % 5 == 0 { try await storage.metadata.foldUsage() }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    logger.warning("key directory / usage upkeep failed: \(error)")
+                }
+            }
+        }
+        defer { upkeep.cancel() }
         // logrotate's `postrotate kill -HUP`: the access log opens its file again by name.
         let hangups = Task { [accessLog = observability.accessLog] in
             guard let accessLog else { return }
@@ -122,7 +151,10 @@ public enum S3Server {
         if let admin = c.adminAddress {
             services.append(AdminServer.application(host: admin.host, port: admin.port, registry: observability.registry,
                                                     process: ProcessMetrics(factory: observability.metrics),
-                                                    token: c.metricsToken, checks: c.readinessChecks, logger: logger))
+                                                    token: c.metricsToken, checks: c.readinessChecks,
+                                                    api: keys.map { AdminAPIHandler(storage: storage, keys: $0) },
+                                                    storageMetrics: StorageMetrics(registry: observability.registry, storage: storage),
+                                                    logger: logger))
         }
         services.append(app)
         try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],

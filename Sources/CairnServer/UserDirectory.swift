@@ -7,25 +7,35 @@ public struct UserDirectory: CredentialProvider {
     let byKey: [String: UserIdentity]
     /// By canonical id: ACL grants name users this way.
     let byID: [String: UserIdentity]
+    /// The users, in the order given (imported into the metadata store at start).
+    public let users: [UserIdentity]
+    /// Canonical ids of the users who may use the admin API.
+    public let adminIDs: Set<String>
 
-    public init(users: [UserIdentity]) {
+    public init(users: [UserIdentity], adminIDs: Set<String> = []) {
         self.byKey = Dictionary(users.map { ($0.accessKey, $0) }, uniquingKeysWith: { a, _ in a })
         self.byID = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.users = users
+        self.adminIDs = adminIDs
     }
 
     public func user(forAccessKey key: String) -> UserIdentity? { byKey[key] }
 
-    /// `{"users": [{"accessKey": ..., "secretKey": ..., "id": ..., "displayName": ...}]}`.
+    /// `{"users": [{"accessKey": ..., "secretKey": ..., "id": ..., "displayName": ..., "admin": true}]}`.
     public static func load(path: String) throws -> UserDirectory {
         struct File: Decodable {
-            struct User: Decodable { var accessKey: String; var secretKey: String; var id: String?; var displayName: String? }
+            struct User: Decodable {
+                var accessKey: String; var secretKey: String; var id: String?; var displayName: String?; var admin: Bool?
+            }
             var users: [User]
         }
         let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        return UserDirectory(users: file.users.map {
+        let users = file.users.map {
             UserIdentity(accessKey: $0.accessKey, secretKey: $0.secretKey, id: $0.id ?? canonicalID(for: $0.accessKey),
                          displayName: $0.displayName ?? $0.accessKey)
-        })
+        }
+        let admins = zip(file.users, users).filter { $0.0.admin == true }.map { $0.1.id }
+        return UserDirectory(users: users, adminIDs: Set(admins))
     }
 
     /// A stable 64-hex canonical id derived from an access key, shaped like AWS's.

@@ -6,7 +6,7 @@ extension BucketRecord {
     /// backends select them as, and the kinds they are stored under.
     public static let joinedConfigs: [(column: String, kind: BucketConfigKind)] = [
         ("policy", .policy), ("object_lock", .objectLock), ("lifecycle", .lifecycle), ("acl", .acl),
-        ("ownership", .ownershipControls), ("public_access_block", .publicAccessBlock),
+        ("ownership", .ownershipControls), ("public_access_block", .publicAccessBlock), ("quota", .quota),
     ]
 
     /// `SELECT columns, c0.value AS policy, ... FROM buckets LEFT JOIN bucket_configs c0 ...`: the
@@ -31,5 +31,6 @@ extension BucketRecord {
             return o
         }
         publicAccessBlock = try value("public_access_block").map { try JSONDecoder().decode(PublicAccessBlock.self, from: Data($0.utf8)) }
+        quota = try value("quota").map(BucketQuota.decode)
     }
 }

@@ -106,7 +106,10 @@ extension Storage {
                         .filter { clock.abortDate(initiated: $0.initiated, days: days) <= now }
                     if batch.isEmpty { break }
                     for u in batch {
-                        if (try? await abortUpload(u.uploadID, bucket: u.bucket, key: u.key)) != nil { aborted += 1 }
+                        if (try? await abortUpload(u.uploadID, bucket: u.bucket, key: u.key)) != nil {
+                            aborted += 1
+                            counters.add { $0.lifecycleAborts += 1 }
+                        }
                     }
                     if batch.count < 500 { break }
                 }

@@ -72,6 +72,26 @@ public protocol MetadataStore: Sendable {
     func blobDeletionsDone(_ blobs: [BlobID]) async throws
     /// Writes what is pending (blob deletions done) and closes the connections.
     func close() async throws
+
+    // MARK: Operating (admin API, metrics)
+
+    /// Every bucket, by name.
+    func allBuckets() async throws -> [BucketRecord]
+    /// A bucket's usage as of the last commit (zeros for a bucket with none). Kept by the store in
+    /// the transactions that change objects, versions, uploads and parts, never by scanning them.
+    func usage(_ bucket: BucketName) async throws -> BucketUsage
+    /// The usage of every bucket that has any.
+    func allUsage() async throws -> [BucketName: BucketUsage]
+    /// When the oldest upload in progress (in `bucket`, or anywhere) was initiated; an index lookup.
+    func oldestUpload(_ bucket: BucketName?) async throws -> Date?
+    /// Folds pending usage changes into the per-bucket totals (a store that keeps delta rows to
+    /// spare concurrent writers one hot row; a no-op where the totals are written directly).
+    func foldUsage() async throws
+
+    /// Bumped by every change to users or keys: nodes compare it to know when to reload them.
+    func identityGeneration() async throws -> Int64
+    func users() async throws -> [StoredUser]
+    func accessKeys() async throws -> [StoredAccessKey]
 }
 
 /// The primitives of one transaction. Reads of `bucket`, `object` and `upload` take the locks the
@@ -129,6 +149,20 @@ public protocol MetadataTransaction {
     /// Queues blobs for deletion, committed with everything else this transaction does: the blobs
     /// are deleted only after the records that referenced them are gone for good.
     func enqueueBlobDeletions(_ blobs: [BlobID]) async throws
+
+    /// The bucket's usage including what this transaction changed (quota checks).
+    func usage(_ bucket: BucketName) async throws -> BucketUsage
+
+    // Users and keys: each change also bumps `identityGeneration`.
+    func user(_ id: String) async throws -> StoredUser?
+    /// Inserts or replaces the user with that id.
+    func putUser(_ user: StoredUser) async throws
+    /// Deletes the user and its access keys.
+    func deleteUser(_ id: String) async throws
+    func accessKey(_ accessKey: String) async throws -> StoredAccessKey?
+    /// Inserts or replaces the key.
+    func putAccessKey(_ key: StoredAccessKey) async throws
+    func deleteAccessKey(_ accessKey: String) async throws
 }
 
 /// What a metadata store reports; the core turns these into S3 errors (or retries).
@@ -161,4 +195,6 @@ public enum BucketConfigKind: String, Sendable, CaseIterable {
     case acl
     case ownershipControls
     case publicAccessBlock
+    /// `BucketQuota` as JSON (`cairn admin quota set`); read with the bucket record.
+    case quota
 }

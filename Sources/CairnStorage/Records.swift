@@ -23,6 +23,8 @@ public struct BucketRecord: Sendable, Equatable {
     public var acl: [ACLGrant]?
     /// Block Public Access, read with the record (nil: none).
     public var publicAccessBlock: PublicAccessBlock?
+    /// The bucket's quota, if an operator set one; read with the record (writes check it).
+    public var quota: BucketQuota?
 
     public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner,
                 versioning: VersioningStatus? = nil) {

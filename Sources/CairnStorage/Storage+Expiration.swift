@@ -16,9 +16,11 @@ extension Storage {
         for bucket in try await metadata.buckets(with: .lifecycle) {
             let rules = (try await lifecycleRules(bucket) ?? []).filter(\.enabled)
             for rule in rules {
-                expired += try await expireCurrent(bucket, rule, clock: clock, now: now)
-                if rule.expiredObjectDeleteMarker == true { expired += try await removeLoneMarkers(bucket, rule, now: now) }
-                if rule.noncurrentDays != nil { expired += try await expireNoncurrent(bucket, rule, clock: clock, now: now) }
+                var n = try await expireCurrent(bucket, rule, clock: clock, now: now)
+                if rule.expiredObjectDeleteMarker == true { n += try await removeLoneMarkers(bucket, rule, now: now) }
+                if rule.noncurrentDays != nil { n += try await expireNoncurrent(bucket, rule, clock: clock, now: now) }
+                expired += n
+                counters.add { [n] in $0.lifecycleExpirations += Int64(n) }
             }
         }
         return expired

@@ -57,7 +57,7 @@ extension Storage {
     /// one transaction replaces any earlier part with that number. Concurrent uploads of one number
     /// each commit whole; the last transaction wins and the loser's blob is freed.
     public func uploadPart(_ upload: UploadRecord, partNumber: PartNumber, body: some AsyncSequence<ByteBuffer, any Error>,
-                           check: any PayloadCheck, customerKey: CustomerKey? = nil) async throws -> PartRecord {
+                           check: any PayloadCheck, customerKey: CustomerKey? = nil, quota: BucketQuota? = nil) async throws -> PartRecord {
         let max = limits.maxSinglePutSize
         let keying = try await blobKeying(upload.encryption, customerKey: customerKey)
         let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) {
@@ -75,6 +75,7 @@ extension Storage {
                     throw S3Error.noSuchUpload(upload.uploadID)
                 }
                 let replaced = try await tx.part(upload.uploadID, partNumber.value)
+                try await checkQuota(quota, bucket: upload.bucket, part: part, replacing: replaced, tx)
                 try await tx.putPart(part)
                 return replaced.map { [$0.blob] } ?? []
             }
@@ -150,6 +151,10 @@ extension Storage {
             var assembled = try assemble(upload, stored: stored, requested: requested, conditions: conditions, current: current, now: now)
             // The bucket's default retention runs from the object's creation: the completion.
             assembled.lock = try lock(for: upload.lock, in: bucketRecord, now: now)
+            // The parts' bytes are counted already; the object is one more.
+            var counted = assembled
+            counted.size = 0
+            try await checkQuota(bucketRecord, placing: counted, tx)
             let (object, replaced) = try await placeVersion(assembled, in: bucketRecord, tx)
             try await tx.deleteUpload(uploadID)
             try await tx.rememberCompletion(

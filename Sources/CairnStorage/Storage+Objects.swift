@@ -38,6 +38,7 @@ extension Storage {
                     let current = try await tx.object(record.bucket, record.key).flatMap { $0.isDeleteMarker ? nil : $0 }
                     try conditions.check(current: current?.etag, key: record.key)
                 }
+                try await checkQuota(bucket, placing: record, tx)
                 let (version, released) = try await placeVersion(record, in: bucket, tx)
                 placed = version
                 return released

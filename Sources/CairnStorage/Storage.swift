@@ -11,6 +11,8 @@ public final class Storage: Sendable {
     public let limits: StorageLimits
     /// Master and KMS keys for SSE-S3 / SSE-KMS; nil disables them.
     public let keys: (any KeyService)?
+    /// Blobs freed and lifecycle work done by this node (metrics).
+    public let counters = StorageCounters()
 
     public init(blobs: any BlobStore, metadata: any MetadataStore, region: String = "us-east-1",
                 limits: StorageLimits = StorageLimits(), keys: (any KeyService)? = nil) {
@@ -37,6 +39,7 @@ public final class Storage: Sendable {
         let referenced = try await metadata.referencedBlobs()
         let orphans = try await blobs.allBlobs().filter { !referenced.contains($0) }
         await blobs.delete(orphans)
+        counters.add { $0.blobsFreed += Int64(orphans.count) }
     }
 
     /// Deletes blobs a committed transaction released (and queued with `enqueueBlobDeletions`), then
@@ -44,6 +47,7 @@ public final class Storage: Sendable {
     func deleteReleased(_ ids: [BlobID]) async {
         guard !ids.isEmpty else { return }
         await blobs.delete(ids)
+        counters.add { $0.blobsFreed += Int64(ids.count) }
         try? await metadata.blobDeletionsDone(ids)
     }
 

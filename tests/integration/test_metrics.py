@@ -412,6 +412,12 @@ def test_the_grafana_dashboard_reads_only_metrics_the_server_exports(start_ops):
     ops = start_ops()
     s3 = ops.srv.client()
     s3.create_bucket(Bucket="dash")
+    # Per-bucket storage series exist once the bucket holds something (an object, a marker, an upload).
+    s3.put_bucket_versioning(Bucket="dash", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket="dash", Key="kept", Body=b"x")
+    s3.put_object(Bucket="dash", Key="kept", Body=b"y")
+    s3.delete_object(Bucket="dash", Key="gone")
+    s3.create_multipart_upload(Bucket="dash", Key="pending")
     with pytest.raises(s3.exceptions.NoSuchKey):
         s3.get_object(Bucket="dash", Key="missing")
     ops.log_lines(2)

@@ -30,6 +30,11 @@ public struct S3ServiceError: Error, CustomStringConvertible, Sendable {
             return S3ServiceError(code: root.child("Code")?.text ?? String(status),
                                   message: root.child("Message")?.text ?? "", status: status, requestID: reqID)
         }
+        // The admin API's JSON errors: {"error": {"code": ..., "message": ...}}.
+        if let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+           let detail = json["error"] as? [String: Any], let code = detail["code"] as? String {
+            return S3ServiceError(code: code, message: detail["message"] as? String ?? "", status: status, requestID: reqID)
+        }
         return S3ServiceError(code: String(status), message: HTTPStatusText.reason(status), status: status, requestID: reqID)
     }
 }

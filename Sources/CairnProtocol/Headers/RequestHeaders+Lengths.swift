@@ -13,6 +13,12 @@ extension RequestHeaders {
         return decoded
     }
 
+    /// The body length declared (decoded length first), if any: what a quota is checked against
+    /// before the body is asked for.
+    public var declaredBodyLength: Int64? {
+        (self["x-amz-decoded-content-length"] ?? self["content-length"]).flatMap { Int64($0) }
+    }
+
     /// The length a PutObject or UploadPart declares (decoded length first), refused before the body
     /// is asked for when missing or over `max`: an oversized upload then sends no bytes.
     public func requireBodyLength(max: Int64) throws(S3Error) {

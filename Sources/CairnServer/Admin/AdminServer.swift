@@ -5,17 +5,29 @@ import Prometheus
 
 /// The admin listener (`--admin-address`), never the S3 port: `/metrics` (Prometheus text,
 /// behind `--metrics-token` when one is set), `/health` and `/ready` (always open, and cheap, for
-/// load balancers and orchestrators).
+/// load balancers and orchestrators), and the admin API under `/admin/v1/` (SigV4 by an admin
+/// user's key: `AdminAPIHandler`).
 enum AdminServer {
     static func application(host: String, port: Int, registry: PrometheusCollectorRegistry, process: ProcessMetrics,
-                            token: String?, checks: [ReadinessCheck], logger: Logger) -> some ApplicationProtocol {
+                            token: String?, checks: [ReadinessCheck], api: AdminAPIHandler?, storageMetrics: StorageMetrics?,
+                            logger: Logger) -> some ApplicationProtocol {
         let router = Router()
+        if let api {
+            for method in [HTTPRequest.Method.get, .post, .put, .delete] {
+                router.on("admin/**", method: method) { request, _ in await api.respond(request) }
+            }
+        }
         router.get("metrics") { request, _ -> Response in
             guard BearerToken.allows(request.headers[.authorization], expected: token) else {
                 return jsonResponse(.unauthorized, #"{"error":"a valid bearer token is required"}"#,
                                     extra: [.wwwAuthenticate: #"Bearer realm="cairn-metrics""#])
             }
             process.update()
+            do {
+                try await storageMetrics?.update()
+            } catch {
+                logger.warning("storage metrics not updated: \(error)")
+            }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
