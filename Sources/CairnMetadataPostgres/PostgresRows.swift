@@ -44,6 +44,7 @@ enum PostgresRows {
         if r.row.contains("policy") {
             record.policy = try r.optionalText("policy")
             record.lifecycle = try r.optionalText("lifecycle")
+            record.cors = try r.optionalText("cors")
             record.objectLock = try r.optionalText("object_lock").map {
                 try JSONDecoder().decode(ObjectLockConfiguration.self, from: Data($0.utf8))
             }
@@ -51,12 +52,13 @@ enum PostgresRows {
         return record
     }
 
-    /// The bucket columns plus its policy, Object Lock and lifecycle documents, in one lookup.
+    /// The bucket columns plus its policy, Object Lock, lifecycle and CORS documents, in one lookup.
     static let bucketWithConfigs = """
-        SELECT \(bucketColumns), c.value AS policy, l.value AS object_lock, r.value AS lifecycle FROM buckets
+        SELECT \(bucketColumns), c.value AS policy, l.value AS object_lock, r.value AS lifecycle, o.value AS cors FROM buckets
         LEFT JOIN bucket_configs c ON c.bucket = buckets.name AND c.kind = 'policy'
         LEFT JOIN bucket_configs l ON l.bucket = buckets.name AND l.kind = 'objectLock'
         LEFT JOIN bucket_configs r ON r.bucket = buckets.name AND r.kind = 'lifecycle'
+        LEFT JOIN bucket_configs o ON o.bucket = buckets.name AND o.kind = 'cors'
         """
 
     static func object(_ row: PostgresRow) throws -> ObjectRecord {

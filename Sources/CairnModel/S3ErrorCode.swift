@@ -55,16 +55,24 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case objectLockConfigurationNotFound = "ObjectLockConfigurationNotFoundError"
     case noSuchObjectLockConfiguration = "NoSuchObjectLockConfiguration"
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
+    /// A CORS preflight the bucket's rules refuse (or a bucket with no CORS configuration).
+    case accessForbidden = "AccessForbidden"
+    case noSuchCORSConfiguration = "NoSuchCORSConfiguration"
+    /// Browser form uploads (POST Object).
+    case malformedPOSTRequest = "MalformedPOSTRequest"
+    case maxPostPreDataLengthExceeded = "MaxPostPreDataLengthExceededError"
+    case invalidPolicyDocument = "InvalidPolicyDocument"
+    case incorrectNumberOfFilesInPostRequest = "IncorrectNumberOfFilesInPostRequest"
 
     /// The HTTP status AWS answers with for this code.
     public var httpStatus: Int {
         switch self {
         case .accessDenied, .invalidAccessKeyId, .signatureDoesNotMatch, .requestTimeTooSkewed,
-             .invalidObjectState:
+             .invalidObjectState, .accessForbidden:
             return 403
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion, .noSuchTagSet,
              .serverSideEncryptionConfigurationNotFound, .noSuchBucketPolicy, .objectLockConfigurationNotFound,
-             .noSuchObjectLockConfiguration:
+             .noSuchObjectLockConfiguration, .noSuchCORSConfiguration:
             return 404
         case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty, .invalidBucketState:
             return 409
@@ -143,6 +151,12 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .objectLockConfigurationNotFound: return "Object Lock configuration does not exist for this bucket"
         case .noSuchObjectLockConfiguration: return "The specified object does not have a ObjectLock configuration"
         case .noSuchBucketPolicy: return "The bucket policy does not exist"
+        case .accessForbidden: return "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."
+        case .noSuchCORSConfiguration: return "The CORS configuration does not exist"
+        case .malformedPOSTRequest: return "The body of your POST request is not well-formed multipart/form-data."
+        case .maxPostPreDataLengthExceeded: return "Your POST request fields preceding the upload file were too large."
+        case .invalidPolicyDocument: return "The content of the form does not meet the conditions specified in the policy document."
+        case .incorrectNumberOfFilesInPostRequest: return "POST requires exactly one file upload per request."
         }
     }
 }

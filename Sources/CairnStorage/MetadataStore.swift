@@ -152,4 +152,6 @@ public enum BucketConfigKind: String, Sendable, CaseIterable {
     /// The Object Lock configuration (JSON of `ObjectLockConfiguration`); read with the bucket record.
     case objectLock
     case tagging
+    /// The CORS rules (JSON of CairnProtocol's `CORSConfiguration`); read with the bucket record.
+    case cors
 }

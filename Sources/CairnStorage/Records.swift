@@ -17,6 +17,9 @@ public struct BucketRecord: Sendable, Equatable {
     public var objectLock: ObjectLockConfiguration?
     /// The lifecycle rules' JSON, read with the record (GET / HEAD / PUT answer `x-amz-expiration`).
     public var lifecycle: String?
+    /// The CORS rules' JSON, read with the record: a request with an `Origin` header gets CORS
+    /// headers on its response (errors included) without another query.
+    public var cors: String?
 
     public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner,
                 versioning: VersioningStatus? = nil) {
