@@ -237,6 +237,18 @@ def test_anonymous_post_needs_a_bucket_policy(users_server, alice, shared):
     assert r.status_code == 403
 
 
+def test_bucket_policy_conditions_read_the_form(users_server, alice, shared):
+    # The form's acl field is what s3:x-amz-acl tests, as the header would be for a PutObject.
+    alice.put_bucket_policy(Bucket=shared, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{shared}/*",
+         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}]}))
+    url = f"{users_server.endpoint}/{shared}"
+    r = requests.post(url, data={"key": "a.txt"}, files={"file": ("a", b"anon")}, timeout=30)
+    assert r.status_code == 403 and error_of(r)["Code"] == "AccessDenied"
+    r = requests.post(url, data={"key": "a.txt", "acl": "bucket-owner-full-control"}, files={"file": ("a", b"anon")}, timeout=30)
+    assert r.status_code == 204, r.text
+
+
 def test_another_users_form_goes_through_authorization(users_server, alice, bob, shared):
     p = bob.generate_presigned_post(shared, "from-bob.txt")
     r = post(p, b"bob was here")
