@@ -17,9 +17,9 @@ public struct PostPolicy: Sendable {
     public var expiration: Date
     public var conditions: [Condition]
 
-    /// Fields no condition needs to name (AWS: the signature's own fields, `file`, `policy`, and
-    /// any `x-ignore-` field).
-    static let exempt: Set<String> = ["x-amz-signature", "signature", "awsaccesskeyid", "file", "policy", "x-amz-security-token"]
+    /// Fields no condition needs to name: AWS lists `x-amz-signature`, `file`, `policy` and any
+    /// `x-ignore-` field for SigV4 forms, `AWSAccessKeyId` and `signature` for SigV2 ones.
+    static let exempt: Set<String> = ["x-amz-signature", "signature", "awsaccesskeyid", "file", "policy"]
 
     /// Decodes the base64 JSON document, with S3's 400 InvalidPolicyDocument for what is not one.
     public init(base64 text: String) throws(S3Error) {
