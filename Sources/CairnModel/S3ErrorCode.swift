@@ -67,16 +67,25 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
     case unexpectedContent = "UnexpectedContent"
     /// Not an AWS code (S3 has no quotas): Ceph RGW's answer to a write past a bucket quota.
     case quotaExceeded = "QuotaExceeded"
+    /// A CORS preflight the bucket's rules refuse (or a bucket with no CORS configuration).
+    case accessForbidden = "AccessForbidden"
+    case noSuchCORSConfiguration = "NoSuchCORSConfiguration"
+    /// Browser form uploads (POST Object).
+    case malformedPOSTRequest = "MalformedPOSTRequest"
+    case maxPostPreDataLengthExceeded = "MaxPostPreDataLengthExceededError"
+    case invalidPolicyDocument = "InvalidPolicyDocument"
+    case incorrectNumberOfFilesInPostRequest = "IncorrectNumberOfFilesInPostRequest"
 
     /// The HTTP status AWS answers with for this code.
     public var httpStatus: Int {
         switch self {
         case .accessDenied, .invalidAccessKeyId, .signatureDoesNotMatch, .requestTimeTooSkewed,
-             .invalidObjectState, .quotaExceeded:
+             .invalidObjectState, .quotaExceeded, .accessForbidden:
             return 403
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchLifecycleConfiguration, .noSuchVersion, .noSuchTagSet,
              .serverSideEncryptionConfigurationNotFound, .noSuchBucketPolicy, .objectLockConfigurationNotFound,
-             .noSuchObjectLockConfiguration, .ownershipControlsNotFound, .noSuchPublicAccessBlockConfiguration:
+             .noSuchObjectLockConfiguration, .ownershipControlsNotFound, .noSuchPublicAccessBlockConfiguration,
+             .noSuchCORSConfiguration:
             return 404
         case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty, .invalidBucketState:
             return 409
@@ -167,6 +176,12 @@ public enum S3ErrorCode: String, Sendable, CaseIterable {
         case .noSuchPublicAccessBlockConfiguration: return "The public access block configuration was not found"
         case .unexpectedContent: return "This request does not support content"
         case .quotaExceeded: return "Quota exceeded"
+        case .accessForbidden: return "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."
+        case .noSuchCORSConfiguration: return "The CORS configuration does not exist"
+        case .malformedPOSTRequest: return "The body of your POST request is not well-formed multipart/form-data."
+        case .maxPostPreDataLengthExceeded: return "Your POST request fields preceding the upload file were too large."
+        case .invalidPolicyDocument: return "The content of the form does not meet the conditions specified in the policy document."
+        case .incorrectNumberOfFilesInPostRequest: return "POST requires exactly one file upload per request."
         }
     }
 }

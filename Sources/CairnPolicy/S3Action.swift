@@ -32,6 +32,8 @@ public struct S3Action: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let bypassGovernanceRetention = S3Action(rawValue: "s3:BypassGovernanceRetention")
     public static let getBucketVersioning = S3Action(rawValue: "s3:GetBucketVersioning")
     public static let putBucketVersioning = S3Action(rawValue: "s3:PutBucketVersioning")
+    public static let getBucketCORS = S3Action(rawValue: "s3:GetBucketCORS")
+    public static let putBucketCORS = S3Action(rawValue: "s3:PutBucketCORS")
     public static let getBucketTagging = S3Action(rawValue: "s3:GetBucketTagging")
     public static let putBucketTagging = S3Action(rawValue: "s3:PutBucketTagging")
     public static let getObjectTagging = S3Action(rawValue: "s3:GetObjectTagging")

@@ -45,7 +45,7 @@ extension S3Endpoint {
     /// decides (from `x-amz-acl` / `x-amz-grant-*`).
     public var writesObject: Bool {
         switch self {
-        case .putObject, .copyObject, .createMultipartUpload: return true
+        case .putObject, .copyObject, .createMultipartUpload, .postObject: return true
         default: return false
         }
     }

@@ -38,6 +38,11 @@ extension S3Endpoint {
         // DeleteBucketTagging needs s3:PutBucketTagging, as IAM defines it.
         case .putBucketTagging, .deleteBucketTagging: return .putBucketTagging
         case .getBucketTagging: return .getBucketTagging
+        // DeleteBucketCors needs s3:PutBucketCORS, as IAM defines it.
+        case .putBucketCors, .deleteBucketCors: return .putBucketCORS
+        case .getBucketCors: return .getBucketCORS
+        // A browser form upload writes the form's key: s3:PutObject on it (see `resource`).
+        case .postObject: return .putObject
         case .putObjectTagging(let a): return a.versionID == nil ? .putObjectTagging : .putObjectVersionTagging
         case .getObjectTagging(let a): return a.versionID == nil ? .getObjectTagging : .getObjectVersionTagging
         case .deleteObjectTagging(let a): return a.versionID == nil ? .deleteObjectTagging : .deleteObjectVersionTagging
@@ -56,7 +61,8 @@ extension S3Endpoint {
         case .getPublicAccessBlock: return .getBucketPublicAccessBlock
         case .abortMultipartUpload: return .abortMultipartUpload
         case .listParts: return .listMultipartUploadParts
-        case .notImplemented: return nil
+        // Answered to anyone from the bucket's CORS rules.
+        case .corsPreflight, .notImplemented: return nil
         }
     }
 

@@ -69,7 +69,11 @@ extension S3Endpoint {
         case .completeMultipartUpload: return ("POST", "UPLOAD")
         case .abortMultipartUpload: return ("DELETE", "UPLOAD")
         case .listParts: return ("GET", "UPLOAD")
-        case .notImplemented("PostObject"): return ("POST", "OBJECT")
+        case .putBucketCors: return ("PUT", "CORS")
+        case .getBucketCors: return ("GET", "CORS")
+        case .deleteBucketCors: return ("DELETE", "CORS")
+        case .corsPreflight: return ("OPTIONS", "PREFLIGHT")
+        case .postObject: return ("POST", "OBJECT")
         case .notImplemented(let name): return (method, Self.logResource(name))
         }
     }

@@ -42,6 +42,16 @@ public enum S3Endpoint: Sendable, Equatable {
     case putPublicAccessBlock(BucketName)
     case getPublicAccessBlock(BucketName)
     case deletePublicAccessBlock(BucketName)
+    /// `?cors`: the bucket's CORS rules.
+    case putBucketCors(BucketName)
+    case getBucketCors(BucketName)
+    case deleteBucketCors(BucketName)
+    /// `OPTIONS` on a bucket or an object: a browser's CORS preflight, answered from the bucket's
+    /// rules to anyone (no signature, no permission).
+    case corsPreflight(BucketName, key: ObjectKey?)
+    /// `POST /bucket` with a `multipart/form-data` body: a browser form upload. The key, the
+    /// credentials and the object's headers are form fields, read before authorization.
+    case postObject(BucketName)
     /// Operations that write a key validate it when parsed (KeyTooLongError, empty key).
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress)
@@ -100,7 +110,8 @@ public enum S3Endpoint: Sendable, Equatable {
              .putBucketTagging(let b), .getBucketTagging(let b), .deleteBucketTagging(let b),
              .putBucketAcl(let b), .getBucketAcl(let b), .putBucketOwnershipControls(let b), .getBucketOwnershipControls(let b),
              .deleteBucketOwnershipControls(let b), .putPublicAccessBlock(let b), .getPublicAccessBlock(let b),
-             .deletePublicAccessBlock(let b):
+             .deletePublicAccessBlock(let b),
+             .putBucketCors(let b), .getBucketCors(let b), .deleteBucketCors(let b), .corsPreflight(let b, _), .postObject(let b):
             return b
         default:
             return address?.bucket
@@ -143,6 +154,11 @@ public enum S3Endpoint: Sendable, Equatable {
         case .putBucketTagging: return "PutBucketTagging"
         case .getBucketTagging: return "GetBucketTagging"
         case .deleteBucketTagging: return "DeleteBucketTagging"
+        case .putBucketCors: return "PutBucketCors"
+        case .getBucketCors: return "GetBucketCors"
+        case .deleteBucketCors: return "DeleteBucketCors"
+        case .corsPreflight: return "PreflightCORS"
+        case .postObject: return "PostObject"
         case .putObjectTagging: return "PutObjectTagging"
         case .getObjectTagging: return "GetObjectTagging"
         case .deleteObjectTagging: return "DeleteObjectTagging"
@@ -183,12 +199,40 @@ public struct AddressingConfig: Sendable {
 /// Bucket subresources that Cairn does not implement: answered with 501 NotImplemented, never
 /// mistaken for a plain GET/PUT of the bucket.
 let unimplementedBucketSubresources: Set<String> = [
-    "accelerate", "analytics", "cors", "intelligent-tiering", "inventory",
+    "accelerate", "analytics", "intelligent-tiering", "inventory",
     "logging", "metrics", "notification", "replication", "website", "metadataTable",
     "session",
 ]
 let unimplementedObjectSubresources: Set<String> = [
     "torrent", "restore", "select", "renameObject",
+]
+
+/// A bucket configuration subresource: its Put, Get and (when it has one) Delete operation, and the
+/// resource type a MethodNotAllowed names. Tried in this order.
+struct BucketConfigurationEndpoints: Sendable {
+    let subresource: String
+    let resourceType: String
+    let put: @Sendable (BucketName) -> S3Endpoint
+    let get: @Sendable (BucketName) -> S3Endpoint
+    let delete: (@Sendable (BucketName) -> S3Endpoint)?
+}
+
+let bucketConfigurations: [BucketConfigurationEndpoints] = [
+    .init(subresource: "cors", resourceType: "CORS", put: S3Endpoint.putBucketCors, get: S3Endpoint.getBucketCors, delete: S3Endpoint.deleteBucketCors),
+    .init(subresource: "lifecycle", resourceType: "LIFECYCLE", put: S3Endpoint.putBucketLifecycle, get: S3Endpoint.getBucketLifecycle,
+          delete: S3Endpoint.deleteBucketLifecycle),
+    .init(subresource: "encryption", resourceType: "ENCRYPTION", put: S3Endpoint.putBucketEncryption, get: S3Endpoint.getBucketEncryption,
+          delete: S3Endpoint.deleteBucketEncryption),
+    .init(subresource: "object-lock", resourceType: "OBJECTLOCK", put: S3Endpoint.putObjectLockConfiguration,
+          get: S3Endpoint.getObjectLockConfiguration, delete: nil),
+    .init(subresource: "policy", resourceType: "POLICY", put: S3Endpoint.putBucketPolicy, get: S3Endpoint.getBucketPolicy,
+          delete: S3Endpoint.deleteBucketPolicy),
+    .init(subresource: "versioning", resourceType: "VERSIONING", put: S3Endpoint.putBucketVersioning, get: S3Endpoint.getBucketVersioning,
+          delete: nil),
+    .init(subresource: "tagging", resourceType: "TAGGING", put: S3Endpoint.putBucketTagging, get: S3Endpoint.getBucketTagging,
+          delete: S3Endpoint.deleteBucketTagging),
+    .init(subresource: "requestPayment", resourceType: "REQUESTPAYMENT", put: S3Endpoint.putBucketRequestPayment,
+          get: S3Endpoint.getBucketRequestPayment, delete: nil),
 ]
 
 extension S3Endpoint {
@@ -208,63 +252,19 @@ extension S3Endpoint {
 
     static func parseBucket(_ method: String, _ name: String, _ q: [String: String]) throws(S3Error) -> S3Endpoint {
         let b = BucketName(unchecked: name)
+        if method == "OPTIONS" { return .corsPreflight(b, key: nil) }
         if let sub = q.keys.first(where: unimplementedBucketSubresources.contains) { return .notImplemented(sub) }
         if let e = try parseBucketAccessControl(method, b, q) { return e }
-        if q["lifecycle"] != nil {
-            switch method {
-            case "PUT": return .putBucketLifecycle(b)
-            case "GET": return .getBucketLifecycle(b)
-            case "DELETE": return .deleteBucketLifecycle(b)
-            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "LIFECYCLE")])
-            }
-        }
-        if q["encryption"] != nil {
-            switch method {
-            case "PUT": return .putBucketEncryption(b)
-            case "GET": return .getBucketEncryption(b)
-            case "DELETE": return .deleteBucketEncryption(b)
-            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "ENCRYPTION")])
-            }
-        }
-        if q["object-lock"] != nil {
-            switch method {
-            case "PUT": return .putObjectLockConfiguration(b)
-            case "GET": return .getObjectLockConfiguration(b)
-            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "OBJECTLOCK")])
-            }
-        }
         if q["policyStatus"] != nil {
             guard method == "GET" else { throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "POLICYSTATUS")]) }
             return .getBucketPolicyStatus(b)
         }
-        if q["policy"] != nil {
+        for config in bucketConfigurations where q[config.subresource] != nil {
             switch method {
-            case "PUT": return .putBucketPolicy(b)
-            case "GET": return .getBucketPolicy(b)
-            case "DELETE": return .deleteBucketPolicy(b)
-            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "POLICY")])
-            }
-        }
-        if q["versioning"] != nil {
-            switch method {
-            case "PUT": return .putBucketVersioning(b)
-            case "GET": return .getBucketVersioning(b)
-            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "VERSIONING")])
-            }
-        }
-        if q["tagging"] != nil {
-            switch method {
-            case "PUT": return .putBucketTagging(b)
-            case "GET": return .getBucketTagging(b)
-            case "DELETE": return .deleteBucketTagging(b)
-            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "TAGGING")])
-            }
-        }
-        if q["requestPayment"] != nil {
-            switch method {
-            case "PUT": return .putBucketRequestPayment(b)
-            case "GET": return .getBucketRequestPayment(b)
-            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "REQUESTPAYMENT")])
+            case "PUT": return config.put(b)
+            case "GET": return config.get(b)
+            case "DELETE" where config.delete != nil: return config.delete!(b)
+            default: throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", config.resourceType)])
             }
         }
         switch method {
@@ -280,7 +280,7 @@ extension S3Endpoint {
         case "DELETE": return .deleteBucket(b)
         case "POST":
             if q["delete"] != nil { return .deleteObjects(b) }
-            return .notImplemented("PostObject")
+            return .postObject(b)
         default:
             throw S3Error(.methodNotAllowed, fields: [("Method", method), ("ResourceType", "BUCKET")])
         }
@@ -288,6 +288,7 @@ extension S3Endpoint {
 
     static func parseObject(_ method: String, _ a: ObjectAddress, _ q: [String: String],
                             hasCopySource: Bool) throws(S3Error) -> S3Endpoint {
+        if method == "OPTIONS" { return .corsPreflight(a.bucket, key: a.key) }
         if let sub = q.keys.first(where: unimplementedObjectSubresources.contains) { return .notImplemented(sub) }
         let uploadID = q["uploadId"].map { UploadID($0) }
         // The version a read or a delete names (`versionId=null` included).

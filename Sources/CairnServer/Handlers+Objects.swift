@@ -8,11 +8,19 @@ import Hummingbird
 
 extension S3Responder {
     func putObject(_ call: S3Call, _ address: ObjectAddress) async throws -> Response {
-        let headers = try call.headers.objectHeaders()
         try call.headers.requireBodyLength(max: storage.limits.maxSinglePutSize)
         // The bucket was read and access decided before dispatch; the body is asked for last.
         let (body, trailers) = try BodyDecoding.body(call)
-        var check = try PayloadVerifier(call: call, trailers: trailers)
+        let record = try await storeObject(call, key: address.key, body: body, check: try PayloadVerifier(call: call, trailers: trailers))
+        return Responses.empty(headers: putObjectHeaders(record, call))
+    }
+
+    /// Stores one object from a body, as PutObject and a browser's POST upload do: the headers,
+    /// encryption, write conditions, tags and lock the request's (typed) headers ask for.
+    func storeObject(_ call: S3Call, key: ObjectKey, body: some AsyncSequence<ByteBuffer, any Error>,
+                     check: PayloadVerifier) async throws -> ObjectRecord {
+        let headers = try call.headers.objectHeaders()
+        var check = check
         // As S3 does since 2025: an object uploaded without any checksum gets a CRC64NVME
         // (FULL_OBJECT) computed in the same pass, stored and returned like a client-sent one.
         if check.checksumAlgorithm == nil { check.requestedAlgorithm = .crc64nvme }
@@ -20,11 +28,15 @@ extension S3Responder {
         let conditions = try call.headers.writeConditions()
         let tags = try call.headers.tagging() ?? TagSet()
         let lock = try storage.lock(for: try call.headers.objectLock(withBody: true), in: call.bucket.record)
-        try await storage.checkQuotaBeforeBody(call.bucket, declaredBytes: call.headers.declaredBodyLength, key: address.key)
+        try await storage.checkQuotaBeforeBody(call.bucket, declaredBytes: call.headers.declaredBodyLength, key: key)
         call.sendContinue()
-        let record = try await storage.putObject(in: call.bucket, key: address.key, owner: call.objectWrite.owner,
-                                                 headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey,
-                                                 conditions: conditions, tags: tags, lock: lock, acl: call.objectWrite.grants)
+        return try await storage.putObject(in: call.bucket, key: key, owner: call.objectWrite.owner,
+                                           headers: headers, body: body, check: check, encryption: encryption, customerKey: customerKey,
+                                           conditions: conditions, tags: tags, lock: lock, acl: call.objectWrite.grants)
+    }
+
+    /// The headers of a stored object's PutObject answer: ETag, encryption, version, expiration, checksum.
+    func putObjectHeaders(_ record: ObjectRecord, _ call: S3Call) -> HTTPFields {
         var h = HTTPFields()
         h[.eTag] = record.etag.quoted
         encryptionHeaders(record.encryption, into: &h)
@@ -34,7 +46,7 @@ extension S3Responder {
             h[c.algorithm.headerName] = c.base64
             h["x-amz-checksum-type"] = record.checksumType?.rawValue
         }
-        return Responses.empty(headers: h)
+        return h
     }
 
     /// `x-amz-version-id`: sent for every version of a bucket that was ever versioned (`null`

@@ -24,6 +24,8 @@ struct S3Call: Sendable {
     /// Whether the connection is HTTPS (SSE-C requires it unless the server allows otherwise).
     let secure: Bool
     let allowInsecureSSEC: Bool
+    /// POST Object: the form read before authorization (its key, signer and file).
+    var postUpload: PostObjectUpload? = nil
 
     /// Who owns what the request creates: the signed user (an anonymous writer, once policies
     /// allow one, gives the bucket's owner its objects, as S3 does).

@@ -25,21 +25,29 @@ extension S3Responder {
     /// it does not exist, as S3 answers whoever asks), asks the `Authorizer` whether the principal
     /// may do the endpoint's action there (the bucket's policy with the request's condition keys,
     /// then the owner's rights), and does the same for a copy source with `s3:GetObject`.
+    /// `object`: the key a POST Object form names (its URL names only the bucket).
     func authorize(_ endpoint: S3Endpoint, principal: Principal, conditionKeys: PolicyConditionKeys,
-                   copySourceHeader: String?) async throws -> RequestAccess {
-        guard let action = endpoint.action else { return RequestAccess() }
+                   copySourceHeader: String?, object: ObjectAddress? = nil) async throws -> RequestAccess {
+        guard let action = endpoint.action else {
+            // A CORS preflight asks no permission of anyone: it is answered from the bucket's rules.
+            if case .corsPreflight(let name, _) = endpoint { return RequestAccess(bucket: try await storage.bucketContext(name)) }
+            return RequestAccess()
+        }
         var access = RequestAccess()
         if endpoint.needsBucket, let name = endpoint.bucket {
             let bucket = try await storage.bucketContext(name)
+            access.bucket = bucket
             let policy = try policies.policy(of: bucket.record)
             let settings = bucket.accessSettings
-            let object = Authorizer.readsObjectACL(action, settings) ? await objectACLSubject(bucket, endpoint.address) : nil
+            // A POST Object form names its key in a field; its URL names only the bucket.
+            let target = object ?? endpoint.address
+            let resource = object.map { S3Resource.object(bucket: $0.bucket.rawValue, key: $0.key.rawValue) } ?? endpoint.resource
+            let subject = Authorizer.readsObjectACL(action, settings) ? await objectACLSubject(bucket, target) : nil
             for a in [action] + additionalActions(endpoint, conditionKeys) {
-                try Authorizer.authorize(.init(principal: principal, action: a, resource: endpoint.resource, bucketOwner: bucket.owner,
+                try Authorizer.authorize(.init(principal: principal, action: a, resource: resource, bucketOwner: bucket.owner,
                                                policy: policy, context: policy == nil ? [:] : conditionKeys.values,
-                                               access: settings, object: object))
+                                               access: settings, object: subject))
             }
-            access.bucket = bucket
             if endpoint.writesObject {
                 access.objectWrite = try settings.objectWrite(writer: principal.user?.owner ?? bucket.owner, bucketOwner: bucket.owner,
                                                               acl: try users.resolve(try conditionKeys.headers.aclRequest()))
@@ -72,7 +80,7 @@ extension S3Responder {
         if keys.bypassGovernance { actions.append(.bypassGovernanceRetention) }
         if keys.setsTags {
             switch endpoint {
-            case .putObject, .copyObject, .createMultipartUpload: actions.append(.putObjectTagging)
+            case .putObject, .copyObject, .createMultipartUpload, .postObject: actions.append(.putObjectTagging)
             default: break
             }
         }

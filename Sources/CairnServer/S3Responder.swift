@@ -39,6 +39,9 @@ struct S3Responder: HTTPResponder {
         let rawPath = request.uri.path
         let isHead = request.method == .head
         var response: Response
+        // For the CORS headers of the answer, whatever it is: the bucket as far as it is known.
+        var addressed: S3Endpoint?
+        var bucketRecord: BucketRecord?
         do {
             let query = URIEncoding.parseQuery(request.uri.query ?? "")
             // Authenticate, then parse: a request that is not who it claims to be learns nothing
@@ -47,23 +50,35 @@ struct S3Responder: HTTPResponder {
             var sigRequest = SigV4Request(method: request.method.rawValue, rawPath: rawPath, query: query,
                                           headers: Self.signableHeaders(request))
             sigRequest.rawQuery = request.uri.query ?? ""
-            let authentication = try await authenticate(
+            // A CORS preflight is never authenticated: it carries the URL the browser will use,
+            // presigned for another method.
+            let authentication = request.method == .options ? .anonymous : try await authenticate(
                 sigRequest, virtualHostBucket: S3Endpoint.virtualHostedBucket(host: request.head.authority, addressing: addressing))
             observation.authenticated(authentication.principal)
             let parsed = try S3Endpoint.parse(method: request.method.rawValue, rawPath: rawPath, query: query,
                                               host: request.head.authority,
                                               hasCopySource: request.headers[HTTPField.Name("x-amz-copy-source")!] != nil,
                                               addressing: addressing)
+            addressed = parsed
             observation.named(parsed)
-            let headers = RequestHeaders(headers: request.headers.map { ($0.name.canonicalName, $0.value) },
+            var principal = authentication.principal
+            var headers = RequestHeaders(headers: request.headers.map { ($0.name.canonicalName, $0.value) },
                                          presignedQuery: S3Call.presignedQueryHeaders(query))
-            let conditionKeys = PolicyConditionKeys(endpoint: parsed, principal: authentication.principal, headers: headers,
+            // A browser form upload carries its key, credentials and headers in the form.
+            var postUpload: PostObjectUpload?
+            if case .postObject(let bucket) = parsed {
+                (principal, headers, postUpload) = try await readPostObject(request, context: context, bucket: bucket)
+                observation.authenticated(principal)
+            }
+            let conditionKeys = PolicyConditionKeys(endpoint: parsed, principal: principal, headers: headers,
                                                     remoteAddress: context.channel.remoteAddress?.ipAddress, secure: secure)
-            let access = try await authorize(parsed, principal: authentication.principal, conditionKeys: conditionKeys,
-                                             copySourceHeader: request.headers[HTTPField.Name("x-amz-copy-source")!])
-            let call = S3Call(request: request, context: context, endpoint: parsed, principal: authentication.principal,
+            let access = try await authorize(parsed, principal: principal, conditionKeys: conditionKeys,
+                                             copySourceHeader: request.headers[HTTPField.Name("x-amz-copy-source")!],
+                                             object: postUpload?.address)
+            bucketRecord = access.bucket?.record
+            let call = S3Call(request: request, context: context, endpoint: parsed, principal: principal,
                               access: access, payload: authentication.payload, query: Dictionary(query, uniquingKeysWith: { a, _ in a }),
-                              headers: headers, secure: secure, allowInsecureSSEC: allowInsecureSSEC)
+                              headers: headers, secure: secure, allowInsecureSSEC: allowInsecureSSEC, postUpload: postUpload)
             do {
                 response = try await dispatch(call)
             } catch let e as S3Error where e.code == .noSuchKey {
@@ -86,6 +101,15 @@ struct S3Responder: HTTPResponder {
             logger.error("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
             observation.failed(.internalError)
             response = errorResponse(S3Error(.internalError), resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
+        }
+        // A browser's cross-origin request gets the bucket's CORS headers on any answer, errors
+        // included (a preflight's answer has its own).
+        if let origin = request.headers[HTTPField.Name("origin")!], request.method != .options {
+            let bucket = addressed?.bucket ?? S3Endpoint.splitBucketKey(rawPath: rawPath, host: request.head.authority, addressing: addressing).0
+                .map { BucketName(unchecked: $0) }
+            for (name, value) in await corsHeaders(origin: origin, method: request.method.rawValue, bucket: bucket, known: bucketRecord) {
+                response.headers[name] = value
+            }
         }
         response.headers[HTTPField.Name("x-amz-request-id")!] = requestID
         response.headers[HTTPField.Name("x-amz-id-2")!] = RequestID.hostID
@@ -128,6 +152,11 @@ struct S3Responder: HTTPResponder {
         case .putBucketTagging: return try await putBucketTagging(call)
         case .getBucketTagging: return try await getBucketTagging(call)
         case .deleteBucketTagging: return try await deleteBucketTagging(call)
+        case .putBucketCors: return try await putBucketCors(call)
+        case .getBucketCors: return try await getBucketCors(call)
+        case .deleteBucketCors: return try await deleteBucketCors(call)
+        case .corsPreflight(_, let key): return try await corsPreflight(call, key: key)
+        case .postObject: return try await postObject(call)
         case .listMultipartUploads(_, let r): return try await listMultipartUploads(call, r)
         case .putBucketLifecycle: return try await putBucketLifecycle(call)
         case .getBucketLifecycle: return try await getBucketLifecycle(call)

@@ -23,7 +23,7 @@ public struct RequestAuthenticator: Sendable {
     public func authenticate(_ r: SigV4Request, virtualHostBucket: String?, now: Date = Date()) throws(S3Error) -> Authentication {
         let signed = r.header("authorization") != nil
             || r.query.contains { ["AWSAccessKeyId", "Signature", "X-Amz-Signature", "X-Amz-Algorithm", "X-Amz-Credential"].contains($0.0) }
-        guard signed else { return Authentication(principal: .anonymous, payload: .unsigned) }
+        guard signed else { return .anonymous }
         let verified = try verify(r, virtualHostBucket: virtualHostBucket, now: now)
         return Authentication(principal: .user(verified.user), payload: verified.payload)
     }
@@ -49,4 +49,8 @@ public struct RequestAuthenticator: Sendable {
 public struct Authentication: Sendable {
     public var principal: Principal
     public var payload: PayloadMode
+
+    /// Nobody: an unsigned request, or a CORS preflight (which browsers send without credentials
+    /// to any URL, a presigned one included, whose signature is not for `OPTIONS`).
+    public static let anonymous = Authentication(principal: .anonymous, payload: .unsigned)
 }

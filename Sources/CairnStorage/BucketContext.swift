@@ -24,6 +24,11 @@ extension Storage {
         try await setBucketConfig(context, .policy, text)
     }
 
+    /// PutBucketCors / DeleteBucketCors: the rules' JSON (validated by the caller).
+    public func setBucketCors(_ context: BucketContext, _ json: String?) async throws {
+        try await setBucketConfig(context, .cors, json)
+    }
+
     /// Sets (or with nil deletes) one configuration document of an existing bucket.
     func setBucketConfig(_ context: BucketContext, _ kind: BucketConfigKind, _ value: String?,
                          alsoUpdating update: ((inout BucketRecord) -> Void)? = nil) async throws {

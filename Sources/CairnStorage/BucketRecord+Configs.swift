@@ -7,6 +7,7 @@ extension BucketRecord {
     public static let joinedConfigs: [(column: String, kind: BucketConfigKind)] = [
         ("policy", .policy), ("object_lock", .objectLock), ("lifecycle", .lifecycle), ("acl", .acl),
         ("ownership", .ownershipControls), ("public_access_block", .publicAccessBlock), ("quota", .quota),
+        ("cors", .cors),
     ]
 
     /// `SELECT columns, c0.value AS policy, ... FROM buckets LEFT JOIN bucket_configs c0 ...`: the
@@ -32,5 +33,6 @@ extension BucketRecord {
         }
         publicAccessBlock = try value("public_access_block").map { try JSONDecoder().decode(PublicAccessBlock.self, from: Data($0.utf8)) }
         quota = try value("quota").map(BucketQuota.decode)
+        cors = try value("cors")
     }
 }

@@ -197,4 +197,6 @@ public enum BucketConfigKind: String, Sendable, CaseIterable {
     case publicAccessBlock
     /// `BucketQuota` as JSON (`cairn admin quota set`); read with the bucket record.
     case quota
+    /// The CORS rules (JSON of CairnProtocol's `CORSConfiguration`); read with the bucket record.
+    case cors
 }

@@ -25,6 +25,9 @@ public struct BucketRecord: Sendable, Equatable {
     public var publicAccessBlock: PublicAccessBlock?
     /// The bucket's quota, if an operator set one; read with the record (writes check it).
     public var quota: BucketQuota?
+    /// The CORS rules' JSON, read with the record: a request with an `Origin` header gets CORS
+    /// headers on its response (errors included) without another query.
+    public var cors: String?
 
     public init(name: BucketName, owner: Owner, createdAt: Date, region: String, requestPayer: RequestPayer = .bucketOwner,
                 versioning: VersioningStatus? = nil) {

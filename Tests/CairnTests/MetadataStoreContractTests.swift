@@ -91,6 +91,15 @@ struct MetadataStoreContractTests {
             #expect(try await store.bucket(Self.bucket)?.requestPayer == .requester)
             #expect(try await store.bucketConfig(Self.bucket, .lifecycle) == "<rules/>")
             #expect(try await store.buckets(with: .lifecycle) == [Self.bucket])
+            // The documents a request needs come with the bucket read (one join), kept exactly.
+            try await store.withTransaction { tx in
+                try await tx.setBucketConfig(Self.bucket, .cors, "{\"rules\":[]}\r")
+                try await tx.setBucketConfig(Self.bucket, .policy, "{\"Statement\":[]}")
+            }
+            let joined = try #require(try await store.bucket(Self.bucket))
+            #expect(joined.cors == "{\"rules\":[]}\r" && joined.policy == "{\"Statement\":[]}" && joined.lifecycle == "<rules/>")
+            try await store.withTransaction { tx in try await tx.setBucketConfig(Self.bucket, .cors, nil) }
+            #expect(try await store.bucket(Self.bucket)?.cors == nil)
             #expect(try await store.buckets(ownedBy: Self.alice.id).map(\.name) == [Self.bucket])
             #expect(try await store.buckets(ownedBy: "someone-else").isEmpty)
             try await store.withTransaction { tx in try await tx.deleteBucket(Self.bucket) }
