@@ -10,16 +10,10 @@ public enum S3Dates {
     public static func iso8601(_ date: Date) -> String { UTCDate(date).iso8601() }
 
     /// Parses an HTTP date (RFC 1123, RFC 850 or asctime) or ISO 8601; nil when none fits. The two
-    /// forms clients send are read by arithmetic; the rarer ones through Foundation.
+    /// forms clients send and the other HTTP spellings are read by arithmetic (Foundation's
+    /// DateFormatter leaked per call); ISO 8601 with offsets through ISO8601DateFormatter.
     public static func parse(_ s: String) -> Date? {
-        if let d = UTCDate.parseRFC1123(s) ?? UTCDate.parseISO8601(s) { return d }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            f.dateFormat = format
-            if let d = f.date(from: s) { return d }
-        }
+        if let d = UTCDate.parseRFC1123(s) ?? UTCDate.parseISO8601(s) ?? UTCDate.parseHTTPDateVariant(s) { return d }
         let iso = ISO8601DateFormatter()
         if let d = iso.date(from: s) { return d }
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

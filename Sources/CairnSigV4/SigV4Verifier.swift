@@ -165,13 +165,8 @@ public struct SigV4Verifier: Sendable {
 
     /// Converts an RFC 1123 `Date` header to SigV4's compact form (clients that sign `date` instead of `x-amz-date`).
     static func httpDateToAmz(_ s: String) -> String? {
-        if let d = UTCDate.parseRFC1123(s) { return SigV4.amzDate(d) }
-        // Other spellings clients may sign (`UTC`, `+0000`, one-digit days): Foundation's parser.
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return f.date(from: s).map(SigV4.amzDate)
+        // Exact RFC 1123, else the other spellings clients may sign (`UTC`, `+0000`, one-digit days).
+        (UTCDate.parseRFC1123(s) ?? UTCDate.parseHTTPDateVariant(s)).map(SigV4.amzDate)
     }
 }
 

@@ -1,4 +1,5 @@
 import CairnModel
+import CairnProtocol
 import Foundation
 import Testing
 
@@ -102,5 +103,29 @@ struct UTCDateTests {
         #expect(UTCDate.parseRFC1123("Wed, 21 Oct 2015 07:28:60 GMT") == nil)
         #expect(UTCDate.date(year: 2016, month: 2, day: 29) != nil)
         #expect(UTCDate.date(year: 2015, month: 2, day: 29) == nil)
+    }
+}
+
+@Suite("UTCDate: HTTP date spellings without DateFormatter")
+struct HTTPDateVariantTests {
+    static let nov6 = UTCDate.date(year: 1994, month: 11, day: 6, hour: 8, minute: 49, second: 37)!
+
+    @Test("RFC 1123 variants, RFC 850 and asctime parse to the same instant", arguments: [
+        "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 +0000",
+        "Sun, 06 Nov 1994 09:49:37 +0100", "Sun, 06 Nov 1994 07:19:37 -0130", "Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 1994", "sun, 06 nov 1994 08:49:37 gmt", "Sun, 06 Nov 1994 08:49:37",
+    ])
+    func variants(_ s: String) {
+        #expect(UTCDate.parseHTTPDateVariant(s) == Self.nov6)
+        #expect(S3Dates.parse(s) == Self.nov6)
+    }
+
+    @Test("garbage is nil, never a crash", arguments: [
+        "", "Sun", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
+        "Sun, 06 Nov 1994 08:49:37 +9999", "Xyz, 06 Nov 1994 08:49:37 GMT", "Sun Nov 6 8:49:37 1994", "Sun, 06 Nov 94 08:49:37 GMT",
+        "Sunday, 06-Nov-1994 08:49:37 GMT", "Sun, ١٢ Nov 1994 08:49:37 GMT",
+    ])
+    func garbage(_ s: String) {
+        #expect(UTCDate.parseHTTPDateVariant(s) == nil)
     }
 }
