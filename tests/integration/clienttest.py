@@ -114,3 +114,22 @@ def flip_stored_byte(server, size: int, offset: int) -> None:
         b = f.read(1)
         f.seek(offset)
         f.write(bytes([b[0] ^ 0x40]))
+
+
+def relay_bytes(src, dst, count=None) -> None:
+    """Copies what `src` receives to `dst` until either side closes (`count(n)` told of each
+    chunk), then shuts both down, which wakes the thread relaying the other way."""
+    import socket
+    try:
+        while data := src.recv(65536):
+            if count:
+                count(len(data))
+            dst.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

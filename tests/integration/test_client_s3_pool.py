@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from cairntest import KiB
+from clienttest import relay_bytes
 from s3cmdtest import S3Cmds, s3c, s3cmds, write_tree  # noqa: F401 - fixtures
 
 FILES = {f"d{i % 4}/f{i:03d}.bin": bytes([i]) * (20 * KiB) for i in range(60)}
@@ -44,22 +45,13 @@ class CountingRelay:
             threading.Thread(target=self.pump, args=(server, client, "down"), daemon=True).start()
 
     def pump(self, src, dst, direction):
-        try:
-            while data := src.recv(65536):
-                with self.lock:
-                    setattr(self, direction, getattr(self, direction) + len(data))
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-            if direction == "up":
-                with self.lock:
-                    self.open -= 1
+        def count(n):
+            with self.lock:
+                setattr(self, direction, getattr(self, direction) + n)
+        relay_bytes(src, dst, count)
+        if direction == "up":
+            with self.lock:
+                self.open -= 1
 
     def reset(self):
         with self.lock:
