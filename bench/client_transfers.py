@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
 import socket
@@ -138,7 +139,11 @@ def main() -> None:
             if count == 0:
                 continue
             src = work / f"src-{shape}"
-            make_files(src, count, size)
+            # In a child process: the clients are started with vfork, and Linux counts the peak
+            # RSS of the parent at exec in the child's ru_maxrss (this one would hold the block).
+            maker = multiprocessing.get_context("fork").Process(target=make_files, args=(src, count, size))
+            maker.start()
+            maker.join()
             for tool in tools:
                 for step in ("upload", "sync-upload", "sync-noop", "download"):
                     remote = f"bench/{shape}-{tool}-{'sync' if step.startswith('sync') else 'cp'}"
