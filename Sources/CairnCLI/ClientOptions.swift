@@ -10,6 +10,14 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "A profile from the aws credentials/config files.") var profile: String?
     @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify TLS certificates.") var noVerifySSL = false
     @Flag(help: "Log the requests on stderr.") var debug = false
+    @Flag(name: .customLong("no-sign-request"), help: "Send the requests unsigned (anonymous).") var noSignRequest = false
+    @Option(name: .customLong("cli-connect-timeout"), help: "Seconds to wait for a connection (0: no limit).") var connectTimeout: Double?
+    @Option(name: .customLong("cli-read-timeout"), help: "Seconds to wait for a read (0: no limit).") var readTimeout: Double?
+    // The aws CLI's other global options, which its s3 commands accept and do not use.
+    @Option(help: .hidden) var output: String?
+    @Option(help: .hidden) var query: String?
+    @Option(help: .hidden) var color: String?
+    @Flag(name: .customLong("no-paginate"), help: .hidden) var noPaginate = false
 
     /// The resolved configuration, or exit 255 with the resolver's message (as the aws CLI does).
     func resolve(env: [String: String] = ProcessInfo.processInfo.environment) throws -> ClientConfig {
@@ -19,6 +27,9 @@ struct ClientOptions: ParsableArguments {
         g.profile = profile
         g.noVerifySSL = noVerifySSL
         g.debug = debug
+        g.noSignRequest = noSignRequest
+        g.connectTimeout = connectTimeout
+        g.readTimeout = readTimeout
         do { return try ConfigResolver.resolve(g, env: env) } catch {
             FileHandle.standardError.write(Data("\n\(error)\n".utf8))
             throw ExitCode(255)

@@ -14,7 +14,7 @@ struct CpCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("part-size"), help: "Part size, e.g. 8MiB, 16MB, 5242880.") var partSize: String = "8MiB"
     @Option(help: "Parts in flight at once.") var concurrency: Int = 4
-    @Flag(help: "Continue an interrupted upload: find it, keep the parts that match the local file, send the rest.") var resume = false
+    @Flag(help: "Continue an interrupted upload (find it, keep the parts that match the local file, send the rest) or download (keep the ranges already written that still match).") var resume = false
     @Flag(name: .customLong("no-progress"), help: "No progress bar even on a terminal.") var noProgress = false
     @Flag(name: .customLong("quiet"), help: "Print nothing on success.") var quiet = false
     @Option(name: .customLong("max-bandwidth"), help: "Limit the transfer rate, e.g. 1MiB (per second).") var maxBandwidth: String?

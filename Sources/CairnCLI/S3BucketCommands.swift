@@ -1,6 +1,9 @@
 import ArgumentParser
 import CairnClient
+import CairnModel
 import Foundation
+
+private func xmlEscaped(_ s: String) -> String { XMLEscaping.escape(s) }
 
 /// The bucket named by `s3://bucket` (an `mb`/`rb` argument), or exit 252 with the aws CLI's words.
 private func bucketArgument(_ path: String, usage: String) throws -> (bucket: String, key: String) {
@@ -17,16 +20,28 @@ struct S3MbCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "mb", abstract: "Create a bucket (as `aws s3 mb`).")
 
     @Argument(help: "s3://bucket") var path: String
+    @Option(parsing: .upToNextOption, help: "--tags KEY VALUE: a tag of the new bucket (repeatable).") var tags: [String] = []
     @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        if tags.count % 2 != 0 { throw ValidationError("argument --tags: expected 2 arguments") }
+    }
 
     func run() async throws {
         let (bucket, _) = try bucketArgument(path, usage: "<S3Uri>")
         let config = try client.resolve()
         let s3 = S3Client(config: config)
+        // CreateBucketConfiguration as awscli builds it: LocationConstraint outside us-east-1, Tags when given.
+        var xml = config.region != "us-east-1" ? "<LocationConstraint>\(xmlEscaped(config.region))</LocationConstraint>" : ""
+        if !tags.isEmpty {
+            xml += "<Tags>" + stride(from: 0, to: tags.count, by: 2).map {
+                "<Tag><Key>\(xmlEscaped(tags[$0]))</Key><Value>\(xmlEscaped(tags[$0 + 1]))</Value></Tag>"
+            }.joined() + "</Tags>"
+        }
         var body = RequestBody.empty
-        if config.region != "us-east-1" {
-            body = .bytes(Array(("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                + "<LocationConstraint>\(config.region)</LocationConstraint></CreateBucketConfiguration>").utf8))
+        if !xml.isEmpty {
+            body = .bytes(Array(("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" + xml
+                + "</CreateBucketConfiguration>").utf8))
         }
         var failed = false
         do {

@@ -13,7 +13,8 @@ struct S3TransferArguments: ParsableArguments {
 
     func run(_ name: FileCommand.Name) async throws {
         try await S3FileOptions.run(name, try files.fileOptions(recursive: recursive, objects: objects),
-                                    source: source, destination: destination, client: client)
+                                    source: source, destination: destination, client: client, requestPayer: files.requestPayer,
+                                    sourceRegion: objects.sourceRegion)
     }
 }
 
@@ -36,6 +37,9 @@ struct S3MvCommand: AsyncParsableCommand {
         abstract: "Move files and objects: copy, then delete the source (as `aws s3 mv`).")
 
     @OptionGroup var arguments: S3TransferArguments
+    // Cairn's buckets are named directly (no access point ARNs or aliases to resolve), so the
+    // check that an object is not moved onto itself always compares the real buckets.
+    @Flag(name: .customLong("validate-same-s3-paths"), help: "Check that an object is not moved onto itself (always done: bucket names need no resolving here).") var validateSameS3Paths = false
 
     func run() async throws { try await arguments.run(.mv) }
 }
@@ -52,7 +56,7 @@ struct S3RmCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        try await S3FileOptions.run(.rm, try files.fileOptions(recursive: recursive), source: path, destination: path, client: client)
+        try await S3FileOptions.run(.rm, try files.fileOptions(recursive: recursive), source: path, destination: path, client: client, requestPayer: files.requestPayer)
     }
 }
 
@@ -76,6 +80,7 @@ struct S3SyncCommand: AsyncParsableCommand {
         var o = try files.fileOptions(recursive: true, objects: objects)
         o.delete = delete
         o.syncRule = sizeOnly ? .sizeOnly : exactTimestamps ? .exactTimestamps : .sizeAndLastModified
-        try await S3FileOptions.run(.sync, o, source: source, destination: destination, client: client)
+        try await S3FileOptions.run(.sync, o, source: source, destination: destination, client: client, requestPayer: files.requestPayer,
+                                    sourceRegion: objects.sourceRegion)
     }
 }

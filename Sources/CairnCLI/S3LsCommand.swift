@@ -16,10 +16,16 @@ struct S3LsCommand: AsyncParsableCommand {
     @Option(name: .customLong("page-size"), help: "Keys (or buckets) per page.") var pageSize: Int?
     @Option(name: .customLong("bucket-name-prefix"), help: "List only the buckets whose names start with this.") var bucketNamePrefix: String?
     @Option(name: .customLong("bucket-region"), help: "List only the buckets in this region.") var bucketRegion: String?
+    @Option(name: .customLong("request-payer"), help: "requester: confirm that you pay for the requests.") var requestPayer: String?
     @OptionGroup var client: ClientOptions
 
+    func validate() throws {
+        if let r = requestPayer, r != "requester" { throw ValidationError("argument --request-payer: Invalid choice, valid choices are:\n\nrequester") }
+    }
+
     func run() async throws {
-        let config = try client.resolve()
+        var config = try client.resolve()
+        if let requestPayer { config.commonHeaders.append(("x-amz-request-payer", requestPayer)) }
         let s3 = S3Client(config: config)
         var code: Int32
         do {

@@ -27,11 +27,31 @@ struct S3ObjectOptions: ParsableArguments {
     @Option(name: .customLong("checksum-algorithm"), help: "Checksum the objects carry: CRC32, CRC32C, CRC64NVME, SHA1 or SHA256.") var checksumAlgorithm: String?
     @Option(name: .customLong("expected-size"), help: "The size in bytes of a stream from stdin, so that a very large one gets larger parts.") var expectedSize: Int64?
     @Option(name: .customLong("metadata-directive"), help: "Copies: COPY the source's metadata or REPLACE it (REPLACE when --metadata is given).") var metadataDirective: String?
+    @Option(help: "Canned ACL of the new objects (x-amz-acl): private, public-read, public-read-write, authenticated-read, aws-exec-read, bucket-owner-read, bucket-owner-full-control, log-delivery-write.") var acl: String?
+    @Option(parsing: .upToNextOption, help: "Grants of the new objects: Permission=Grantee_Type=Grantee_ID (read, readacl, writeacl or full; uri, emailaddress or id).") var grants: [String] = []
+    @Option(name: .customLong("checksum-mode"), help: "ENABLED: downloads ask for the object's checksum and check the bytes against it.") var checksumMode: String?
+    @Option(name: .customLong("copy-props"), help: "S3 -> S3: none, metadata-directive (content headers and metadata) or default (those and the tags).") var copyProps: String?
+    @Flag(name: .customLong("ignore-glacier-warnings"), help: "Skip GLACIER and DEEP_ARCHIVE objects without a warning (and without exit code 2).") var ignoreGlacierWarnings = false
+    @Flag(name: .customLong("force-glacier-transfer"), help: "Download or copy GLACIER and DEEP_ARCHIVE objects anyway.") var forceGlacierTransfer = false
+    @Option(name: .customLong("case-conflict"), help: "Recursive downloads of keys that differ only by case: ignore (default), skip, warn or error.") var caseConflict: String?
+    @Option(name: .customLong("source-region"), help: "The region of the source bucket (S3 -> S3): its listing and reads are signed for it; --region is the destination's.") var sourceRegion: String?
+    @Flag(help: "Continue interrupted multipart uploads and ranged downloads (state files in ~/.cache/cairn), keeping the parts and ranges that match.") var resume = false
+
+    static let acls = ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read",
+                       "bucket-owner-full-control", "log-delivery-write"]
+    static let checksumAlgorithms = ["CRC64NVME", "CRC32", "SHA256", "SHA1", "CRC32C", "SHA512", "XXHASH64", "XXHASH3", "XXHASH128"]
 
     func validate() throws {
-        if let c = checksumAlgorithm, !["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"].contains(c) {
-            throw ValidationError("--checksum-algorithm must be one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256")
+        // awscli's argparse choices.
+        let choices: [(String?, String, [String])] = [
+            (checksumAlgorithm, "--checksum-algorithm", Self.checksumAlgorithms), (acl, "--acl", Self.acls),
+            (checksumMode, "--checksum-mode", ["ENABLED"]), (copyProps, "--copy-props", CopyProps.allCases.map(\.rawValue)),
+            (caseConflict, "--case-conflict", CaseConflict.allCases.map(\.rawValue)),
+        ]
+        for case let (value?, name, allowed) in choices where !allowed.contains(value) {
+            throw ValidationError("argument \(name): Invalid choice, valid choices are:\n\n" + allowed.joined(separator: " | "))
         }
+        do { _ = try ObjectHeaders.parseGrants(grants) } catch { throw ValidationError("\(error)") }
         if let sse, !["AES256", "aws:kms"].contains(sse) { throw ValidationError("--sse must be AES256 or aws:kms") }
         if let d = metadataDirective, !["COPY", "REPLACE"].contains(d) { throw ValidationError("--metadata-directive must be COPY or REPLACE") }
         // awscli's pairing rules for the SSE-C options.
@@ -64,10 +84,17 @@ struct S3ObjectOptions: ParsableArguments {
         h.sseCKey = sseCKey
         h.sseCCopySource = sseCCopySource
         h.sseCCopySourceKey = sseCCopySourceKey
+        h.acl = acl
+        h.grants = try ObjectHeaders.parseGrants(grants)
         do { _ = try (h.customerKeyHeaders(), h.copySourceKeyHeaders()) } catch { throw ValidationError("\(error)") }
         do { h.metadata = try metadata.map(ObjectHeaders.parseMetadata) ?? [] } catch { throw ValidationError("\(error)") }
         if let e = expires, (try? h.headers(forCopy: false)) == nil { throw ValidationError("--expires: not a timestamp: \(e)") }
         o.objectHeaders = h
         o.expectedSize = expectedSize
+        o.resume = resume
+        o.checksumMode = checksumMode != nil
+        o.copyProps = copyProps.flatMap(CopyProps.init(rawValue:)) ?? .default
+        o.glacier = forceGlacierTransfer ? .force : ignoreGlacierWarnings ? .ignore : .warn
+        o.caseConflict = caseConflict.flatMap(CaseConflict.init(rawValue:)) ?? .ignore
     }
 }

@@ -102,3 +102,34 @@ def assert_same_output(cairn: Cairn, server: CairnServer, workdir: Path, *args, 
         mine, theirs = normalise(mine), normalise(theirs)
     assert mine == theirs, f"cairn printed:\n{mine}\naws printed:\n{theirs}"
     return mine
+
+
+def flip_stored_byte(server, size: int, offset: int) -> None:
+    """Changes one byte of the only blob of `size` bytes in the server's data folder, behind its
+    back (what a bad disk would do)."""
+    stored = [Path(r) / f for r, _, fs in os.walk(server.data_dir / "blobs") for f in fs if (Path(r) / f).stat().st_size == size]
+    assert len(stored) == 1, stored
+    with open(stored[0], "r+b") as f:
+        f.seek(offset)
+        b = f.read(1)
+        f.seek(offset)
+        f.write(bytes([b[0] ^ 0x40]))
+
+
+def relay_bytes(src, dst, count=None) -> None:
+    """Copies what `src` receives to `dst` until either side closes (`count(n)` told of each
+    chunk), then shuts both down, which wakes the thread relaying the other way."""
+    import socket
+    try:
+        while data := src.recv(65536):
+            if count:
+                count(len(data))
+            dst.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

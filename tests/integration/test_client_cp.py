@@ -8,12 +8,11 @@ import os
 import re
 import signal
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from cairntest import CAIRN_BIN, KiB, MiB, wait_until
-from clienttest import Cairn
+from clienttest import Cairn, flip_stored_byte
 
 
 @pytest.fixture
@@ -128,14 +127,7 @@ def test_cp_download_verifies_parts_of_any_size(small_parts_server, cairn, s3c, 
     assert (work / "one.out").read_bytes() == data[:600 * KiB] and p.stderr.decode().count("Range: bytes=") == 3
 
     # One byte of the 700 KiB part changed on disk behind the server's back.
-    stored = [Path(r) / f for r, _, fs in os.walk(small_parts_server.data_dir / "blobs") for f in fs
-              if (Path(r) / f).stat().st_size == 700 * KiB]
-    assert len(stored) == 1
-    with open(stored[0], "r+b") as f:
-        f.seek(1234)
-        b = f.read(1)
-        f.seek(1234)
-        f.write(bytes([b[0] ^ 0x40]))
+    flip_stored_byte(small_parts_server, 700 * KiB, 1234)
     p = cairn.run("cp", "s3://bkt/mixed", "bad.out", check=False)
     assert p.returncode == 255 and "does not match the data received" in p.stderr.decode()
     assert not (work / "bad.out").exists() and not (work / "bad.out.cairn-download").exists()

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from cairntest import MiB, unique_name
-from clienttest import Cairn, assert_same_output, aws_raw
+from clienttest import Cairn, assert_same_output, aws_raw, relay_bytes
 
 
 @pytest.fixture
@@ -468,19 +468,6 @@ def tls_proxy(server, tmp_path):
     listener.listen(16)
     port = listener.getsockname()[1]
 
-    def pipe(a, b):
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
     def serve():
         while True:
             try:
@@ -493,8 +480,8 @@ def tls_proxy(server, tmp_path):
                 raw.close()
                 continue
             up = socket.create_connection(("127.0.0.1", server.port))
-            threading.Thread(target=pipe, args=(conn, up), daemon=True).start()
-            threading.Thread(target=pipe, args=(up, conn), daemon=True).start()
+            threading.Thread(target=relay_bytes, args=(conn, up), daemon=True).start()
+            threading.Thread(target=relay_bytes, args=(up, conn), daemon=True).start()
 
     threading.Thread(target=serve, daemon=True).start()
     yield f"https://127.0.0.1:{port}"

@@ -66,6 +66,8 @@ public struct ClientConfig: Sendable {
     public var connectTimeout: Double = 3
     /// Seconds without a byte read (`--cli-read-timeout`, 0 = none).
     public var readTimeout: Double = 60
+    /// Headers every request carries (`aws s3 --request-payer`: `x-amz-request-payer`).
+    public var commonHeaders: [(String, String)] = []
 
     public init(endpoint: URL, region: String, accessKey: String, secretKey: String, sessionToken: String? = nil,
                 verifySSL: Bool = true, debug: Bool = false, maxAttempts: Int = 5, output: OutputFormat = .json) {

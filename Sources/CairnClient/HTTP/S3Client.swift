@@ -179,7 +179,7 @@ public final class S3Client: Sendable {
         let urlString = config.url(for: r)
         var req = HTTPClientRequest(url: urlString)
         req.method = HTTPMethod(rawValue: r.method)
-        var headers = r.headers
+        var headers = r.headers + config.commonHeaders
         headers.append(("host", config.hostHeader(prefix: r.hostPrefix)))
         let amzDate = SigV4.amzDate(Date())
         headers.append(("x-amz-date", amzDate))

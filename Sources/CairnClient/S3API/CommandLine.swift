@@ -211,7 +211,10 @@ public enum CommandLineParser {
     /// The operation's synopsis, laid out as the aws CLI's help page lays it out.
     static func synopsis(_ opName: String, _ op: S3Model.Operation) -> String {
         var lines = ["\(op.cli)", ""]
-        let members = op.input.map { S3Model.shared.shape($0).members ?? [] } ?? []
+        // awscli documents a paginated operation's token and limit members as --starting-token
+        // and --page-size only (they are still accepted by their own names).
+        let paging = Set((op.paginator?.input_token ?? []) + (op.paginator?.limit_key.map { [$0] } ?? []))
+        let members = (op.input.map { S3Model.shared.shape($0).members ?? [] } ?? []).filter { !paging.contains($0.name) }
         for m in members {
             let v = S3Model.shared.shape(m.shape).type == "boolean" ? "| --no-\(m.cli)" : "<value>"
             let item = "--\(m.cli) \(v)"

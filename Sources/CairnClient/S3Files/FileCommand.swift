@@ -22,18 +22,30 @@ public struct FileCommand: Sendable {
         public var objectHeaders = ObjectHeaders()
         /// `--expected-size` of a stream from stdin.
         public var expectedSize: Int64?
+        /// Continue interrupted multipart uploads and ranged downloads (state files in `stateDirectory`).
+        public var resume = false
+        public var stateDirectory = TransferOptions.defaultStateDirectory(env: ProcessInfo.processInfo.environment)
+        /// `--checksum-mode ENABLED`: downloads ask for the object's checksum and check it.
+        public var checksumMode = false
+        public var copyProps = CopyProps.default
+        public var glacier = GlacierRule.warn
+        public var caseConflict = CaseConflict.ignore
         public init() {}
     }
 
     let name: Name
     let options: Options
     let client: S3Client
+    /// Lists and reads the source side (`--source-region`: a client signing for that region);
+    /// requests to the destination, and the transfers themselves, go through `client`.
+    let sourceClient: S3Client
     let settings: TransferSettings
 
-    public init(_ name: Name, options: Options, client: S3Client, settings: TransferSettings) {
+    public init(_ name: Name, options: Options, client: S3Client, sourceClient: S3Client? = nil, settings: TransferSettings) {
         self.name = name
         self.options = options
         self.client = client
+        self.sourceClient = sourceClient ?? client
         self.settings = settings
     }
 
@@ -56,9 +68,11 @@ public struct FileCommand: Sendable {
         lister.headHeaders = pair.destination.isS3 ? try options.objectHeaders.copySourceKeyHeaders().head
             : try options.objectHeaders.customerKeyHeaders()
         let filter = FileFilter(rules: options.rules, pair: pair)
+        var sourceLister = lister
+        sourceLister.client = sourceClient
         var tasks: [FileTask]
         do {
-            tasks = try await plan(pair, filter: filter, lister: lister)
+            tasks = try await plan(pair, filter: filter, source: sourceLister, destination: lister)
         } catch {
             printer.failure("fatal error: \(error)")
             return 1
@@ -71,9 +85,25 @@ public struct FileCommand: Sendable {
             printer.failure("warning: Skipping file \(t.entry.compareKey). File references a parent directory.")
             return false
         }
+        let rules = TransferRules(glacier: options.glacier, caseConflict: options.caseConflict,
+                                  operation: pair.destination.isS3 ? "copy" : "download")
+        do {
+            tasks = try rules.apply(tasks, caseChecked: directory, warn: { line in
+                warnings.add()
+                printer.failure(line)
+            }, note: { printer.failure($0) })
+        } catch {
+            printer.failure("fatal error: \(error)")
+            return 1
+        }
         var runner = FileTaskRunner(client: client, settings: settings, printer: printer, dryRun: options.dryRun)
+        runner.sourceClient = sourceClient
         runner.guessMimeType = options.guessMimeType
         runner.objectHeaders = options.objectHeaders
+        runner.resume = options.resume
+        runner.stateDirectory = options.stateDirectory
+        runner.checksumMode = options.checksumMode
+        runner.copyProps = options.copyProps
         let failed = await runner.run(tasks)
         if failed > 0 { return 1 }
         return warnings.value > 0 ? 2 : 0
@@ -81,7 +111,7 @@ public struct FileCommand: Sendable {
 
     /// The operations, one per file: what the source has (rm: deletes of it); for sync, what
     /// the comparison with the destination says to send and, with `--delete`, to remove.
-    func plan(_ pair: FilePair, filter: FileFilter, lister: FileLister) async throws -> [FileTask] {
+    func plan(_ pair: FilePair, filter: FileFilter, source lister: FileLister, destination: FileLister) async throws -> [FileTask] {
         let kind = FileTask.kind(sourceIsS3: pair.source.isS3, destinationIsS3: pair.destination.isS3)
         switch name {
         case .rm:
@@ -90,7 +120,7 @@ public struct FileCommand: Sendable {
             return try await lister.list(pair, filter: filter).map { FileTask(kind: kind, isMove: name == .mv, entry: $0) }
         case .sync:
             let src = try await lister.list(pair, filter: filter)
-            let dst = try await lister.list(pair.reversed, filter: filter)
+            let dst = try await destination.list(pair.reversed, filter: filter)
             let (send, remove) = SyncComparator.compare(source: src, destination: dst, rule: options.syncRule,
                                                         delete: options.delete, download: kind == .download)
             return send.map { FileTask(kind: kind, entry: $0) } + remove.map { FileTask(kind: .delete, entry: $0) }

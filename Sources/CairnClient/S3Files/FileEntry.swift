@@ -14,4 +14,6 @@ public struct FileEntry: Sendable {
     public var size: Int64
     /// Seconds since the epoch (file mtime or the object's LastModified).
     public var lastModified: Double
+    /// An object's storage class, when the listing or HeadObject said it.
+    public var storageClass: String? = nil
 }

@@ -5,7 +5,7 @@ import Foundation
 /// in S3's key order, one object (HeadObject) or every object under a prefix; the filters are
 /// applied here. Files that cannot be read are skipped with a warning.
 public struct FileLister: Sendable {
-    let client: S3Client
+    var client: S3Client
     let followSymlinks: Bool
     let pageSize: Int?
     let warn: @Sendable (String) -> Void
@@ -22,27 +22,29 @@ public struct FileLister: Sendable {
     /// The source side of `pair` that passes `filter`, sorted by compare key. `forDelete` keeps
     /// folder markers (zero-byte keys ending in `/`) and does not look a single object up.
     public func list(_ pair: FilePair, filter: FileFilter, forDelete: Bool = false) async throws -> [FileEntry] {
-        let found: [(path: String, size: Int64, mtime: Double)]
+        let found: [(path: String, size: Int64, mtime: Double, storageClass: String?)]
         if pair.source.isS3 {
             found = try await objects(pair.source.path, directory: pair.directory, forDelete: forDelete)
         } else {
-            found = localFiles(pair.source.path, directory: pair.directory)
+            found = localFiles(pair.source.path, directory: pair.directory).map { ($0.path, $0.size, $0.mtime, nil) }
         }
         return found.filter { filter.includes($0.path) }.map { f in
             let (dest, compareKey) = pair.destination(for: f.path)
             return FileEntry(source: f.path, sourceIsS3: pair.source.isS3, destination: dest, destinationIsS3: pair.destination.isS3,
-                             compareKey: compareKey, size: f.size, lastModified: f.mtime)
+                             compareKey: compareKey, size: f.size, lastModified: f.mtime, storageClass: f.storageClass)
         }.sorted { $0.compareKey.utf8.lexicographicallyPrecedes($1.compareKey.utf8) }
     }
 
-    func objects(_ s3Path: String, directory: Bool, forDelete: Bool) async throws -> [(path: String, size: Int64, mtime: Double)] {
+    func objects(_ s3Path: String, directory: Bool, forDelete: Bool) async throws -> [(path: String, size: Int64, mtime: Double, storageClass: String?)] {
         let (bucket, prefix) = S3URI.split(s3Path)
         if !directory && !prefix.isEmpty {
-            if forDelete { return [(s3Path, -1, 0)] }
+            if forDelete { return [(s3Path, -1, 0, nil)] }
             do {
                 let h = try await Transfer.send(client, "HeadObject", S3Request(method: "HEAD", bucket: bucket, key: prefix, headers: headHeaders))
                 let mtime = h.header("Last-Modified").flatMap { UTCDate.parseRFC1123($0) }?.timeIntervalSince1970 ?? 0
-                return [(s3Path, Int64(h.header("Content-Length") ?? "") ?? 0, mtime)]
+                // A restored archive object (`x-amz-restore: ongoing-request="false"`) can be read.
+                let restored = h.header("x-amz-restore")?.contains("ongoing-request=\"false\"") == true
+                return [(s3Path, Int64(h.header("Content-Length") ?? "") ?? 0, mtime, restored ? nil : h.header("x-amz-storage-class"))]
             } catch var e as S3ServiceError where e.status == 404 {
                 e.message = "Key \"\(prefix)\" does not exist"  // awscli's wording for a missing source
                 throw e
@@ -50,9 +52,9 @@ public struct FileLister: Sendable {
         }
         return try await ObjectListing(client: client).all(bucket: bucket, prefix: prefix, pageSize: pageSize).compactMap { o in
             let path = bucket + "/" + o.key
-            if o.size == 0 && o.key.hasSuffix("/") { return forDelete ? (path, o.size, o.lastModified) : nil }
+            if o.size == 0 && o.key.hasSuffix("/") { return forDelete ? (path, o.size, o.lastModified, o.storageClass) : nil }
             if !directory && s3Path != path { return nil }
-            return (path, o.size, o.lastModified)
+            return (path, o.size, o.lastModified, o.storageClass)
         }
     }
 

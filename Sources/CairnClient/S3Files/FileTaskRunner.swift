@@ -13,6 +13,13 @@ public struct FileTaskRunner: Sendable {
     public var guessMimeType = true
     /// What every upload and copy sends (`--content-type`, `--storage-class`, `--metadata`, ...).
     public var objectHeaders = ObjectHeaders()
+    /// Resume interrupted transfers of files above the multipart threshold (`--resume`).
+    public var resume = false
+    public var stateDirectory = NSTemporaryDirectory()
+    public var checksumMode = false
+    public var copyProps = CopyProps.default
+    /// Reads a copy's source and deletes a moved object (`--source-region`); `client` otherwise.
+    public var sourceClient: S3Client?
 
     public init(client: S3Client, settings: TransferSettings, printer: ResultPrinter, dryRun: Bool) {
         self.client = client
@@ -45,9 +52,13 @@ public struct FileTaskRunner: Sendable {
     }
 
     func transfer(size: Int64) throws -> Transfer {
-        var options = TransferOptions(stateDirectory: NSTemporaryDirectory())
+        var options = TransferOptions(stateDirectory: stateDirectory)
         options.partSize = settings.chunkSize(for: size)
         options.multipartThreshold = settings.multipartThreshold
+        // Small files go in one request either way: only multipart transfers have parts to keep.
+        options.resume = resume && size >= settings.multipartThreshold
+        options.checksumMode = checksumMode
+        options.maxBandwidth = settings.maxBandwidth
         options.concurrency = settings.maxConcurrentRequests
         options.progress = false
         options.onBytes = { [printer] n in printer.add(bytes: n) }
@@ -83,7 +94,7 @@ public struct FileTaskRunner: Sendable {
         case .copy:
             let (bucket, key) = S3URI.split(e.source)
             let (destBucket, destKey) = S3URI.split(e.destination)
-            try await ObjectCopy(client: client, settings: settings).copy(bucket: bucket, key: key, size: e.size,
+            try await ObjectCopy(client: client, sourceClient: sourceClient, settings: settings, copyProps: copyProps).copy(bucket: bucket, key: key, size: e.size,
                                                                           to: destBucket, destKey, headers: try objectHeaders.headers(forCopy: true),
                                                                           customerKey: try objectHeaders.customerKeyHeaders(),
                                                                           sourceKey: try objectHeaders.copySourceKeyHeaders())
@@ -97,7 +108,7 @@ public struct FileTaskRunner: Sendable {
     func delete(_ path: String, isS3: Bool) async throws {
         if isS3 {
             let (bucket, key) = S3URI.split(path)
-            _ = try await Transfer.send(client, "DeleteObject", S3Request(method: "DELETE", bucket: bucket, key: key))
+            _ = try await Transfer.send(sourceClient ?? client, "DeleteObject", S3Request(method: "DELETE", bucket: bucket, key: key))
         } else if unlink(path) != 0 {
             throw ClientFailure("[Errno \(errno)] \(String(cString: strerror(errno))): '\(path)'")
         }

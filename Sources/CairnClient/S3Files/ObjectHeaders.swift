@@ -29,8 +29,27 @@ public struct ObjectHeaders: Sendable {
     public var sseCKey: String?
     public var sseCCopySource: String?
     public var sseCCopySourceKey: String?
+    /// `--acl`: a canned ACL (`x-amz-acl`) for the objects written.
+    public var acl: String?
+    /// `--grants read=uri=...`: `(permission, grantee)` pairs, each sent verbatim as
+    /// `x-amz-grant-<permission>` (awscli's `_set_grant_params`).
+    public var grants: [(String, String)] = []
 
     public init() {}
+
+    /// awscli's grant permissions and the header each becomes.
+    static let grantHeaders = ["read": "x-amz-grant-read", "full": "x-amz-grant-full-control",
+                               "readacl": "x-amz-grant-read-acp", "writeacl": "x-amz-grant-write-acp"]
+
+    /// `--grants`: each value `permission=grantee`, in awscli's words when it is not.
+    public static func parseGrants(_ values: [String]) throws -> [(String, String)] {
+        try values.map { v in
+            guard let eq = v.firstIndex(of: "=") else { throw UsageError("grants should be of the form permission=principal") }
+            let permission = String(v[..<eq])
+            guard grantHeaders[permission] != nil else { throw UsageError("permission must be one of: read|readacl|writeacl|full") }
+            return (permission, String(v[v.index(after: eq)...]))
+        }
+    }
 
     /// `--metadata`: the aws shorthand `k1=v1,k2=v2` or a JSON object.
     public static func parseMetadata(_ text: String) throws -> [(String, String)] {
@@ -85,6 +104,8 @@ public struct ObjectHeaders: Sendable {
             ("x-amz-server-side-encryption", sse), ("x-amz-server-side-encryption-aws-kms-key-id", sseKMSKeyID),
         ]
         for case let (name, value?) in plain { h.append((name, value)) }
+        if let acl { h.append(("x-amz-acl", acl)) }
+        for (permission, grantee) in grants { h.append((Self.grantHeaders[permission]!, grantee)) }
         if let expires {
             guard let date = BotoTimestamp.format(expires, as: "rfc822") else { throw UsageError("--expires: not a timestamp: \(expires)") }
             h.append(("Expires", date))

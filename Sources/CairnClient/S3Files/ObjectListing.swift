@@ -6,6 +6,8 @@ public struct ListedObject: Sendable {
     public var size: Int64
     /// Seconds since the epoch, with the listing's fraction.
     public var lastModified: Double
+    /// `GLACIER`, `DEEP_ARCHIVE`, ... (the `aws s3` commands skip archived objects).
+    public var storageClass: String? = nil
 }
 
 /// One page of ListObjectsV2.
@@ -42,7 +44,7 @@ public struct ObjectListing: Sendable {
         func text(_ s: String) -> String { encoded ? URIEncodingBridge.decodeForm(s) : s }
         let objects = root.children("Contents").map { c in
             ListedObject(key: text(c.child("Key")?.text ?? ""), size: Int64(c.child("Size")?.text ?? "") ?? 0,
-                         lastModified: Self.seconds(c.child("LastModified")?.text ?? ""))
+                         lastModified: Self.seconds(c.child("LastModified")?.text ?? ""), storageClass: c.child("StorageClass")?.text)
         }
         let prefixes = root.children("CommonPrefixes").compactMap { $0.child("Prefix")?.text }.map(text)
         let truncated = root.child("IsTruncated")?.text == "true"

@@ -1,12 +1,16 @@
 import Foundation
 
 /// The aws CLI's S3 transfer settings (the `s3 =` block of a profile in ~/.aws/config):
-/// `max_concurrent_requests` (10), `multipart_threshold` (8 MiB), `multipart_chunksize` (8 MiB).
+/// `max_concurrent_requests` (10), `multipart_threshold` (8 MiB), `multipart_chunksize` (8 MiB),
+/// `max_bandwidth` (none).
 /// They apply to `cairn s3` exactly as to `aws s3`, from the same file.
 public struct TransferSettings: Sendable {
     public var maxConcurrentRequests = 10
     public var multipartThreshold: Int64 = 8 << 20
     public var multipartChunkSize: Int64 = 8 << 20
+    /// `max_bandwidth` (bytes per second, e.g. `50MB/s`): a limit for each transfer, as s3transfer
+    /// applies it to the bytes it moves; nil is no limit.
+    public var maxBandwidth: Int64?
 
     public init() {}
 
@@ -20,6 +24,9 @@ public struct TransferSettings: Sendable {
         if let v = p["s3.max_concurrent_requests"] { s.maxConcurrentRequests = Int(try positive(v, "max_concurrent_requests", sizes: false)) }
         if let v = p["s3.multipart_threshold"] { s.multipartThreshold = try positive(v, "multipart_threshold", sizes: true) }
         if let v = p["s3.multipart_chunksize"] { s.multipartChunkSize = try positive(v, "multipart_chunksize", sizes: true) }
+        if let v = p["s3.max_bandwidth"] {
+            s.maxBandwidth = try positive(v.hasSuffix("/s") ? String(v.dropLast(2)) : v, "max_bandwidth", sizes: true)
+        }
         return s
     }
 
