@@ -6,11 +6,11 @@ import SQLiteNIO
 /// Reads for operating the store: usage counters, users and keys.
 extension SQLiteMetadataStore {
     public func allBuckets() async throws -> [BucketRecord] {
-        try await reader.query("SELECT \(SQLiteRows.bucketColumns) FROM buckets ORDER BY name").map(SQLiteRows.bucket)
+        try await readers.query("SELECT \(SQLiteRows.bucketColumns) FROM buckets ORDER BY name").map(SQLiteRows.bucket)
     }
 
     public func usage(_ bucket: BucketName) async throws -> BucketUsage {
-        try await Self.usage(reader, bucket)
+        try await readers.withConnection { try await Self.usage($0, bucket) }
     }
 
     static func usage(_ db: SQLiteConnection, _ bucket: BucketName) async throws -> BucketUsage {
@@ -20,7 +20,7 @@ extension SQLiteMetadataStore {
 
     public func allUsage() async throws -> [BucketName: BucketUsage] {
         var all: [BucketName: BucketUsage] = [:]
-        for row in try await reader.query("SELECT * FROM bucket_usage") {
+        for row in try await readers.query("SELECT * FROM bucket_usage") {
             all[BucketName(unchecked: SQLiteRows.text(row, "bucket"))] = SQLiteRows.usage(row)
         }
         return all
@@ -28,9 +28,9 @@ extension SQLiteMetadataStore {
 
     public func oldestUpload(_ bucket: BucketName?) async throws -> Date? {
         let rows = if let bucket {
-            try await reader.query("SELECT min(initiated_ms) AS m FROM uploads WHERE bucket = ?", [.text(bucket.rawValue)])
+            try await readers.query("SELECT min(initiated_ms) AS m FROM uploads WHERE bucket = ?", [.text(bucket.rawValue)])
         } else {
-            try await reader.query("SELECT min(initiated_ms) AS m FROM uploads")
+            try await readers.query("SELECT min(initiated_ms) AS m FROM uploads")
         }
         return rows.first?.column("m")?.integer.map { Date(milliseconds: Int64($0)) }
     }
@@ -39,15 +39,15 @@ extension SQLiteMetadataStore {
     public func foldUsage() async throws {}
 
     public func identityGeneration() async throws -> Int64 {
-        Int64(try await reader.query("SELECT generation FROM identity_generation WHERE id = 1").first?.column("generation")?.integer ?? 0)
+        Int64(try await readers.query("SELECT generation FROM identity_generation WHERE id = 1").first?.column("generation")?.integer ?? 0)
     }
 
     public func users() async throws -> [StoredUser] {
-        try await reader.query("SELECT * FROM users ORDER BY name, id").map(SQLiteRows.user)
+        try await readers.query("SELECT * FROM users ORDER BY name, id").map(SQLiteRows.user)
     }
 
     public func accessKeys() async throws -> [StoredAccessKey] {
-        try await reader.query("SELECT * FROM access_keys ORDER BY user_id, access_key").map(SQLiteRows.accessKey)
+        try await readers.query("SELECT * FROM access_keys ORDER BY user_id, access_key").map(SQLiteRows.accessKey)
     }
 }
 

@@ -5,7 +5,7 @@ import SQLiteNIO
 
 extension SQLiteMetadataStore {
     public func bucket(_ name: BucketName) async throws -> BucketRecord? {
-        try await Self.bucket(reader, name)
+        try await readers.withConnection { try await Self.bucket($0, name) }
     }
 
     static let selectBucket = BucketRecord.selectWithConfigs(SQLiteRows.bucketColumns) + " WHERE name = ?"
@@ -19,17 +19,17 @@ extension SQLiteMetadataStore {
     }
 
     public func buckets(ownedBy ownerID: String) async throws -> [BucketRecord] {
-        try await reader.query("SELECT \(SQLiteRows.bucketColumns) FROM buckets WHERE owner_id = ? ORDER BY name", [.text(ownerID)])
+        try await readers.query("SELECT \(SQLiteRows.bucketColumns) FROM buckets WHERE owner_id = ? ORDER BY name", [.text(ownerID)])
             .map(SQLiteRows.bucket)
     }
 
     public func bucketConfig(_ bucket: BucketName, _ kind: BucketConfigKind) async throws -> String? {
-        try await reader.query("SELECT value FROM bucket_configs WHERE bucket = ? AND kind = ?",
+        try await readers.query("SELECT value FROM bucket_configs WHERE bucket = ? AND kind = ?",
                                [.text(bucket.rawValue), .text(kind.rawValue)]).first?.column("value")?.string
     }
 
     public func buckets(with kind: BucketConfigKind) async throws -> [BucketName] {
-        try await reader.query("SELECT bucket FROM bucket_configs WHERE kind = ? ORDER BY bucket", [.text(kind.rawValue)])
+        try await readers.query("SELECT bucket FROM bucket_configs WHERE kind = ? ORDER BY bucket", [.text(kind.rawValue)])
             .map { BucketName(unchecked: SQLiteRows.text($0, "bucket")) }
     }
 }

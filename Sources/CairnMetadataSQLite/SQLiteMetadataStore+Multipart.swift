@@ -5,7 +5,7 @@ import SQLiteNIO
 
 extension SQLiteMetadataStore {
     public func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord? {
-        try await Self.upload(reader, id, bucket: bucket, key: key)
+        try await readers.withConnection { try await Self.upload($0, id, bucket: bucket, key: key) }
     }
 
     static func upload(_ db: SQLiteConnection, _ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord? {
@@ -14,7 +14,7 @@ extension SQLiteMetadataStore {
     }
 
     public func parts(_ id: UploadID, after: Int, limit: Int) async throws -> [PartRecord] {
-        try await reader.query("SELECT \(SQLiteRows.partColumns) FROM parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?",
+        try await readers.query("SELECT \(SQLiteRows.partColumns) FROM parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?",
                                [.text(id.rawValue), .integer(after), .integer(limit)]).map(SQLiteRows.part)
     }
 
@@ -37,11 +37,11 @@ extension SQLiteMetadataStore {
         }
         sql += " ORDER BY key, initiated_ms, upload_id LIMIT ?"
         binds.append(.integer(limit))
-        return try await reader.query(sql, binds).map(SQLiteRows.upload).filter { $0.key.rawValue.hasPrefix(prefix) }
+        return try await readers.query(sql, binds).map(SQLiteRows.upload).filter { $0.key.rawValue.hasPrefix(prefix) }
     }
 
     public func uploads(initiatedBefore date: Date, bucket: BucketName, prefix: String, limit: Int) async throws -> [UploadRecord] {
-        try await reader.query("SELECT \(SQLiteRows.uploadColumns) FROM uploads WHERE bucket = ? AND initiated_ms < ? ORDER BY initiated_ms LIMIT ?",
+        try await readers.query("SELECT \(SQLiteRows.uploadColumns) FROM uploads WHERE bucket = ? AND initiated_ms < ? ORDER BY initiated_ms LIMIT ?",
                                [.text(bucket.rawValue), .integer(Int(date.millisecondsSince1970)), .integer(limit)])
             .map(SQLiteRows.upload).filter { $0.key.rawValue.hasPrefix(prefix) }
     }

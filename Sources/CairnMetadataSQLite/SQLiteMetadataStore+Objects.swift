@@ -5,7 +5,7 @@ import SQLiteNIO
 
 extension SQLiteMetadataStore {
     public func object(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord? {
-        try await Self.object(reader, bucket, key)
+        try await readers.withConnection { try await Self.object($0, bucket, key) }
     }
 
     static func object(_ db: SQLiteConnection, _ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord? {
@@ -14,7 +14,7 @@ extension SQLiteMetadataStore {
     }
 
     public func version(_ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws -> ObjectRecord? {
-        try await Self.version(reader, bucket, key, id)
+        try await readers.withConnection { try await Self.version($0, bucket, key, id) }
     }
 
     static func version(_ db: SQLiteConnection, _ bucket: BucketName, _ key: ObjectKey, _ id: VersionID) async throws -> ObjectRecord? {
@@ -34,7 +34,7 @@ extension SQLiteMetadataStore {
         }
         sql += " AND delete_marker = ? ORDER BY last_modified_ms, key LIMIT ?"
         binds += [.integer(deleteMarkers ? 1 : 0), .integer(limit)]
-        return try await reader.query(sql, binds).map(SQLiteRows.object)
+        return try await readers.query(sql, binds).map(SQLiteRows.object)
     }
 
     public func noncurrentVersions(_ bucket: BucketName, noncurrentBefore date: Date, after: (Date, ObjectKey, Int64)?,
@@ -48,7 +48,7 @@ extension SQLiteMetadataStore {
         }
         sql += " ORDER BY noncurrent_ms, key, seq DESC LIMIT ?"
         binds.append(.integer(limit))
-        return try await reader.query(sql, binds).map {
+        return try await readers.query(sql, binds).map {
             (try SQLiteRows.object($0), Date(milliseconds: Int64($0.column("noncurrent_ms")?.integer ?? 0)))
         }
     }
@@ -77,7 +77,7 @@ extension SQLiteMetadataStore {
             SELECT \(SQLiteRows.summaryColumns), 0 AS is_latest FROM object_versions WHERE \(range)
             ORDER BY key, seq DESC LIMIT ?
             """
-        return try await reader.query(sql, binds + binds + [.integer(limit)]).map(SQLiteRows.summary)
+        return try await readers.query(sql, binds + binds + [.integer(limit)]).map(SQLiteRows.summary)
             .filter { $0.key.rawValue.hasPrefix(prefix) }
     }
 
@@ -92,7 +92,7 @@ extension SQLiteMetadataStore {
         }
         sql += " ORDER BY key LIMIT ?"
         binds.append(.integer(limit))
-        return try await reader.query(sql, binds).map(SQLiteRows.summary).filter { $0.key.rawValue.hasPrefix(prefix) }
+        return try await readers.query(sql, binds).map(SQLiteRows.summary).filter { $0.key.rawValue.hasPrefix(prefix) }
     }
 
     /// Read at every start, so it must not decode each record with Codable (~25 µs a record: ten
@@ -100,7 +100,7 @@ extension SQLiteMetadataStore {
     public func referencedBlobs() async throws -> Set<BlobID> {
         // A record whose manifest cannot be read fails startup rather than letting its blobs count
         // as unreferenced (and be deleted). Malformed JSON makes the query itself fail.
-        let unreadable = try await reader.query("""
+        let unreadable = try await readers.query("""
             SELECT key FROM objects WHERE json_type(info, '$.segments') IS NOT 'array'
             UNION ALL SELECT key FROM object_versions WHERE json_type(info, '$.segments') IS NOT 'array' LIMIT 1
             """)
@@ -108,17 +108,17 @@ extension SQLiteMetadataStore {
             throw MetadataError.unreadableRecord("object record \(SQLiteRows.text(row, "key")) has no readable blob manifest")
         }
         var out = Set<BlobID>()
-        for row in try await reader.query(
+        for row in try await readers.query(
             "SELECT json_extract(s.value, '$.blob') AS blob FROM objects, json_each(objects.info, '$.segments') AS s") {
             guard let b = row.column("blob")?.string else { throw MetadataError.unreadableRecord("a blob manifest entry has no blob id") }
             out.insert(BlobID(b))
         }
-        for row in try await reader.query(
+        for row in try await readers.query(
             "SELECT json_extract(s.value, '$.blob') AS blob FROM object_versions, json_each(object_versions.info, '$.segments') AS s") {
             guard let b = row.column("blob")?.string else { throw MetadataError.unreadableRecord("a blob manifest entry has no blob id") }
             out.insert(BlobID(b))
         }
-        for row in try await reader.query("SELECT blob FROM parts") {
+        for row in try await readers.query("SELECT blob FROM parts") {
             if let b = row.column("blob")?.string { out.insert(BlobID(b)) }
         }
         return out

@@ -6,10 +6,11 @@ import NIOConcurrencyHelpers
 import SQLiteNIO
 
 /// The embedded metadata store: one SQLite file in WAL mode, one writer connection (transactions
-/// serialised by `AsyncLock`) and one reader connection for single-statement reads.
+/// serialised by `AsyncLock`) and a few reader connections, one statement at a time each
+/// (`SQLiteReaders`), for single-statement reads.
 public final class SQLiteMetadataStore: MetadataStore {
     let writer: SQLiteConnection
-    let reader: SQLiteConnection
+    let readers: SQLiteReaders
     let writeLock = AsyncLock()
     /// Blob deletions done but still queued: removed from `blob_deletions` by the next transaction,
     /// so freeing a blob costs no commit (and no fsync) of its own.
@@ -29,9 +30,8 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
         for statement in SQLiteSchema.laterIndexes { _ = try await writer.query(statement) }
         try await createUsage(writer)
-        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        _ = try await reader.query("PRAGMA busy_timeout=\(Self.busyTimeoutMilliseconds)")
-        return SQLiteMetadataStore(writer: writer, reader: reader)
+        let readers = try await SQLiteReaders.open(path: path, count: 4, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds, logger: logger)
+        return SQLiteMetadataStore(writer: writer, readers: readers)
     }
 
     /// The usage counters (counted once from the tables when they first appear), their triggers,
@@ -51,14 +51,14 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    init(writer: SQLiteConnection, reader: SQLiteConnection) {
+    init(writer: SQLiteConnection, readers: SQLiteReaders) {
         self.writer = writer
-        self.reader = reader
+        self.readers = readers
     }
 
     public func close() async throws {
         try await withTransaction { _ in }  // forgets the deletions already done
-        try await reader.close()
+        try await readers.close()
         try await writer.close()
     }
 
@@ -93,7 +93,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func pendingBlobDeletions(limit: Int) async throws -> [BlobID] {
         let done = Set(deletionsDone.withLockedValue { $0 })
-        return try await reader.query("SELECT blob FROM blob_deletions ORDER BY queued_ms LIMIT ?", [.integer(limit + done.count)])
+        return try await readers.query("SELECT blob FROM blob_deletions ORDER BY queued_ms LIMIT ?", [.integer(limit + done.count)])
             .map { BlobID(SQLiteRows.text($0, "blob")) }.filter { !done.contains($0) }.prefix(limit).map { $0 }
     }
 
