@@ -124,5 +124,24 @@ enum PostgresSchema {
             "CREATE INDEX objects_by_time ON objects (bucket, last_modified_ms, key)",
             "CREATE INDEX object_versions_by_age ON object_versions (bucket, noncurrent_ms)",
         ],
+        // 3: several nodes. A row per node with its heartbeat (the database's clock), and leases
+        // for the work one node does at a time. Runtime state: `cairn metadata migrate` copies neither.
+        [
+            """
+            CREATE TABLE nodes (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                address TEXT NOT NULL,
+                started_ms BIGINT NOT NULL,
+                heartbeat_ms BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE leases (
+                name TEXT COLLATE "C" PRIMARY KEY,
+                holder TEXT NOT NULL,
+                expires_ms BIGINT NOT NULL
+            )
+            """,
+        ],
     ]
 }
