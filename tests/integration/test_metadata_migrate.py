@@ -52,9 +52,15 @@ def snapshot(s3, bucket, upload):
     }
 
 
-def test_migrate_copies_every_table_verified_and_the_data_folder_serves_on_postgres(tmp_path, postgres):
-    source = SQLiteServer(tmp_path / "single", min_part_size=PART)
-    source.start()
+@pytest.fixture
+def source(tmp_path):
+    server = SQLiteServer(tmp_path / "single", min_part_size=PART)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_migrate_copies_every_table_verified_and_the_data_folder_serves_on_postgres(tmp_path, postgres, source):
     s3 = source.client()
     bucket = unique_name("moving")
     s3.create_bucket(Bucket=bucket)
