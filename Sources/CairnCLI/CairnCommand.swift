@@ -6,7 +6,7 @@ public struct CairnCommand: AsyncParsableCommand {
         commandName: "cairn",
         abstract: "An S3-compatible object store and S3 client.",
         subcommands: [ServerCommand.self, S3APICommand.self, S3Command.self, CpCommand.self, PresignCommand.self,
-                      KMSCommand.self, BenchCommand.self, BenchLoadCommand.self, AdminCommand.self])
+                      KMSCommand.self, MetadataCommand.self, BenchCommand.self, BenchLoadCommand.self, AdminCommand.self])
 
     public init() {}
 }

@@ -12,11 +12,13 @@ enum MetadataChoice {
         option ?? ProcessInfo.processInfo.environment["CAIRN_METADATA_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    static func open(url: String?, dataFolder: String, logger: Logger) async throws -> (store: any MetadataStore, description: String) {
+    static func open(url: String?, dataFolder: String, poolSize: Int = 20, logger: Logger) async throws -> (store: any MetadataStore, description: String) {
         guard let url else {
             return (try await SQLiteMetadataStore.open(path: dataFolder + "/metadata.sqlite", logger: logger), "SQLite metadata")
         }
-        let store = try await PostgresMetadataStore.open(try PostgresURL.configuration(url), logger: logger)
+        var configuration = try PostgresURL.configuration(url)
+        configuration.options.maximumConnections = poolSize
+        let store = try await PostgresMetadataStore.open(configuration, logger: logger)
         return (store, "PostgreSQL metadata at \(PostgresURL.redacted(url))")
     }
 }

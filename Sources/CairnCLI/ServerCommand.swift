@@ -21,6 +21,17 @@ struct ServerCommand: AsyncParsableCommand {
             help: "Metadata in PostgreSQL: postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require|verify-full] (default: $CAIRN_METADATA_URL, else SQLite in the data folder).")
     var metadataURL: String?
 
+    @Option(name: .customLong("metadata-pool-size"), help: "PostgreSQL connections this node keeps at most.")
+    var metadataPoolSize: Int = 20
+
+    @Option(name: .customLong("node-id"),
+            help: "This node's name among the nodes sharing the metadata and data folder (letters, digits, . _ -; its temporary files go in DATA/tmp/ID/). Default: HOSTNAME-PID.")
+    var nodeID: String?
+
+    @Option(name: .customLong("heartbeat-seconds"),
+            help: "How often the node writes its heartbeat and renews the background lease (the lease runs out after 3 of these, a node is dead after 10).")
+    var heartbeatSeconds: Double = 5
+
     @Option(help: "Address to listen on, HOST:PORT.")
     var address: String = "127.0.0.1:9000"
 
@@ -106,6 +117,11 @@ struct ServerCommand: AsyncParsableCommand {
         if let url = MetadataChoice.url(option: metadataURL) {
             do { _ = try PostgresURL.configuration(url) } catch { throw ValidationError("--metadata / CAIRN_METADATA_URL: \(error)") }
         }
+        if let nodeID, NodeID(nodeID) == nil {
+            throw ValidationError("--node-id is 1 to 64 letters, digits, '.', '_' or '-' (it names a folder), not '.' or '..'")
+        }
+        guard heartbeatSeconds >= 0.05, heartbeatSeconds <= 3600 else { throw ValidationError("--heartbeat-seconds is 0.05 to 3600") }
+        guard (1...1000).contains(metadataPoolSize) else { throw ValidationError("--metadata-pool-size is 1 to 1000") }
         if accessLog?.isEmpty == true { throw ValidationError("--access-log is a file name, or '-' for standard output") }
         if (accessKey == nil) != (secretKey == nil) { throw ValidationError("--access-key and --secret-key go together") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -132,13 +148,14 @@ struct ServerCommand: AsyncParsableCommand {
         let directory = try loadUsers(logger: logger)
         let (host, port) = parseAddress()!
         let root = URL(fileURLWithPath: data).standardizedFileURL.path
-        let files = try FileBlobStore(root: root, directWrites: !bufferedWrites)
+        let node = nodeID.flatMap(NodeID.init) ?? NodeID.default(hostname: Self.hostname(), pid: getpid())
+        let files = try FileBlobStore(root: root, node: node, directWrites: !bufferedWrites)
         let blobs: any BlobStore = try injectFaults.map { try FaultInjectingBlobStore(wrapping: files, spec: $0) } ?? files
         let keys = try FileKeyring(dataFolder: root, region: region,
                                    masterKeyBase64: ProcessInfo.processInfo.environment["CAIRN_MASTER_KEY"])
         // Opened last of what can fail: an open connection must be closed before it goes away.
         let (metadata, metadataDescription) = try await MetadataChoice.open(url: MetadataChoice.url(option: metadataURL), dataFolder: root,
-                                                                            logger: logger)
+                                                                            poolSize: metadataPoolSize, logger: logger)
         var limits = StorageLimits()
         limits.minPartSize = minPartSize
         let storage = Storage(blobs: blobs, metadata: metadata, region: region, limits: limits, keys: keys)
@@ -155,11 +172,14 @@ struct ServerCommand: AsyncParsableCommand {
         let envToken = ProcessInfo.processInfo.environment["CAIRN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.metricsToken = configuration.adminAddress == nil ? nil : metricsToken ?? envToken
         configuration.accessLogPath = accessLog
+        configuration.node = NodeInfo(id: node, address: address, started: Date())
+        configuration.heartbeatSeconds = heartbeatSeconds
+        configuration.hostname = Self.hostname()
         configuration.readinessChecks = [
             // One indexed read: the store answers (the bucket need not exist).
             ReadinessCheck(name: "metadata") { _ = try await metadata.bucket(BucketName(unchecked: "cairn-readiness-probe")) },
-            // tmp/, which every start empties: a probe file a crash left behind goes with it.
-            .writableFolder(root + "/tmp"),
+            // The node's tmp/<node>/, which its every start empties: a probe file a crash left behind goes with it.
+            .writableFolder(files.tmpDir),
         ]
         do {
             try await S3Server.run(storage: storage, configuration: configuration, logger: logger)
@@ -168,6 +188,12 @@ struct ServerCommand: AsyncParsableCommand {
             throw error
         }
         try await metadata.close()
+    }
+
+    static func hostname() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0 else { return "" }
+        return String(cString: name)
     }
 
     func loadUsers(logger: Logger) throws -> UserDirectory {

@@ -3,8 +3,7 @@ import CairnStorage
 
 extension PostgresMetadataStore {
     public func bucket(_ name: BucketName) async throws -> BucketRecord? {
-        try await pool.rows(PostgresSQL("\(PostgresRows.bucketWithConfigs) WHERE name = $1", .text(name.rawValue)))
-            .first.map(PostgresRows.bucket)
+        try await pool.rows(Prepared.Bucket.self, .text(name.rawValue)).first.map(PostgresRows.bucket)
     }
 
     public func buckets(ownedBy ownerID: String) async throws -> [BucketRecord] {

@@ -4,8 +4,7 @@ import Foundation
 
 extension PostgresMetadataStore {
     public func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord? {
-        try await pool.rows(PostgresSQL("SELECT \(PostgresRows.uploadColumns) FROM uploads WHERE upload_id = $1 AND bucket = $2 AND key = $3",
-                                        .text(id.rawValue), .text(bucket.rawValue), .text(key.rawValue))).first.map(PostgresRows.upload)
+        try await pool.rows(Prepared.Upload.self, .text(id.rawValue), .text(bucket.rawValue), .text(key.rawValue)).first.map(PostgresRows.upload)
     }
 
     public func parts(_ id: UploadID, after: Int, limit: Int) async throws -> [PartRecord] {

@@ -25,6 +25,12 @@ public final class PostgresMetadataStore: MetadataStore {
     /// Connects, checks the database, and brings its schema to this build's version.
     public static func open(_ configuration: PostgresClient.Configuration,
                             logger: Logger = Logger(label: "cairn.postgres")) async throws -> PostgresMetadataStore {
+        var configuration = configuration
+        // A transaction whose node goes silent (frozen, partitioned) before COMMIT is aborted by the
+        // server, so it cannot commit a reference to a blob the sweep already counts as an orphan
+        // (`BlobGrace`). Lock waits are not idle: only a client that sends nothing is cut off.
+        configuration.options.additionalStartupParameters.append(
+            ("idle_in_transaction_session_timeout", "\(Int(BlobGrace.idleInTransaction * 1000))"))
         let store = PostgresMetadataStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
         do {
             try await PostgresMigrator(store: store).migrate()

@@ -153,6 +153,10 @@ enum PostgresRows {
             try decode(Bool.self, column)
         }
 
+        func optionalInt(_ column: String) throws -> Int64? { try decode(Int64?.self, column) }
+        func optionalInt32(_ column: String) throws -> Int32? { try decode(Int32?.self, column) }
+        func optionalBool(_ column: String) throws -> Bool? { try decode(Bool?.self, column) }
+
         func date(_ column: String) throws -> Date {
             Date(milliseconds: try int(column))
         }

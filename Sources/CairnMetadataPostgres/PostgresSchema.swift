@@ -126,5 +126,24 @@ enum PostgresSchema {
         ],
         // 3: usage counters (triggers writing delta rows), users and access keys.
         PostgresUsageSchema.migration,
+        // 4: several nodes. A row per node with its heartbeat (the database's clock), and leases
+        // for the work one node does at a time. Runtime state: `cairn metadata migrate` copies neither.
+        [
+            """
+            CREATE TABLE nodes (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                address TEXT NOT NULL,
+                started_ms BIGINT NOT NULL,
+                heartbeat_ms BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE leases (
+                name TEXT COLLATE "C" PRIMARY KEY,
+                holder TEXT NOT NULL,
+                expires_ms BIGINT NOT NULL
+            )
+            """,
+        ],
     ]
 }

@@ -21,8 +21,7 @@ struct PostgresTransaction: MetadataTransaction {
     let db: PostgresExecutor
 
     func bucket(_ name: BucketName) async throws -> BucketRecord? {
-        try await db.rows(PostgresSQL("\(PostgresRows.bucketWithConfigs) WHERE name = $1 FOR SHARE OF buckets", .text(name.rawValue)))
-            .first.map(PostgresRows.bucket)
+        try await db.rows(Prepared.BucketForShare.self, .text(name.rawValue)).first.map(PostgresRows.bucket)
     }
 
     /// The exclusive lock on a bucket row, taken before anything that changes the bucket itself.
@@ -74,7 +73,7 @@ struct PostgresTransaction: MetadataTransaction {
     /// Serialises the transactions on one key, whether or not it has a row (see the type's comment).
     private func lockKey(_ bucket: BucketName, _ key: ObjectKey) async throws {
         // Bucket names never contain "/", so (bucket, key) -> "bucket/key" is one-to-one.
-        try await db.run(PostgresSQL("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", .text("\(bucket.rawValue)/\(key.rawValue)")))
+        _ = try await db.rows(Prepared.LockKey.self, .text("\(bucket.rawValue)/\(key.rawValue)"))
     }
 
     func object(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord? {
@@ -133,9 +132,8 @@ struct PostgresTransaction: MetadataTransaction {
     }
 
     func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord? {
-        try await db.rows(PostgresSQL("""
-            SELECT \(PostgresRows.uploadColumns) FROM uploads WHERE upload_id = $1 AND bucket = $2 AND key = $3 FOR UPDATE
-            """, .text(id.rawValue), .text(bucket.rawValue), .text(key.rawValue))).first.map(PostgresRows.upload)
+        try await db.rows(Prepared.UploadForUpdate.self, .text(id.rawValue), .text(bucket.rawValue), .text(key.rawValue))
+            .first.map(PostgresRows.upload)
     }
 
     func insertUpload(_ u: UploadRecord) async throws {
@@ -156,16 +154,11 @@ struct PostgresTransaction: MetadataTransaction {
     }
 
     func part(_ id: UploadID, _ number: Int) async throws -> PartRecord? {
-        try await db.rows(PostgresSQL("SELECT \(PostgresRows.partColumns) FROM parts WHERE upload_id = $1 AND part_number = $2",
-                                      .text(id.rawValue), .int(Int64(number)))).first.map(PostgresRows.part)
+        try await db.rows(Prepared.Part.self, .text(id.rawValue), .int(Int64(number))).first.map(PostgresRows.part)
     }
 
     func putPart(_ p: PartRecord) async throws {
-        var sql = PostgresSQL("INSERT INTO parts (\(PostgresRows.partColumns)) VALUES ")
-        sql.text += sql.values(try PostgresRows.partValues(p))
-        sql.text += " ON CONFLICT (upload_id, part_number) DO UPDATE SET "
-            + PostgresRows.replacing(PostgresRows.partColumns, keptKey: ["upload_id", "part_number"])
-        try await db.run(sql)
+        _ = try await db.rows(Prepared.PutPart.self, try PostgresRows.partValues(p))
     }
 
     func deleteUpload(_ id: UploadID) async throws {

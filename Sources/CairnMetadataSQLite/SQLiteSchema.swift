@@ -125,5 +125,22 @@ enum SQLiteSchema {
         ) WITHOUT ROWID
         """,
         "CREATE INDEX IF NOT EXISTS blob_deletions_by_time ON blob_deletions (queued_ms)",
+        // Nodes and leases, as on PostgreSQL (one node here). Runtime state, not copied by
+        // `cairn metadata migrate`.
+        """
+        CREATE TABLE IF NOT EXISTS nodes (
+            id TEXT PRIMARY KEY,
+            address TEXT NOT NULL,
+            started_ms INTEGER NOT NULL,
+            heartbeat_ms INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_ms INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
     ]
 }

@@ -1,6 +1,7 @@
 import CairnProtocol
 import CairnSigV4
 import CairnStorage
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -41,6 +42,12 @@ public struct S3ServerConfiguration: Sendable {
     public var accessLogPath: String?
     /// What `/ready` checks (the CLI knows the data folder and the metadata store).
     public var readinessChecks: [ReadinessCheck] = []
+    /// This node: its id (also its `tmp/<id>/`), the address it reports, when it started.
+    public var node = NodeInfo(id: NodeID("local")!, address: "", started: Date())
+    /// How often the node writes its heartbeat and renews the background lease (`NodeMembership`).
+    public var heartbeatSeconds: Double = 5
+    /// This machine's name (default node ids are `hostname-pid`).
+    public var hostname = ""
 
     public init(host: String, port: Int, users: UserDirectory, domain: String? = nil,
                 lifecycleClock: LifecycleClock = LifecycleClock(), lifecycleSweepSeconds: Double = 3600) {
@@ -59,7 +66,13 @@ public enum S3Server {
         MallocTuning.apply()
         let observability = try Observability(configuration: c, logger: logger)
         defer { observability.accessLog?.close() }
-        try await storage.recover()
+        let membership = NodeMembership(info: c.node, hostname: c.hostname, heartbeatSeconds: c.heartbeatSeconds,
+                                        metadata: storage.metadata, logger: logger)
+        try await membership.join()
+        try await storage.recover(node: c.node.id, isDead: membership.isDead)
+        await membership.tick()
+        let heartbeats = Task { await membership.run() }
+        defer { heartbeats.cancel() }
         // Users and keys live in the metadata store (when there is a master key to seal secrets
         // with); the configured ones are imported into it at each start.
         var keys: KeyDirectory?
@@ -105,21 +118,7 @@ public enum S3Server {
                 fflushStdout()
             },
             logger: logger)
-        let sweeper = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(Int(c.lifecycleSweepSeconds * 1000)))
-                do {
-                    let n = try await storage.sweepIncompleteUploads(clock: c.lifecycleClock)
-                    if n > 0 { logger.info("lifecycle: aborted \(n) incomplete multipart uploads") }
-                    let e = try await storage.sweepExpirations(clock: c.lifecycleClock)
-                    if e > 0 { logger.info("lifecycle: expired \(e) object versions") }
-                } catch is CancellationError {
-                    break  // shutting down
-                } catch {
-                    logger.error("lifecycle sweep failed: \(error)")
-                }
-            }
-        }
+        let sweeper = Task { await backgroundWork(storage: storage, membership: membership, configuration: c, logger: logger) }
         defer { sweeper.cancel() }
         // Another node's change to users or keys, seen within a second; pending usage deltas
         // folded every few seconds.
@@ -157,8 +156,48 @@ public enum S3Server {
                                                     logger: logger))
         }
         services.append(app)
-        try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
-                                                    logger: logger)).run()
+        do {
+            try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                        logger: logger)).run()
+        } catch {
+            sweeper.cancel()
+            heartbeats.cancel()
+            await membership.leave()
+            throw error
+        }
+        sweeper.cancel()
+        heartbeats.cancel()
+        await membership.leave()
+    }
+
+    /// The work one node does at a time, on the holder of the background lease: lifecycle sweeps
+    /// every `lifecycleSweepSeconds`; the temporary files of dead nodes and unreferenced blobs at
+    /// most every ten minutes (they list the data folder).
+    static func backgroundWork(storage: Storage, membership: NodeMembership, configuration c: S3ServerConfiguration,
+                               logger: Logger) async {
+        let maintenanceEvery = Duration.seconds(max(c.lifecycleSweepSeconds, 600))
+        var lastMaintenance = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(Int(c.lifecycleSweepSeconds * 1000)))
+            guard membership.holdsLease else { continue }
+            do {
+                let n = try await storage.sweepIncompleteUploads(clock: c.lifecycleClock)
+                if n > 0 { logger.info("lifecycle: aborted \(n) incomplete multipart uploads") }
+                let e = try await storage.sweepExpirations(clock: c.lifecycleClock)
+                if e > 0 { logger.info("lifecycle: expired \(e) object versions") }
+                if ContinuousClock.now - lastMaintenance >= maintenanceEvery {
+                    lastMaintenance = .now
+                    let dead = try await storage.removeDeadNodes(except: c.node.id, isDead: membership.isDead)
+                    if !dead.isEmpty { logger.info("removed dead nodes and their temporary files: \(dead.map(\.rawValue).joined(separator: ", "))") }
+                    let orphans = try await storage.sweepUnreferencedBlobs()
+                    if orphans > 0 { logger.info("deleted \(orphans) unreferenced blobs") }
+                }
+            } catch is CancellationError {
+                break  // shutting down
+            } catch {
+                logger.error("background work failed: \(error)")
+            }
+        }
     }
 }
 

@@ -20,10 +20,29 @@ public protocol BlobStore: Sendable {
     func read(_ segment: BlobSegment) -> any AsyncSequence<ByteBuffer, any Error>
     /// Removes blobs (missing ones are ignored).
     func delete(_ blobs: [BlobID]) async
-    /// Every blob id present, for the startup sweep of unreferenced blobs.
+    /// Every blob id present.
     func allBlobs() async throws -> [BlobID]
-    /// Removes temporary files left by a crash. Called once at start, before serving.
-    func removeTemporaryFiles() async throws
+    /// Blobs last written before `date` (the sweep of unreferenced blobs, `Storage+Sweep.swift`).
+    func blobs(modifiedBefore date: Date) async throws -> [BlobID]
+    /// The nodes that have blobs being written (on files, a folder `tmp/<node>/` each), with the
+    /// newest modification time among each one's files (or of the folder itself when empty).
+    func temporaryFolders() async throws -> [TemporaryFolder]
+    /// Removes a node's temporary files (this node's at start, a dead node's later); a folder of
+    /// another node goes too.
+    func removeTemporaryFiles(of node: NodeID) async
+    /// Removes temporary files that belong to no node (written before nodes had ids) last written
+    /// before `date`.
+    func removeLooseTemporaryFiles(modifiedBefore date: Date) async
+}
+
+/// A node's temporary blobs, as `temporaryFolders` lists them.
+public struct TemporaryFolder: Sendable, Equatable {
+    public var node: NodeID
+    public var modified: Date
+    public init(node: NodeID, modified: Date) {
+        self.node = node
+        self.modified = modified
+    }
 }
 
 /// A blob being written. Either `commit` (data durable, blob visible to readers by id) or `abort`.

@@ -1,4 +1,5 @@
 import CairnModel
+import Foundation
 import NIOCore
 import Synchronization
 
@@ -42,7 +43,10 @@ public final class FaultInjectingBlobStore: BlobStore {
     public func read(_ segment: BlobSegment) -> any AsyncSequence<ByteBuffer, any Error> { inner.read(segment) }
     public func delete(_ blobs: [BlobID]) async { await inner.delete(blobs) }
     public func allBlobs() async throws -> [BlobID] { try await inner.allBlobs() }
-    public func removeTemporaryFiles() async throws { try await inner.removeTemporaryFiles() }
+    public func blobs(modifiedBefore date: Date) async throws -> [BlobID] { try await inner.blobs(modifiedBefore: date) }
+    public func temporaryFolders() async throws -> [TemporaryFolder] { try await inner.temporaryFolders() }
+    public func removeTemporaryFiles(of node: NodeID) async { await inner.removeTemporaryFiles(of: node) }
+    public func removeLooseTemporaryFiles(modifiedBefore date: Date) async { await inner.removeLooseTemporaryFiles(modifiedBefore: date) }
 
     struct Writer: BlobWriter {
         let inner: any BlobWriter

@@ -23,7 +23,9 @@ import Foundation
 /// SQLite meets this with one writer at a time. A backend with concurrent writers locks those rows
 /// (`SELECT ... FOR UPDATE`, a lock on the key for absent rows) or retries on serialisation failures
 /// inside `withTransaction` (`body` may then run more than once, so it must only touch the store).
-public protocol MetadataStore: Sendable {
+///
+/// Several nodes on one store also share its node rows and leases (`NodeCoordination`).
+public protocol MetadataStore: NodeCoordination {
     /// Runs `body` as one transaction; any error rolls everything back and is rethrown.
     func withTransaction<T: Sendable>(_ body: (any MetadataTransaction) async throws -> T) async throws -> T
 

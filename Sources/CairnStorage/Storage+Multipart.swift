@@ -63,12 +63,13 @@ extension Storage {
         let (blob, digests, blobEncryption) = try await ingest.ingest(body, check: check, maxSize: max, keying: keying) {
             S3Error.entityTooLarge(proposed: $0, max: max)
         }
+        let renamed = ContinuousClock.now
         let part = PartRecord(uploadID: upload.uploadID, partNumber: partNumber.value, size: digests.size,
                               etag: Self.etag(digests, upload.encryption, blobEncryption),
                               lastModified: Date().truncatedToMilliseconds, blob: blob, checksum: digests.stored(check),
                               encryption: blobEncryption)
         do {
-            try await changing { tx in
+            try await changing(newBlobRenamed: renamed) { tx in
                 // The upload row is the lock UploadPart, Complete and Abort share: a part committed
                 // after a Complete or Abort finds the upload gone, and its blob is removed below.
                 guard try await tx.upload(upload.uploadID, bucket: upload.bucket, key: upload.key) != nil else {

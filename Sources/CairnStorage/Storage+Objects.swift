@@ -30,9 +30,10 @@ extension Storage {
     /// it displaces depends on the bucket's versioning), if `conditions` hold for the current one;
     /// on failure the new blob is removed.
     func commit(_ record: ObjectRecord, newBlob: BlobID, conditions: WriteConditions = WriteConditions()) async throws -> ObjectRecord {
+        let renamed = ContinuousClock.now  // called right after the blob's rename
         do {
             var placed = record
-            try await changing { tx in
+            try await changing(newBlobRenamed: renamed) { tx in
                 let bucket = try await tx.requireBucket(record.bucket)
                 if !conditions.isEmpty {
                     let current = try await tx.object(record.bucket, record.key).flatMap { $0.isDeleteMarker ? nil : $0 }

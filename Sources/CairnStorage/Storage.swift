@@ -24,24 +24,6 @@ public final class Storage: Sendable {
         self.limits = limits
     }
 
-    /// Crash recovery, run once before serving: drop temporary files, delete the blobs queued for
-    /// deletion (a crash after the commit that released them), then blobs no record references (a
-    /// crash between a blob's rename and the commit that would have referenced it).
-    public func recover() async throws {
-        try await blobs.removeTemporaryFiles()
-        while true {
-            let queued = try await metadata.pendingBlobDeletions(limit: 1000)
-            if queued.isEmpty { break }
-            await blobs.delete(queued)
-            try await metadata.blobDeletionsDone(queued)
-            try await metadata.withTransaction { _ in }  // drops them from the queue now
-        }
-        let referenced = try await metadata.referencedBlobs()
-        let orphans = try await blobs.allBlobs().filter { !referenced.contains($0) }
-        await blobs.delete(orphans)
-        counters.add { $0.blobsFreed += Int64(orphans.count) }
-    }
-
     /// Deletes blobs a committed transaction released (and queued with `enqueueBlobDeletions`), then
     /// takes them off the queue. A crash in between leaves them queued for `recover`.
     func deleteReleased(_ ids: [BlobID]) async {
@@ -52,10 +34,14 @@ public final class Storage: Sendable {
     }
 
     /// Runs `body` in one metadata transaction and, once it committed, deletes the blobs it released.
-    func changing(_ body: (any MetadataTransaction) async throws -> [BlobID]) async throws {
+    /// A transaction that references a new blob passes when the blob was renamed into place: it
+    /// then commits only within `BlobGrace.commitWithin` of that (see `Storage+Sweep.swift`).
+    func changing(newBlobRenamed renamed: ContinuousClock.Instant? = nil,
+                  _ body: (any MetadataTransaction) async throws -> [BlobID]) async throws {
         let released = try await metadata.withTransaction { tx in
             let released = try await body(tx)
             try await tx.enqueueBlobDeletions(released)
+            if let renamed { try BlobGrace.check(renamed: renamed) }
             return released
         }
         await deleteReleased(released)

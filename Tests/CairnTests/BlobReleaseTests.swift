@@ -61,10 +61,53 @@ struct BlobReleaseTests {
         // The transaction commits the release; the process "dies" before deleting the file.
         try await f.metadata.withTransaction { tx in try await tx.enqueueBlobDeletions([released]) }
         #expect(Set(try await f.blobs.allBlobs()).contains(released))
-        try await f.storage.recover()
+        try await f.storage.recover(node: NodeID("local")!, isDead: { _ in false })
         let all = Set(try await f.blobs.allBlobs())
         #expect(!all.contains(released) && all.contains(kept.segments[0].blob))
         #expect(try await f.metadata.pendingBlobDeletions(limit: 10).isEmpty)
+        try await f.stop()
+    }
+}
+
+/// What a node deletes at start and in its background work, with other nodes writing into the same
+/// data folder (`Storage+Sweep.swift`).
+@Suite("Cleanup beside other nodes")
+struct NodeCleanupTests {
+    func file(_ path: String, ageSeconds: Double = 0) throws {
+        try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+        let when = Date().addingTimeInterval(-ageSeconds)
+        try FileManager.default.setAttributes([.modificationDate: when], ofItemAtPath: path)
+    }
+
+    @Test("recover empties this node's and dead nodes' tmp folders; live nodes', recent unknown ones and recent blobs stay")
+    func temporaryFolders() async throws {
+        let f = try await BlobReleaseTests.Fixture()
+        let tmp = f.dir + "/tmp"
+        for node in ["dead", "alive", "unknown-recent", "unknown-old"] {
+            try FileManager.default.createDirectory(atPath: "\(tmp)/\(node)", withIntermediateDirectories: true)
+        }
+        try file("\(f.blobs.tmpDir)/mine")
+        try file("\(tmp)/dead/upload")
+        try file("\(tmp)/alive/upload")
+        try file("\(tmp)/unknown-recent/upload")
+        try file("\(tmp)/unknown-old/upload", ageSeconds: 7200)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: "\(tmp)/unknown-old")
+        try file("\(tmp)/loose-old", ageSeconds: 7200)
+        try file("\(tmp)/loose-recent")
+        for node in ["dead", "alive"] {
+            try await f.metadata.heartbeat(NodeInfo(id: NodeID(node)!, address: "x", started: Date()))
+        }
+        // Blobs no record references: one from a crash long ago, one another node renamed just now.
+        let old = f.dir + "/blobs/aa/aa-old-orphan", recent = f.dir + "/blobs/aa/aa-recent-orphan"
+        try FileManager.default.createDirectory(atPath: f.dir + "/blobs/aa", withIntermediateDirectories: true)
+        try file(old, ageSeconds: BlobGrace.seconds + 60)
+        try file(recent, ageSeconds: BlobGrace.seconds - 60)
+
+        try await f.storage.recover(node: NodeID("local")!, isDead: { $0.info.id.rawValue == "dead" })
+        let left = Set(try FileManager.default.subpathsOfDirectory(atPath: tmp))
+        #expect(left == ["local", "alive", "alive/upload", "unknown-recent", "unknown-recent/upload", "loose-recent"])
+        #expect(try await f.metadata.nodes().map(\.info.id.rawValue) == ["alive"])
+        #expect(!FileManager.default.fileExists(atPath: old) && FileManager.default.fileExists(atPath: recent))
         try await f.stop()
     }
 }

@@ -38,7 +38,7 @@ struct FileBlobStoreTests {
         #expect(back == data, "direct \(direct) length \(length) pieces \(pieces)")
         let size = try FileManager.default.attributesOfItem(atPath: "\(dir)/blobs/\(id.rawValue.prefix(2))/\(id.rawValue)")[.size] as? Int
         #expect(size == length)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/tmp").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.tmpDir).isEmpty)
     }
 
     @Test("Written bytes read back exactly, in any piece sizes", arguments: modes)
@@ -58,7 +58,7 @@ struct FileBlobStoreTests {
         let writer = try await store.makeWriter()
         try await writer.write(ByteBuffer(repeating: 7, count: 3 << 20))
         await writer.abort()
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/tmp").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.tmpDir).isEmpty)
         #expect(try await store.allBlobs().isEmpty)
     }
 }

@@ -25,6 +25,18 @@ struct MetadataBackend: CustomStringConvertible, Sendable {
 
     /// Every backend the contract runs against.
     static let all: [MetadataBackend] = [.sqlite, .postgres]
+
+    /// Runs `body` on a fresh store (and a way to open it again), closing the store after.
+    func withStore(_ body: (any MetadataStore, @Sendable () async throws -> any MetadataStore) async throws -> Void) async throws {
+        let (store, reopen) = try await fresh()
+        do {
+            try await body(store, reopen)
+            try await store.close()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
 }
 
 /// What every `MetadataStore` must do, whatever its engine: records round-trip exactly, transactions
@@ -37,14 +49,7 @@ struct MetadataStoreContractTests {
     static let when = Date(milliseconds: 1_700_000_000_123)
 
     func withStore(_ backend: MetadataBackend, _ body: (any MetadataStore, @Sendable () async throws -> any MetadataStore) async throws -> Void) async throws {
-        let (store, reopen) = try await backend.fresh()
-        do {
-            try await body(store, reopen)
-            try await store.close()
-        } catch {
-            try? await store.close()
-            throw error
-        }
+        try await backend.withStore(body)
     }
 
     func makeBucket(_ store: any MetadataStore, _ name: BucketName = bucket) async throws {

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import uuid
 
+import pytest
+
 from cairntest import free_port
 
 USER = "cairn"
@@ -78,3 +80,12 @@ def shared_cluster() -> PostgresCluster:
         _shared.start()
         atexit.register(_shared.stop)
     return _shared
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A cluster of the test module's own (import this fixture into the module)."""
+    cluster = PostgresCluster()
+    cluster.start()
+    yield cluster
+    cluster.stop()

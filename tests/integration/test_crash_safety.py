@@ -174,7 +174,8 @@ def blob_files(server):
 
 def test_startup_removes_unreferenced_blobs_and_keeps_every_referenced_one(server, s3, bucket):
     """Startup lists every manifest's blobs (single-PUT and multipart objects, open uploads' parts)
-    and deletes only blobs no record references."""
+    and deletes only blobs no record references and nobody wrote for an hour (a fresh one may be
+    another node's upload between its rename and its commit)."""
     s3.put_object(Bucket=bucket, Key="single", Body=b"one")
     uid = s3.create_multipart_upload(Bucket=bucket, Key="multi")["UploadId"]
     parts = [{"PartNumber": n, "ETag": s3.upload_part(Bucket=bucket, Key="multi", UploadId=uid, PartNumber=n,
@@ -188,9 +189,13 @@ def test_startup_removes_unreferenced_blobs_and_keeps_every_referenced_one(serve
     orphan = server.data_dir / "blobs" / "00" / "00000000-0000-4000-8000-000000000000"
     orphan.parent.mkdir(exist_ok=True)
     orphan.write_bytes(b"left by a crash between rename and commit")
+    hour_and_a_bit = 3600 + 60
+    os.utime(orphan, (orphan.stat().st_atime - hour_and_a_bit, orphan.stat().st_mtime - hour_and_a_bit))
+    fresh = server.data_dir / "blobs" / "00" / "00000000-0000-4000-8000-000000000001"
+    fresh.write_bytes(b"renamed a moment ago, its commit still to come")
     server.restart()
     assert wait_until(lambda: not orphan.exists(), timeout=5)
-    assert blob_files(server) == kept
+    assert blob_files(server) == sorted(kept + [fresh])
     assert s3.get_object(Bucket=bucket, Key="multi")["Body"].read() == b"\x01" * (5 * MiB) + b"\x02" * 10
     assert s3.list_parts(Bucket=bucket, Key="open", UploadId=open_uid)["Parts"][0]["Size"] == 7
 

@@ -7,15 +7,7 @@ import subprocess
 import pytest
 
 from cairntest import CAIRN_BIN, unique_name
-from postgres_cluster import PostgresCluster
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    cluster = PostgresCluster()
-    cluster.start()
-    yield cluster
-    cluster.stop()
+from postgres_cluster import postgres  # noqa: F401 - the fixture
 
 
 def test_put_get_list_multipart_on_postgres_survive_a_restart(start_server, postgres):
