@@ -53,7 +53,8 @@ def test_unparseable_http_is_400_bad_request_xml(server, wire):
     b"<Delete><Object><Key>&b;</Key></Object></Delete>",
     b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
     b"<Delete><Object><Key>&x;</Key></Object></Delete>",
-], ids=["deep-nesting", "entity-expansion", "external-entity"])
+    b"<?K?><Delete><Object><Key>a</Key></Object></Delete>",
+], ids=["deep-nesting", "entity-expansion", "external-entity", "processing-instruction"])
 def test_hostile_xml_bodies_are_malformed_xml(server, s3, bucket, body):
     # The deep one killed the server (stack overflow in the XML parser) before XMLShapeLimits.
     import base64
@@ -73,3 +74,14 @@ def test_invalid_utf8_in_an_xml_body_is_malformed_xml(server, s3, bucket):
     assert r.status_code == 400 and "<Code>MalformedXML</Code>" in r.text, r.text
     assert server.is_running()
     s3.put_object(Bucket=bucket, Key="still", Body=b"alive")
+
+
+def test_the_xml_declaration_is_still_accepted(server, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    body = b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n<Delete><Object><Key>k</Key></Object><Quiet>true</Quiet></Delete>'
+    import base64
+    import hashlib
+    r = server.signed_request("POST", f"/{bucket}", query="delete", body=body,
+                              headers={"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode()})
+    assert r.status_code == 200, r.text
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
