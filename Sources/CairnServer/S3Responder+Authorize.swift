@@ -24,7 +24,8 @@ extension S3Responder {
     /// The one authorize step, before dispatch: loads the addressed bucket once (NoSuchBucket when
     /// it does not exist, as S3 answers whoever asks), asks the `Authorizer` whether the principal
     /// may do the endpoint's action there (the bucket's policy with the request's condition keys,
-    /// then the owner's rights), and does the same for a copy source with `s3:GetObject`.
+    /// the ACLs where Object Ownership enables them, Block Public Access, then the owner's rights),
+    /// and does the same for a copy source with `s3:GetObject`.
     /// `object`: the key a POST Object form names (its URL names only the bucket).
     func authorize(_ endpoint: S3Endpoint, principal: Principal, conditionKeys: PolicyConditionKeys,
                    copySourceHeader: String?, object: ObjectAddress? = nil) async throws -> RequestAccess {
