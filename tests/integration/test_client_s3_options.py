@@ -82,10 +82,15 @@ def test_acl_reaches_cairn(s3cmds, s3c):  # noqa: F811
         p = s3cmds.cairn(*args, "--acl", "bucket-owner-full-control", "--debug")
         assert "x-amz-acl: bucket-owner-full-control" in p.stderr.decode()
     assert s3c.get_object(Bucket="owned", Key="in/copy.txt")["Body"].read() == b"source"
-    # --grants go out verbatim as x-amz-grant-* headers.
-    p = s3cmds.cairn("cp", "f.txt", "s3://owned/g.txt", "--grants", f"read=uri={ALL_USERS}", "readacl=id=abc,id=def", "--debug")
+    # --grants go out verbatim as x-amz-grant-* headers, and Cairn applies them where Object
+    # Ownership enables ACLs (new buckets are BucketOwnerEnforced, as on AWS).
+    s3c.put_bucket_ownership_controls(Bucket="owned", OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    owner = s3c.list_buckets()["Owner"]["ID"]
+    p = s3cmds.cairn("cp", "f.txt", "s3://owned/g.txt", "--grants", f"read=uri={ALL_USERS}", f"readacl=id={owner}", "--debug")
     err = p.stderr.decode()
-    assert f"x-amz-grant-read: uri={ALL_USERS}" in err and "x-amz-grant-read-acp: id=abc,id=def" in err
+    assert f"x-amz-grant-read: uri={ALL_USERS}" in err and f"x-amz-grant-read-acp: id={owner}" in err
+    grants = s3c.get_object_acl(Bucket="owned", Key="g.txt")["Grants"]
+    assert {"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"} in grants
 
 
 def test_request_payer_on_every_request(s3cmds, s3c):  # noqa: F811
