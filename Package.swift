@@ -15,7 +15,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -35,6 +34,8 @@ let package = Package(
         .target(name: "CCairnHashing", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("z")]),
         // Debian's libxxhash (XXHASH64 / XXHASH3 / XXHASH128 checksums); apt install libxxhash-dev.
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"]), .brew(["xxhash"])]),
+        // Debian's SQLite for the embedded metadata store (why not sqlite-nio: SQLiteConnection.swift).
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // One streaming pass computing MD5 + SHA-256 + the requested checksums.
         .target(name: "CairnHashing", dependencies: [
             "CairnModel", "CCairnHashing", "CXXHash",
@@ -69,13 +70,17 @@ let package = Package(
             .product(name: "_NIOFileSystem", package: "swift-nio"),
         ]),
         .target(name: "CairnMetadataSQLite", dependencies: [
-            "CairnStorage",
-            .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            "CairnStorage", "CSQLite3",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),  // WALGroupSync's thread
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         // The same MetadataStore on PostgreSQL, for several nodes over one database.
         .target(name: "CairnMetadataPostgres", dependencies: [
             "CairnModel", "CairnStorage",
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),

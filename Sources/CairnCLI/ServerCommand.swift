@@ -69,6 +69,10 @@ struct ServerCommand: AsyncParsableCommand {
           help: "Write blob files through the page cache instead of O_DIRECT: a GET right after an upload is served from memory, at more CPU per uploaded GB (BENCHMARKS.md).")
     var bufferedWrites = false
 
+    @Option(name: .customLong("inline-max"),
+            help: "Bodies up to this many bytes (objects and parts) are kept in the metadata store instead of one file each: one commit per small write instead of a file created, synced and renamed. 0: every body is a file.")
+    var inlineMax: Int = Storage.defaultInlineLimit
+
     @Flag(name: .customLong("sse-c-insecure-http"), help: "Accept SSE-C keys over plain HTTP (testing only; AWS refuses them).")
     var sseCInsecureHTTP = false
 
@@ -158,7 +162,7 @@ struct ServerCommand: AsyncParsableCommand {
                                                                             poolSize: metadataPoolSize, logger: logger)
         var limits = StorageLimits()
         limits.minPartSize = minPartSize
-        let storage = Storage(blobs: blobs, metadata: metadata, region: region, limits: limits, keys: keys)
+        let storage = Storage(blobs: blobs, metadata: metadata, region: region, limits: limits, keys: keys, inlineLimit: max(0, inlineMax))
         logger.info("data folder \(root), \(metadataDescription)")
         var configuration = S3ServerConfiguration(host: host, port: port, users: directory, domain: domain,
                                                   lifecycleClock: LifecycleClock(daySeconds: lifecycleDaySeconds),

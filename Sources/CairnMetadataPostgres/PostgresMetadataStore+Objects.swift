@@ -1,6 +1,7 @@
 import CairnModel
 import CairnStorage
 import Foundation
+import NIOCore
 
 extension PostgresMetadataStore {
     public func object(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord? {
@@ -97,5 +98,10 @@ extension PostgresMetadataStore {
             out.insert(BlobID(b))
         }
         return out
+    }
+
+    public func inlineBlob(_ id: BlobID) async throws -> ByteBuffer? {
+        try await pool.rows(PostgresSQL("SELECT data FROM inline_blobs WHERE id = $1", .text(id.rawValue)))
+            .first.map { try PostgresRows.Row($0).decode(ByteBuffer.self, "data") }
     }
 }

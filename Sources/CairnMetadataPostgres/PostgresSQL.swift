@@ -1,5 +1,6 @@
 import CairnStorage
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// A statement built piece by piece: `bind` appends a value and returns its `$n` placeholder, so
@@ -39,6 +40,11 @@ struct PostgresSQL {
     }
 
     mutating func bind(_ value: Bool) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    mutating func bind(_ value: ByteBuffer) -> String {
         binds.append(value)
         return "$\(binds.count)"
     }

@@ -145,5 +145,15 @@ enum PostgresSchema {
             )
             """,
         ],
+        // 5: small bodies kept with their records (`BlobID.inline()`), written and removed by the
+        // transactions that reference and release them.
+        [
+            """
+            CREATE TABLE inline_blobs (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                data BYTEA NOT NULL
+            )
+            """,
+        ],
     ]
 }

@@ -1,4 +1,5 @@
 import CairnStorage
+import NIOCore
 import PostgresNIO
 
 /// The store's tables as plain rows, for `cairn metadata migrate` (the target of a copy from
@@ -56,7 +57,8 @@ struct PostgresTables: MetadataTableWriter {
                 case "bigint": return try r.optionalInt(column).map(MetadataCell.int) ?? .null
                 case "integer": return try r.optionalInt32(column).map { .int(Int64($0)) } ?? .null
                 case "boolean": return try r.optionalBool(column).map { .int($0 ? 1 : 0) } ?? .null
-                case let other: throw MetadataError.unreadableRecord("\(table.name).\(column) is \(other ?? "missing"), not text, bigint, integer or boolean")
+                case "bytea": return try r.decode(ByteBuffer?.self, column).map { .bytes(Array($0.readableBytesView)) } ?? .null
+                case let other: throw MetadataError.unreadableRecord("\(table.name).\(column) is \(other ?? "missing"), not text, bigint, integer, boolean or bytea")
                 }
             }
         }
@@ -82,6 +84,7 @@ struct PostgresTables: MetadataTableWriter {
         case (.text(let s), "text"): return sql.bind(s)
         case (.int(let i), "bigint"), (.int(let i), "integer"): return sql.bind(i) + (type == "integer" ? "::integer" : "")
         case (.int(let i), "boolean") where i == 0 || i == 1: return sql.bind(i == 1)
+        case (.bytes(let b), "bytea"): return sql.bind(ByteBuffer(bytes: b))
         default: throw MetadataError.unreadableRecord("\(cell) does not fit a column of type \(type ?? "missing")")
         }
     }

@@ -1,6 +1,7 @@
 import CairnModel
 import CairnStorage
 import Foundation
+import NIOCore
 import PostgresNIO
 
 /// One READ COMMITTED transaction on one pooled connection. The locking contract is met by the
@@ -184,5 +185,16 @@ struct PostgresTransaction: MetadataTransaction {
         try await db.run(PostgresSQL("""
             INSERT INTO blob_deletions (blob, queued_ms) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING
             """, .texts(blobs.map(\.rawValue)), .int(Date().millisecondsSince1970)))
+    }
+
+    func putInlineBlob(_ id: BlobID, _ bytes: ByteBuffer) async throws {
+        var sql = PostgresSQL("INSERT INTO inline_blobs (id, data) VALUES ")
+        sql.text += "(\(sql.bind(id.rawValue)), \(sql.bind(bytes)))"
+        try await db.run(sql)
+    }
+
+    func deleteInlineBlobs(_ ids: [BlobID]) async throws {
+        guard !ids.isEmpty else { return }
+        try await db.run(PostgresSQL("DELETE FROM inline_blobs WHERE id = ANY($1::text[])", .texts(ids.map(\.rawValue))))
     }
 }

@@ -1,7 +1,6 @@
 import CairnModel
 import CairnStorage
 import Foundation
-import SQLiteNIO
 
 /// Reads for operating the store: usage counters, users and keys.
 extension SQLiteMetadataStore {

@@ -1,7 +1,6 @@
 import CairnModel
 import CairnStorage
 import Foundation
-import SQLiteNIO
 
 extension SQLiteMetadataStore {
     public func bucket(_ name: BucketName) async throws -> BucketRecord? {

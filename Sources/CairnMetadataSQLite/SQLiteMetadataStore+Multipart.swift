@@ -1,7 +1,6 @@
 import CairnModel
 import CairnStorage
 import Foundation
-import SQLiteNIO
 
 extension SQLiteMetadataStore {
     public func upload(_ id: UploadID, bucket: BucketName, key: ObjectKey) async throws -> UploadRecord? {

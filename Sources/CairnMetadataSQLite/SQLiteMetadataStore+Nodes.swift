@@ -1,7 +1,6 @@
 import CairnModel
 import CairnStorage
 import Foundation
-import SQLiteNIO
 
 /// Node rows and leases in SQLite: the same tables as PostgreSQL's, on this machine's clock (one
 /// node per SQLite file; the rows make the node list and the lease work the same on both backends).

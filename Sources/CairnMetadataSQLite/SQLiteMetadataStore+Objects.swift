@@ -1,7 +1,7 @@
 import CairnModel
 import CairnStorage
 import Foundation
-import SQLiteNIO
+import NIOCore
 
 extension SQLiteMetadataStore {
     public func object(_ bucket: BucketName, _ key: ObjectKey) async throws -> ObjectRecord? {
@@ -122,5 +122,14 @@ extension SQLiteMetadataStore {
             if let b = row.column("blob")?.string { out.insert(BlobID(b)) }
         }
         return out
+    }
+
+    public func inlineBlob(_ id: BlobID) async throws -> ByteBuffer? {
+        guard let row = try await readers.query("SELECT data FROM inline_blobs WHERE id = ?", [.text(id.rawValue)]).first else { return nil }
+        switch row.column("data") {
+        case .blob(let b): return b
+        case .text(let t): return ByteBuffer(string: t)  // never written so, but SQLite would allow it
+        default: throw MetadataError.unreadableRecord("inline blob \(id) holds no bytes")
+        }
     }
 }

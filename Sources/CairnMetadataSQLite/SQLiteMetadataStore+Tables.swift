@@ -1,5 +1,5 @@
 import CairnStorage
-import SQLiteNIO
+import NIOCore
 
 /// The store's tables as plain rows (`cairn metadata migrate` reads a single-node store this way).
 /// Table and column names come from SQLite's own catalogue, never from input.
@@ -40,7 +40,8 @@ extension SQLiteMetadataStore: MetadataTableReader {
                 case .null: return .null
                 case .integer(let i): return .int(Int64(i))
                 case .text(let s): return .text(s)
-                case let other: throw MetadataError.unreadableRecord("\(table.name).\(column) holds \(other), not text or an integer")
+                case .blob(let b): return .bytes(Array(b.readableBytesView))
+                case let other: throw MetadataError.unreadableRecord("\(table.name).\(column) holds \(other), not text, bytes or an integer")
                 }
             }
         }
@@ -49,8 +50,9 @@ extension SQLiteMetadataStore: MetadataTableReader {
     static func data(_ cell: MetadataCell) -> SQLiteData {
         switch cell {
         case .null: .null
-        case .int(let i): .integer(SQLiteInt64(i))
+        case .int(let i): .integer(Int(i))
         case .text(let s): .text(s)
+        case .bytes(let b): .blob(ByteBuffer(bytes: b))
         }
     }
 

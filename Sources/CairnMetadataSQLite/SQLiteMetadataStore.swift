@@ -3,7 +3,6 @@ import CairnStorage
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
-import SQLiteNIO
 
 /// The embedded metadata store: one SQLite file in WAL mode, one writer connection (transactions
 /// serialised by `AsyncLock`) and a few reader connections, one statement at a time each
@@ -12,13 +11,15 @@ public final class SQLiteMetadataStore: MetadataStore {
     let writer: SQLiteConnection
     let readers: SQLiteReaders
     let writeLock = AsyncLock()
+    /// Makes commits durable after the write lock is released, several at a time.
+    let walSync: WALGroupSync
     /// Blob deletions done but still queued: removed from `blob_deletions` by the next transaction,
     /// so freeing a blob costs no commit (and no fsync) of its own.
     let deletionsDone = NIOLockedValueBox<[BlobID]>([])
 
     public static func open(path: String, logger: Logger = Logger(label: "cairn.sqlite")) async throws -> SQLiteMetadataStore {
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=\(Self.busyTimeoutMilliseconds)", "PRAGMA foreign_keys=ON",
+        let writer = try SQLiteConnection.open(path: path, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds)
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
                        // REPLACE's implicit delete fires the usage triggers' delete side.
                        "PRAGMA recursive_triggers=ON"] {
             _ = try await writer.query(pragma)
@@ -30,8 +31,8 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
         for statement in SQLiteSchema.laterIndexes { _ = try await writer.query(statement) }
         try await createUsage(writer)
-        let readers = try await SQLiteReaders.open(path: path, count: 4, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds, logger: logger)
-        return SQLiteMetadataStore(writer: writer, readers: readers)
+        let readers = try SQLiteReaders.open(path: path, count: 4, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds)
+        return SQLiteMetadataStore(writer: writer, readers: readers, walSync: WALGroupSync(walPath: path + "-wal"))
     }
 
     /// The usage counters (counted once from the tables when they first appear), their triggers,
@@ -51,15 +52,17 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    init(writer: SQLiteConnection, readers: SQLiteReaders) {
+    init(writer: SQLiteConnection, readers: SQLiteReaders, walSync: WALGroupSync) {
         self.writer = writer
         self.readers = readers
+        self.walSync = walSync
     }
 
     public func close() async throws {
         try await withTransaction { _ in }  // forgets the deletions already done
         try await readers.close()
         try await writer.close()
+        try await walSync.close()
     }
 
     /// One IMMEDIATE transaction on the writer connection; rolls back on any error.
@@ -67,15 +70,20 @@ public final class SQLiteMetadataStore: MetadataStore {
     /// held by another process, before it gives up with `MetadataError.busy` (503 SlowDown):
     /// bounded waits instead of an unbounded queue behind a long transaction.
     static let writerWait: Duration = .seconds(5)
-    static let busyTimeoutMilliseconds = 5000
+    static let busyTimeoutMilliseconds: Int32 = 5000
 
+    /// COMMIT does not fsync (`synchronous=NORMAL`): the WAL is synced after the lock is released,
+    /// shared with the other transactions that committed meanwhile (`WALGroupSync`), and only then
+    /// does the transaction return.
     public func withTransaction<T: Sendable>(_ body: (any MetadataTransaction) async throws -> T) async throws -> T {
+        let result = try await committing(body)
+        await walSync.sync()
+        return result
+    }
+
+    private func committing<T: Sendable>(_ body: (any MetadataTransaction) async throws -> T) async throws -> T {
         try await writeLock.withLock(timeout: Self.writerWait, onTimeout: MetadataError.busy) {
-            do {
-                _ = try await writer.query("BEGIN IMMEDIATE")
-            } catch let e as SQLiteError where [.busy, .locked, .busyTimeout].contains(e.reason) {
-                throw MetadataError.busy
-            }
+            try await begin()
             let done = deletionsDone.withLockedValue { d in defer { d = [] }; return d }
             do {
                 for b in done { _ = try await writer.query("DELETE FROM blob_deletions WHERE blob = ?", [.text(b.rawValue)]) }
@@ -87,6 +95,26 @@ public final class SQLiteMetadataStore: MetadataStore {
                 deletionsDone.withLockedValue { $0 += done }
                 if let e = error as? SQLiteError, e.reason == .full { throw StorageFull("metadata database: \(e.message)") }
                 throw error
+            }
+        }
+    }
+
+    /// `BEGIN IMMEDIATE`, waiting for another process's write lock with async sleeps (statements
+    /// run on the caller's thread, which SQLite's own busy wait would block) for at most
+    /// `writerWait`, then `MetadataError.busy`.
+    private func begin() async throws {
+        writer.setBusyTimeout(milliseconds: 0)
+        defer { writer.setBusyTimeout(milliseconds: Self.busyTimeoutMilliseconds) }
+        let deadline = ContinuousClock.now + Self.writerWait
+        var pause = Duration.milliseconds(1)
+        while true {
+            do {
+                try await writer.query("BEGIN IMMEDIATE")
+                return
+            } catch let e as SQLiteError where [.busy, .locked, .busyTimeout].contains(e.reason) {
+                guard ContinuousClock.now + pause < deadline else { throw MetadataError.busy }
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(50))
             }
         }
     }

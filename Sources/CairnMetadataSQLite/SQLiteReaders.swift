@@ -1,6 +1,4 @@
-import Logging
 import NIOConcurrencyHelpers
-import SQLiteNIO
 
 /// The reader connections: each runs one statement at a time, handed out in turn.
 ///
@@ -24,14 +22,8 @@ final class SQLiteReaders: Sendable {
         state = NIOLockedValueBox(State(free: connections))
     }
 
-    static func open(path: String, count: Int, busyTimeoutMilliseconds: Int, logger: Logger) async throws -> SQLiteReaders {
-        var connections: [SQLiteConnection] = []
-        for _ in 0..<count {
-            let c = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            _ = try await c.query("PRAGMA busy_timeout=\(busyTimeoutMilliseconds)")
-            connections.append(c)
-        }
-        return SQLiteReaders(connections)
+    static func open(path: String, count: Int, busyTimeoutMilliseconds: Int32) throws -> SQLiteReaders {
+        SQLiteReaders(try (0..<count).map { _ in try SQLiteConnection.open(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds) })
     }
 
     func withConnection<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {

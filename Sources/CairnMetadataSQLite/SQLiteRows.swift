@@ -1,7 +1,6 @@
 import CairnModel
 import CairnStorage
 import Foundation
-import SQLiteNIO
 
 /// Column lists and row decoders shared by the reader connection and transactions.
 ///

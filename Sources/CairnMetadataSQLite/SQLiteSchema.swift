@@ -125,6 +125,15 @@ enum SQLiteSchema {
         ) WITHOUT ROWID
         """,
         "CREATE INDEX IF NOT EXISTS blob_deletions_by_time ON blob_deletions (queued_ms)",
+        // Small bodies kept with their records (`BlobID.inline()`), written and removed by the
+        // transactions that reference and release them. A rowid table: its rows are up to 64 KiB,
+        // too large for WITHOUT ROWID's b-tree pages.
+        """
+        CREATE TABLE IF NOT EXISTS inline_blobs (
+            id TEXT PRIMARY KEY,
+            data BLOB NOT NULL
+        )
+        """,
         // Nodes and leases, as on PostgreSQL (one node here). Runtime state, not copied by
         // `cairn metadata migrate`.
         """

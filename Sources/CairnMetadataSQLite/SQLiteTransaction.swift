@@ -1,7 +1,7 @@
 import CairnModel
 import CairnStorage
 import Foundation
-import SQLiteNIO
+import NIOCore
 
 /// One transaction on the writer connection. SQLite has one writer at a time (`BEGIN IMMEDIATE`
 /// under `AsyncLock`), which is how this store meets the locking contract: every row a transaction
@@ -160,5 +160,13 @@ struct SQLiteTransaction: MetadataTransaction {
         for b in blobs {
             _ = try await db.query("INSERT OR IGNORE INTO blob_deletions (blob, queued_ms) VALUES (?, ?)", [.text(b.rawValue), .integer(now)])
         }
+    }
+
+    func putInlineBlob(_ id: BlobID, _ bytes: ByteBuffer) async throws {
+        _ = try await db.query("INSERT INTO inline_blobs (id, data) VALUES (?, ?)", [.text(id.rawValue), .blob(bytes)])
+    }
+
+    func deleteInlineBlobs(_ ids: [BlobID]) async throws {
+        for id in ids { _ = try await db.query("DELETE FROM inline_blobs WHERE id = ?", [.text(id.rawValue)]) }
     }
 }

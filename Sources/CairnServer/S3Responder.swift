@@ -221,9 +221,17 @@ struct S3Responder: HTTPResponder {
 /// Request ids: unique per process and sortable, like AWS's 16-character ids.
 enum RequestID {
     private static let counter = Counter()
+    private static let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
     static let hostID = String(UUID().uuidString.prefix(8)).lowercased()
+    /// 16 upper-case hex digits: the second, then a counter. (`String(format:)` went through
+    /// Foundation's formatter, 3% of a HEAD's CPU.)
     static func next() -> String {
-        String(format: "%08X%08X", UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)), counter.increment())
+        let high = UInt64(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)))
+        let value = high << 32 | UInt64(counter.increment())
+        return String(unsafeUninitializedCapacity: 16) { out in
+            for i in 0..<16 { out[i] = digits[Int(value >> (60 - 4 * UInt64(i)) & 0xF)] }
+            return 16
+        }
     }
 
     final class Counter: @unchecked Sendable {

@@ -98,7 +98,7 @@ public struct SigV4Verifier: Sendable {
         let signed = signedList.split(separator: ";").map { String($0) }
         let creq = SigV4.canonicalRequest(r, signedHeaders: signed, payloadHash: payloadHash)
         let sts = SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: creq)
-        let key = SigV4.signingKey(secret: user.secretKey, scope: scope)
+        let key = SigningKeyCache.shared.key(secret: user.secretKey, scope: scope)
         guard constantTimeEqual(SigV4.signature(key: key, stringToSign: sts), sig) else {
             throw S3Error.signatureDoesNotMatch(accessKey: accessKey, stringToSign: sts, provided: sig, canonicalRequest: creq)
         }
@@ -131,7 +131,7 @@ public struct SigV4Verifier: Sendable {
         let signed = signedList.split(separator: ";").map { String($0) }
         let creq = SigV4.canonicalRequest(r, signedHeaders: signed, payloadHash: payloadHash, excludingQuery: ["X-Amz-Signature"])
         let sts = SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: creq)
-        let key = SigV4.signingKey(secret: user.secretKey, scope: scope)
+        let key = SigningKeyCache.shared.key(secret: user.secretKey, scope: scope)
         guard constantTimeEqual(SigV4.signature(key: key, stringToSign: sts), sig) else {
             throw S3Error.signatureDoesNotMatch(accessKey: accessKey, stringToSign: sts, provided: sig, canonicalRequest: creq)
         }

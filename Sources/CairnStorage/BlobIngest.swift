@@ -4,21 +4,27 @@ import NIOCore
 
 /// Streams a body into a new blob while hashing it in the same pass, then verifies and commits.
 /// On any failure (client gone, digest mismatch, too large) the temporary blob is removed.
+/// Bodies up to `inlineLimit` bytes (0: none) become inline blobs (`InliningBlobWriter`).
 public struct BlobIngest: Sendable {
     public let blobs: any BlobStore
+    public let inlineLimit: Int
 
-    public init(blobs: any BlobStore) { self.blobs = blobs }
+    public init(blobs: any BlobStore, inlineLimit: Int = 0) {
+        self.blobs = blobs
+        self.inlineLimit = inlineLimit
+    }
 
     public func ingest(_ body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck,
-                       maxSize: Int64, tooLarge: @Sendable (Int64) -> S3Error) async throws -> (BlobID, BodyDigests) {
-        let (id, digests, _) = try await ingest(body, check: check, maxSize: maxSize, keying: nil, tooLarge: tooLarge)
-        return (id, digests)
+                       maxSize: Int64, tooLarge: @Sendable (Int64) -> S3Error) async throws -> (NewBlob, BodyDigests) {
+        let (blob, digests, _) = try await ingest(body, check: check, maxSize: maxSize, keying: nil, tooLarge: tooLarge)
+        return (blob, digests)
     }
 
     /// The same, encrypting the blob when `keying` is given (hashes are of the plaintext).
     public func ingest(_ body: some AsyncSequence<ByteBuffer, any Error>, check: any PayloadCheck, maxSize: Int64,
-                       keying: BlobKeying?, tooLarge: @Sendable (Int64) -> S3Error) async throws -> (BlobID, BodyDigests, BlobEncryption?) {
-        let plainWriter = try await blobs.makeWriter()
+                       keying: BlobKeying?, tooLarge: @Sendable (Int64) -> S3Error) async throws -> (NewBlob, BodyDigests, BlobEncryption?) {
+        let inlining = inlineLimit > 0 ? InliningBlobWriter(files: blobs, limit: inlineLimit) : nil
+        let plainWriter: any BlobWriter = if let inlining { inlining } else { try await blobs.makeWriter() }
         let writer: any BlobWriter = keying.map { EncryptingBlobWriter(base: plainWriter, cipher: $0.cipher) } ?? plainWriter
         do {
             var hasher = BodyHasher(sha256: check.needsSHA256, checksums: [check.checksumAlgorithm, check.storedAlgorithm].compactMap { $0 })
@@ -32,7 +38,7 @@ public struct BlobIngest: Sendable {
             let id = try await writer.commit()
             var info = keying?.encryption
             info?.plainSize = digests.size
-            return (id, digests, info)
+            return (NewBlob(id: id, inlineBytes: inlining?.inlineBytes), digests, info)
         } catch {
             await writer.abort()
             throw error
@@ -44,4 +50,11 @@ public struct BlobIngest: Sendable {
 public struct BlobKeying: Sendable {
     public var cipher: BlobCipher
     public var encryption: BlobEncryption
+}
+
+/// A blob an ingest wrote: a file already committed, or an inline blob whose bytes the metadata
+/// transaction that references it stores (`Storage.changing`).
+public struct NewBlob: Sendable {
+    public var id: BlobID
+    public var inlineBytes: ByteBuffer?
 }

@@ -102,6 +102,10 @@ public enum MetadataCopy {
                 bytes.append(2)
                 withUnsafeBytes(of: UInt32(s.utf8.count).bigEndian) { bytes += $0 }
                 bytes += s.utf8
+            case .bytes(let b):
+                bytes.append(3)
+                withUnsafeBytes(of: UInt32(b.count).bigEndian) { bytes += $0 }
+                bytes += b
             }
         }
         return SHA256.hash(data: bytes)

@@ -1,5 +1,6 @@
 import CairnModel
 import Foundation
+import NIOCore
 
 /// Metadata: buckets and their configurations, objects, multipart uploads and parts, and the queue
 /// of blobs to delete. Implementations: SQLite (embedded default), PostgreSQL (several nodes).
@@ -66,6 +67,8 @@ public protocol MetadataStore: NodeCoordination {
 
     /// Every blob referenced by an object or a part (the startup sweep keeps these).
     func referencedBlobs() async throws -> Set<BlobID>
+    /// The bytes of a blob kept inline (`BlobID.inline()`), nil when there is none by that id.
+    func inlineBlob(_ id: BlobID) async throws -> ByteBuffer?
     /// Blobs that committed transactions released and that may not be deleted yet, oldest first.
     func pendingBlobDeletions(limit: Int) async throws -> [BlobID]
     /// These blobs are deleted: drop them from the queue. A store may do this lazily (with its next
@@ -151,6 +154,11 @@ public protocol MetadataTransaction {
     /// Queues blobs for deletion, committed with everything else this transaction does: the blobs
     /// are deleted only after the records that referenced them are gone for good.
     func enqueueBlobDeletions(_ blobs: [BlobID]) async throws
+    /// Stores a small blob's bytes with the transaction that references them: one commit (and one
+    /// fsync, shared with other commits) instead of a file created, synced and renamed.
+    func putInlineBlob(_ id: BlobID, _ bytes: ByteBuffer) async throws
+    /// Removes inline blobs released by this transaction (missing ones are ignored).
+    func deleteInlineBlobs(_ ids: [BlobID]) async throws
 
     /// The bucket's usage including what this transaction changed (quota checks).
     func usage(_ bucket: BucketName) async throws -> BucketUsage

@@ -2,11 +2,13 @@
 /// engine to another (SQLite to PostgreSQL) row for row, and verifying the copy. Both backends
 /// keep the same tables, columns and JSON text, so no row is decoded into records on the way.
 
-/// One value of a row. Booleans are integers 0 and 1 (SQLite has no other kind).
+/// One value of a row. Booleans are integers 0 and 1 (SQLite has no other kind); `bytes` are
+/// inline blobs' contents (BLOB / BYTEA).
 public enum MetadataCell: Hashable, Sendable {
     case null
     case int(Int64)
     case text(String)
+    case bytes([UInt8])
 }
 
 /// A table's name, columns (in the order rows carry them) and primary key.

@@ -42,8 +42,12 @@ public struct ObjectInfoJSON: Codable {
         return r
     }
 
+    /// Decoded through `RecordDecodeCache`: the same stored text always decodes to the same value.
     public static func decode(_ s: String) throws -> ObjectInfoJSON {
-        try JSONDecoder().decode(ObjectInfoJSON.self, from: Data(s.utf8))
+        if let hit = objectInfoCache.value(for: s) { return hit }
+        let decoded = try JSONDecoder().decode(ObjectInfoJSON.self, from: Data(s.utf8))
+        objectInfoCache.store(decoded, for: s)
+        return decoded
     }
 }
 

@@ -66,6 +66,11 @@ public struct BlobID: Hashable, Sendable, Codable, CustomStringConvertible {
     public var rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public static func random() -> BlobID { BlobID(UUID().uuidString.lowercased()) }
+    /// A blob kept in the metadata store with the record that references it (`InliningBlobWriter`).
+    public static func inline() -> BlobID { BlobID(inlinePrefix + UUID().uuidString.lowercased()) }
+    /// File blob ids are bare UUIDs, so the prefix tells the two kinds apart without a schema change.
+    static let inlinePrefix = "inline-"
+    public var isInline: Bool { rawValue.hasPrefix(Self.inlinePrefix) }
     public var description: String { rawValue }
     public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
     public func encode(to encoder: any Encoder) throws {

@@ -66,10 +66,10 @@ extension Storage {
         let renamed = ContinuousClock.now
         let part = PartRecord(uploadID: upload.uploadID, partNumber: partNumber.value, size: digests.size,
                               etag: Self.etag(digests, upload.encryption, blobEncryption),
-                              lastModified: Date().truncatedToMilliseconds, blob: blob, checksum: digests.stored(check),
+                              lastModified: Date().truncatedToMilliseconds, blob: blob.id, checksum: digests.stored(check),
                               encryption: blobEncryption)
         do {
-            try await changing(newBlobRenamed: renamed) { tx in
+            try await changing(newBlob: blob, renamed: renamed) { tx in
                 // The upload row is the lock UploadPart, Complete and Abort share: a part committed
                 // after a Complete or Abort finds the upload gone, and its blob is removed below.
                 guard try await tx.upload(upload.uploadID, bucket: upload.bucket, key: upload.key) != nil else {
@@ -81,7 +81,7 @@ extension Storage {
                 return replaced.map { [$0.blob] } ?? []
             }
         } catch {
-            await blobs.delete([blob])
+            await discard(blob)
             throw error
         }
         return part

@@ -20,7 +20,7 @@ extension Storage {
         var record = ObjectRecord(bucket: bucket, key: key, size: digests.size, etag: Self.etag(digests, encryption, blobEncryption),
                                   lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
                                   checksum: digests.stored(check), checksumType: digests.stored(check) == nil ? nil : .fullObject,
-                                  segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
+                                  segments: [BlobSegment(blob: blob.id, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption, tags: tags, lock: lock)
         record.acl = acl
         return try await commit(record, newBlob: blob, conditions: conditions)
@@ -29,11 +29,11 @@ extension Storage {
     /// Makes a record the current version of its key (`placeVersion`: what happens to the version
     /// it displaces depends on the bucket's versioning), if `conditions` hold for the current one;
     /// on failure the new blob is removed.
-    func commit(_ record: ObjectRecord, newBlob: BlobID, conditions: WriteConditions = WriteConditions()) async throws -> ObjectRecord {
+    func commit(_ record: ObjectRecord, newBlob: NewBlob, conditions: WriteConditions = WriteConditions()) async throws -> ObjectRecord {
         let renamed = ContinuousClock.now  // called right after the blob's rename
         do {
             var placed = record
-            try await changing(newBlobRenamed: renamed) { tx in
+            try await changing(newBlob: newBlob, renamed: renamed) { tx in
                 let bucket = try await tx.requireBucket(record.bucket)
                 if !conditions.isEmpty {
                     let current = try await tx.object(record.bucket, record.key).flatMap { $0.isDeleteMarker ? nil : $0 }
@@ -46,7 +46,7 @@ extension Storage {
             }
             return placed
         } catch {
-            await blobs.delete([newBlob])
+            await discard(newBlob)
             throw error
         }
     }
@@ -125,7 +125,7 @@ extension Storage {
         let (blob, digests, blobEncryption) = try await ingest.ingest(read(source, range: nil, customerKey: sourceKey), check: check,
                                                                       maxSize: .max, keying: keying) { _ in S3Error(.internalError) }
         guard digests.size == source.size else {
-            await blobs.delete([blob])
+            await discard(blob)
             throw S3Error(.internalError, "Source object changed during copy")
         }
         var headers = replaceHeaders ?? source.headers
@@ -134,7 +134,7 @@ extension Storage {
                                   etag: Self.etag(digests, encryption, blobEncryption),
                                   lastModified: Date().truncatedToMilliseconds, owner: owner, headers: headers,
                                   checksum: digests.checksum, checksumType: digests.checksum == nil ? nil : .fullObject,
-                                  segments: [BlobSegment(blob: blob, offset: 0, length: digests.size, encryption: blobEncryption)],
+                                  segments: [BlobSegment(blob: blob.id, offset: 0, length: digests.size, encryption: blobEncryption)],
                                   encryption: encryption, tags: replaceTags ?? source.tags, lock: lock)
         // The copy gets the request's ACL (or the default), never the source's, as on S3.
         record.acl = acl

@@ -4,6 +4,7 @@ import Foundation
 /// The storage core: buckets and objects over a `BlobStore` and a `MetadataStore`.
 /// No HTTP and no SQL here: handlers call these methods with typed values.
 public final class Storage: Sendable {
+    /// File blobs and inline ones (`InlineAwareBlobStore`).
     public let blobs: any BlobStore
     public let metadata: any MetadataStore
     public let ingest: BlobIngest
@@ -14,18 +15,23 @@ public final class Storage: Sendable {
     /// Blobs freed and lifecycle work done by this node (metrics).
     public let counters = StorageCounters()
 
+    /// `inlineLimit`: bodies up to this many bytes are kept in the metadata store, not one file
+    /// each (0: every body is a file).
     public init(blobs: any BlobStore, metadata: any MetadataStore, region: String = "us-east-1",
-                limits: StorageLimits = StorageLimits(), keys: (any KeyService)? = nil) {
+                limits: StorageLimits = StorageLimits(), keys: (any KeyService)? = nil, inlineLimit: Int = Storage.defaultInlineLimit) {
         self.keys = keys
-        self.blobs = blobs
+        self.blobs = InlineAwareBlobStore(files: blobs, metadata: metadata)
         self.metadata = metadata
-        self.ingest = BlobIngest(blobs: blobs)
+        self.ingest = BlobIngest(blobs: blobs, inlineLimit: inlineLimit)
         self.region = region
         self.limits = limits
     }
 
-    /// Deletes blobs a committed transaction released (and queued with `enqueueBlobDeletions`), then
-    /// takes them off the queue. A crash in between leaves them queued for `recover`.
+    /// 64 KiB: a 16 KiB PUT or part is inline; a body the size of a typical S3 part is a file.
+    public static let defaultInlineLimit = 64 * 1024
+
+    /// Deletes file blobs a committed transaction released (and queued with `enqueueBlobDeletions`),
+    /// then takes them off the queue. A crash in between leaves them queued for `recover`.
     func deleteReleased(_ ids: [BlobID]) async {
         guard !ids.isEmpty else { return }
         await blobs.delete(ids)
@@ -34,17 +40,28 @@ public final class Storage: Sendable {
     }
 
     /// Runs `body` in one metadata transaction and, once it committed, deletes the blobs it released.
-    /// A transaction that references a new blob passes when the blob was renamed into place: it
-    /// then commits only within `BlobGrace.commitWithin` of that (see `Storage+Sweep.swift`).
-    func changing(newBlobRenamed renamed: ContinuousClock.Instant? = nil,
+    /// `newBlob`, the blob the transaction's record references: an inline one is stored by this
+    /// transaction; a file was renamed into place at `renamed`, and the transaction then commits
+    /// only within `BlobGrace.commitWithin` of that (see `Storage+Sweep.swift`). Released inline
+    /// blobs go in the same transaction; released files after it commits.
+    func changing(newBlob: NewBlob? = nil, renamed: ContinuousClock.Instant? = nil,
                   _ body: (any MetadataTransaction) async throws -> [BlobID]) async throws {
-        let released = try await metadata.withTransaction { tx in
-            let released = try await body(tx)
-            try await tx.enqueueBlobDeletions(released)
-            if let renamed { try BlobGrace.check(renamed: renamed) }
-            return released
+        let (released, inlineFreed) = try await metadata.withTransaction { tx in
+            if let newBlob, let bytes = newBlob.inlineBytes { try await tx.putInlineBlob(newBlob.id, bytes) }
+            let all = try await body(tx)
+            let inline = all.filter(\.isInline), files = all.filter { !$0.isInline }
+            try await tx.deleteInlineBlobs(inline)
+            try await tx.enqueueBlobDeletions(files)
+            if let renamed, newBlob?.inlineBytes == nil { try BlobGrace.check(renamed: renamed) }
+            return (files, inline.count)
         }
+        if inlineFreed > 0 { counters.add { $0.blobsFreed += Int64(inlineFreed) } }
         await deleteReleased(released)
+    }
+
+    /// Removes a new blob whose transaction failed (an inline one was never stored).
+    func discard(_ blob: NewBlob) async {
+        if blob.inlineBytes == nil { await blobs.delete([blob.id]) }
     }
 }
 

@@ -107,13 +107,6 @@ public final class FileBlobStore: BlobStore {
     }
 }
 
-/// A failed system call as an error: `StorageFull` when the disk or the quota is full (so the
-/// request gets its own S3 answer), else a `POSIXFailure`.
-func posixFailure(_ what: String, _ code: Int32) -> any Error {
-    if code == ENOSPC || code == EDQUOT { return StorageFull("\(what): \(String(cString: strerror(code)))") }
-    return POSIXFailure(what, code)
-}
-
 /// A file's last modification time (nil when it is gone).
 func modificationTime(_ path: String) -> Date? {
     var st = stat()
@@ -124,14 +117,4 @@ func modificationTime(_ path: String) -> Date? {
 func isDirectory(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-}
-
-struct POSIXFailure: Error, CustomStringConvertible {
-    var what: String
-    var code: Int32
-    init(_ what: String, _ code: Int32) {
-        self.what = what
-        self.code = code
-    }
-    var description: String { "\(what): \(String(cString: strerror(code)))" }
 }

@@ -16,11 +16,12 @@ struct BlobReleaseTests {
         let metadata: SQLiteMetadataStore
         let storage: Storage
 
-        init() async throws {
+        /// `inlineLimit` 0: every body a file, which is what the queue is for.
+        init(inlineLimit: Int = 0) async throws {
             dir = "\(NSTemporaryDirectory())/cairn-release-\(UUID().uuidString)"
             blobs = try FileBlobStore(root: dir, directWrites: false)
             metadata = try await SQLiteMetadataStore.open(path: dir + "/metadata.sqlite")
-            storage = Storage(blobs: blobs, metadata: metadata)
+            storage = Storage(blobs: blobs, metadata: metadata, inlineLimit: inlineLimit)
         }
 
         func put(_ context: BucketContext, _ key: String, _ body: String) async throws -> ObjectRecord {
@@ -67,6 +68,25 @@ struct BlobReleaseTests {
         #expect(try await f.metadata.pendingBlobDeletions(limit: 10).isEmpty)
         try await f.stop()
     }
+
+    @Test("an overwritten inline object's bytes go in the overwrite's own commit; no file, nothing queued")
+    func inlineOverwrite() async throws {
+        let f = try await Fixture(inlineLimit: 1024)
+        try await f.storage.createBucket(BucketName(unchecked: "b"), owner: Owner(id: "o", displayName: "o"))
+        let context = try await f.storage.bucketContext(BucketName(unchecked: "b"))
+        let first = try await f.put(context, "k", "one")
+        let second = try await f.put(context, "k", "two")
+        #expect(first.segments[0].blob.isInline && second.segments[0].blob.isInline)
+        #expect(try await f.blobs.allBlobs().isEmpty)
+        #expect(try await f.metadata.inlineBlob(first.segments[0].blob) == nil)
+        #expect(try await f.metadata.inlineBlob(second.segments[0].blob) == ByteBuffer(string: "two"))
+        #expect(try await f.metadata.pendingBlobDeletions(limit: 10).isEmpty)
+        var read = ByteBuffer()
+        for try await chunk in f.storage.read(second, range: nil) { read.writeImmutableBuffer(chunk) }
+        #expect(read == ByteBuffer(string: "two"))
+        try await f.stop()
+    }
+
 }
 
 /// What a node deletes at start and in its background work, with other nodes writing into the same

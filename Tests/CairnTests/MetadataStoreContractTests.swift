@@ -3,6 +3,7 @@ import CairnMetadataSQLite
 import CairnModel
 import CairnStorage
 import Foundation
+import NIOCore
 import Testing
 
 /// A metadata backend under test: how to open a fresh store, and how to open it again (a restart,
@@ -429,6 +430,37 @@ struct MetadataStoreContractTests {
             try await store.withTransaction { _ in }
             #expect(Set(try await other.pendingBlobDeletions(limit: 10)) == [BlobID("b2"), BlobID("b3")])
             try await other.close()
+        }
+    }
+
+    @Test("inline blobs: bytes round-trip exactly (every byte value, empty), survive a reopen, roll back, and delete",
+          arguments: MetadataBackend.all)
+    func inlineBlobs(_ backend: MetadataBackend) async throws {
+        struct Boom: Error {}
+        try await withStore(backend) { store, reopen in
+            let all = ByteBuffer(bytes: (0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) })
+            let a = BlobID.inline(), empty = BlobID.inline(), lost = BlobID.inline()
+            #expect(a.isInline && !BlobID.random().isInline)
+            try await store.withTransaction { tx in
+                try await tx.putInlineBlob(a, all)
+                try await tx.putInlineBlob(empty, ByteBuffer())
+            }
+            await #expect(throws: Boom.self) {
+                try await store.withTransaction { tx in
+                    try await tx.putInlineBlob(lost, all)
+                    try await tx.deleteInlineBlobs([a])
+                    throw Boom()
+                }
+            }
+            #expect(try await store.inlineBlob(a) == all)
+            #expect(try await store.inlineBlob(empty)?.readableBytes == 0)
+            #expect(try await store.inlineBlob(lost) == nil)
+            let other = try await reopen()
+            #expect(try await other.inlineBlob(a) == all)
+            try await other.close()
+            try await store.withTransaction { tx in try await tx.deleteInlineBlobs([a, empty, lost]) }
+            #expect(try await store.inlineBlob(a) == nil)
+            #expect(try await store.inlineBlob(empty) == nil)
         }
     }
 

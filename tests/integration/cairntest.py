@@ -232,6 +232,34 @@ class CairnServer:
             self.port = free_port()
             self.start()
 
+    # -- what is stored ----------------------------------------------------
+
+    def blob_files(self) -> list[Path]:
+        """Blob files under DATA/blobs (bodies larger than --inline-max)."""
+        return sorted(p for p in (self.data_dir / "blobs").rglob("*") if p.is_file())
+
+    def inline_blob_count(self) -> int:
+        """Small bodies kept in the metadata store (`--inline-max`, 64 KiB by default)."""
+        return int(self.metadata_query("SELECT count(*) FROM inline_blobs"))
+
+    def stored_blob_count(self) -> int:
+        """Every stored body: blob files plus inline blobs."""
+        return len(self.blob_files()) + self.inline_blob_count()
+
+    def metadata_query(self, sql: str) -> str:
+        """One value from the server's metadata store (SQLite file or its PostgreSQL database)."""
+        url = getattr(self, "metadata_url", None)
+        if url:
+            from postgres_cluster import binary
+            out = subprocess.run([binary("psql"), url, "-tAc", sql], check=True, capture_output=True, text=True)
+            return out.stdout.strip()
+        import sqlite3
+        db = sqlite3.connect(f"file:{self.data_dir / 'metadata.sqlite'}?mode=ro", uri=True, timeout=10)
+        try:
+            return str(db.execute(sql).fetchone()[0])
+        finally:
+            db.close()
+
     def log_tail(self, lines: int = 60) -> str:
         try:
             text = self.log_path.read_text(errors="replace")

@@ -39,6 +39,7 @@ def test_put_multipart_get_and_restart_round_trip(fs_server):
     ranged = s3.get_object(Bucket="fsbucket", Key="big", Range=f"bytes={5 * MiB - 10}-{5 * MiB + 10}")
     assert ranged["Body"].read() == whole[5 * MiB - 10:5 * MiB + 11]
     assert s3.get_object(Bucket="fsbucket", Key="big", PartNumber=3)["Body"].read() == parts[2]
-    blobs = sorted(p.stat().st_size for p in (fs_server.data_dir / "blobs").rglob("*") if p.is_file())
-    assert blobs == sorted([len(small)] + [len(p) for p in parts])
+    blobs = sorted(p.stat().st_size for p in fs_server.blob_files())
+    assert blobs == sorted([len(small)] + [len(p) for p in parts[:2]])
+    assert fs_server.inline_blob_count() == 1  # the 777-byte last part (--inline-max)
     s3.close()

@@ -43,6 +43,7 @@ class ClusterNode(CairnServer):
             "--access-log", str(base_dir / "access.log")])
         self.data_dir = data_dir
         self.node_id = node_id
+        self.metadata_url = metadata_url
 
     def log(self) -> str:
         """The log of the node's current (or last) run: the log file keeps every run's."""
@@ -79,7 +80,8 @@ class Cluster:
         return AwsCli(node, self.workdir)
 
     def blob_count(self) -> int:
-        return sum(len(files) for _, _, files in os.walk(self.nodes[0].data_dir / "blobs"))
+        """Blob files in the shared data folder plus inline blobs in the shared database."""
+        return self.nodes[0].stored_blob_count()
 
 
 class AnyNode:

@@ -169,7 +169,7 @@ def test_data_folder_from_before_part_encryption_still_takes_parts(server, s3, b
 
 
 def blob_files(server):
-    return sorted(p for p in (server.data_dir / "blobs").rglob("*") if p.is_file())
+    return server.blob_files()
 
 
 def test_startup_removes_unreferenced_blobs_and_keeps_every_referenced_one(server, s3, bucket):
@@ -184,8 +184,10 @@ def test_startup_removes_unreferenced_blobs_and_keeps_every_referenced_one(serve
     s3.complete_multipart_upload(Bucket=bucket, Key="multi", UploadId=uid, MultipartUpload={"Parts": parts})
     open_uid = s3.create_multipart_upload(Bucket=bucket, Key="open")["UploadId"]
     s3.upload_part(Bucket=bucket, Key="open", UploadId=open_uid, PartNumber=1, Body=b"pending")
+    # The 5 MiB part is a file; the three small bodies are inline (`--inline-max`), out of the
+    # sweep's reach by construction.
     kept = blob_files(server)
-    assert len(kept) == 4
+    assert len(kept) == 1 and server.inline_blob_count() == 3
     orphan = server.data_dir / "blobs" / "00" / "00000000-0000-4000-8000-000000000000"
     orphan.parent.mkdir(exist_ok=True)
     orphan.write_bytes(b"left by a crash between rename and commit")
@@ -196,6 +198,7 @@ def test_startup_removes_unreferenced_blobs_and_keeps_every_referenced_one(serve
     server.restart()
     assert wait_until(lambda: not orphan.exists(), timeout=5)
     assert blob_files(server) == sorted(kept + [fresh])
+    assert server.inline_blob_count() == 3
     assert s3.get_object(Bucket=bucket, Key="multi")["Body"].read() == b"\x01" * (5 * MiB) + b"\x02" * 10
     assert s3.list_parts(Bucket=bucket, Key="open", UploadId=open_uid)["Parts"][0]["Size"] == 7
 

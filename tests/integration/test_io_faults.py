@@ -1,5 +1,5 @@
 """Issue 17: I/O errors. With `--inject-faults` the blob store fails every 3rd fsync (commit) and
-every 40th write the way the disk would report EIO. A write whose data did not reach the disk is
+every 40th write the way the disk would report EIO (every body a file: `--inline-max 0`). A write whose data did not reach the disk is
 never acknowledged: it answers 500 InternalError, nothing of it is visible, and every write that
 was acknowledged reads back exactly."""
 
@@ -13,7 +13,7 @@ from cairntest import KiB, error_code, http_status, wait_until
 
 
 def test_failed_fsyncs_and_writes_are_never_acknowledged(start_server):
-    server = start_server(min_part_size=1, extra_args=["--inject-faults", "commit:3,write:40"])
+    server = start_server(min_part_size=1, extra_args=["--inject-faults", "commit:3,write:40", "--inline-max", "0"])
     s3 = server.client()
     s3.create_bucket(Bucket="faults")
     acknowledged: dict[str, bytes] = {}

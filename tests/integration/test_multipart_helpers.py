@@ -115,11 +115,9 @@ def xml_root_tag(body: bytes) -> str:
 # -- storage --------------------------------------------------------------------------------
 
 def blob_count(server: CairnServer) -> int:
-    """Number of files under the data folder's blobs/ (object and part bodies)."""
-    total = 0
-    for _root, _dirs, files in os.walk(Path(server.data_dir) / "blobs"):
-        total += len(files)
-    return total
+    """Stored object and part bodies: files under the data folder's blobs/ plus the small ones kept
+    inline in the metadata store."""
+    return server.stored_blob_count()
 
 
 # -- fixtures -------------------------------------------------------------------------------

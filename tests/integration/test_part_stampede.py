@@ -72,9 +72,8 @@ def test_concurrent_uploads_of_the_same_parts_leave_one_consistent_result(start_
     expected = b"".join(bodies[p["ETag"].strip('"')] for p in listed)
     assert s3.get_object(Bucket="stampede", Key="obj")["Body"].read() == expected
 
-    # Every replaced part's blob is freed: only the object's five remain.
-    def blob_count() -> int:
-        return sum(1 for p in (server.data_dir / "blobs").rglob("*") if p.is_file())
-    assert wait_until(lambda: blob_count() == PARTS, timeout=10), f"{blob_count()} blob files for {PARTS} parts"
+    # Every replaced part's blob is freed (file or inline): only the object's parts remain.
+    assert wait_until(lambda: server.stored_blob_count() == PARTS, timeout=10), \
+        f"{server.stored_blob_count()} blobs for {PARTS} parts"
     leftovers = [p for p in (server.data_dir / "tmp").rglob("*") if p.is_file()]
     assert leftovers == [], leftovers[:5]

@@ -14,7 +14,7 @@ from cairntest import error_code, headers_of, http_status, unique_name
 
 
 def blob_count(server) -> int:
-    return sum(1 for p in (server.data_dir / "blobs").rglob("*") if p.is_file())
+    return server.stored_blob_count()
 
 
 def enable(s3, bucket, status="Enabled"):

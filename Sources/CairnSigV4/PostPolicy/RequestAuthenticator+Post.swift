@@ -42,7 +42,7 @@ extension RequestAuthenticator {
             guard let user = sigV4.credentials.user(forAccessKey: accessKey) else {
                 throw S3Error(.invalidAccessKeyId, fields: [("AWSAccessKeyId", accessKey)])
             }
-            let key = SigV4.signingKey(secret: user.secretKey, scope: scope)
+            let key = SigningKeyCache.shared.key(secret: user.secretKey, scope: scope)
             guard constantTimeEqual(SigV4.signature(key: key, stringToSign: policyText), signature) else {
                 throw S3Error.signatureDoesNotMatch(accessKey: accessKey, stringToSign: policyText, provided: signature)
             }
