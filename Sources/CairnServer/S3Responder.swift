@@ -42,6 +42,11 @@ struct S3Responder: HTTPResponder {
         let isHead = request.method == .head
         let consoleOrigin = consoleOrigin(of: request)
         if request.method == .options, let consoleOrigin {
+            // Named PreflightCORS in metrics and the access log when the path names a bucket.
+            if let parsed = try? S3Endpoint.parse(method: "OPTIONS", rawPath: rawPath, query: [], host: request.head.authority,
+                                                  hasCopySource: false, addressing: addressing) {
+                observation.named(parsed)
+            }
             return await observation.respond(stamped(consolePreflight(request, origin: consoleOrigin, requestID: requestID), requestID))
         }
         var response: Response

@@ -57,7 +57,7 @@ def chrome(tmp_path):
     downloads.mkdir()
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"):
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
@@ -105,6 +105,7 @@ def sign_in(driver, url: str) -> None:
     css(driver, "#secret-key").send_keys(ADMIN.secret_key)
     css(driver, "#sign-in-button").click()
     wait_for(lambda: css(driver, "#nav").is_displayed(), "the signed-in console")
+    assert not css(driver, "#sign-in").is_displayed()
     wait_for(lambda: css(driver, '.page[data-page="buckets"] #new-bucket'), "the buckets page")
 
 

@@ -14,6 +14,7 @@ import { renderUpload, Upload } from "./upload.js";
 
 const pages = { buckets, browse: objects, object: objects, uploads, users, metrics };
 let session = null;
+const running = []; // this session's uploads
 let leave = null; // the current page's clean-up (timers)
 
 const byId = (id) => document.getElementById(id);
@@ -46,6 +47,11 @@ async function signIn(event) {
 }
 
 function signOut() {
+  // The uploads stop with the session that signs them (their finished parts stay on the server,
+  // listed on the uploads page until completed or aborted).
+  for (const upload of running.splice(0)) upload.pause();
+  byId("transfer-list").replaceChildren();
+  byId("transfers").hidden = true;
   session = null;
   leave?.();
   byId("page").replaceChildren();
@@ -88,6 +94,7 @@ function startUpload(bucket, key, file, parallel, onDone) {
     onDone: (u) => { showStatus(`Uploaded ${u.bucket}/${u.key}.`); onDone?.(u); },
   });
   renderUpload(upload, row);
+  running.push(upload);
   upload.start();
   return upload;
 }

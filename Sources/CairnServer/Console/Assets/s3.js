@@ -92,7 +92,7 @@ export class S3Client {
     const parts = children(doc, "Part").map((p) => {
       const checksum = Array.from(p.children).find((c) => c.tagName.startsWith("Checksum"));
       return { number: Number(xmlText(p, "PartNumber")), size: Number(xmlText(p, "Size")),
-        checksum: checksum ? `${checksum.tagName.slice(8)}: ${checksum.textContent}` : "" };
+        checksum: checksum ? `${checksum.tagName.slice(8)}:${checksum.textContent}` : "" };
     });
     return { partsCount: xmlText(doc, "TotalPartsCount"), parts };
   }
