@@ -16,6 +16,7 @@ import time
 
 import pytest
 import requests
+from botocore.exceptions import ClientError
 
 from cairntest import ADMIN, MiB, free_port, unique_name
 from test_browser import browser_binaries
@@ -225,6 +226,62 @@ def test_console_upload_pause_uploads_page_abort_download(console, chrome, tmp_p
     databases = driver.execute_async_script(
         "const done = arguments[0]; indexedDB.databases().then(d => done(d.length), () => done(-1));")
     assert databases == 0
+
+
+def test_console_folders_metadata_versions_delete_and_keys(console, chrome):
+    srv, url = console
+    s3 = srv.client()
+    driver = chrome
+    bucket = unique_name("console")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(Bucket=bucket, Key="docs/a b+c.txt", Body=b"one", Metadata={"owner": "carol"})["VersionId"]
+    s3.put_object(Bucket=bucket, Key="docs/a b+c.txt", Body=b"two!", Metadata={"owner": "dave"}, ChecksumAlgorithm="CRC32C")
+    s3.put_object(Bucket=bucket, Key="top.txt", Body=b"top")
+    sign_in(driver, url)
+
+    # Prefix navigation, then one object: its user metadata, checksum and both versions.
+    go(driver, f"#/browse/{bucket}/")
+    wait_for(lambda: xpath(driver, "//a[text()='docs/']"), "the folder").click()
+    wait_for(lambda: xpath(driver, "//a[text()='a b+c.txt']"), "the object in its folder").click()
+    metadata = wait_for(lambda: xpath(driver, "//table[caption='Metadata']"), "the object page").text
+    assert "x-amz-meta-owner dave" in metadata
+    assert "x-amz-checksum-crc32c" in xpath(driver, "//table[caption='Checksums']").text
+    versions = xpath(driver, "//table[caption='Versions of docs/a b+c.txt']")
+    assert len(versions.find_elements("css selector", "tbody tr")) == 2
+    versions.find_element("xpath", f".//button[@aria-label='Delete version {first}']").click()
+    driver.switch_to.alert.accept()
+    wait_for(lambda: len(xpath(driver, "//table[caption='Versions of docs/a b+c.txt']")
+                         .find_elements("css selector", "tbody tr")) == 1, "one version left")
+    assert [v["VersionId"] for v in s3.list_object_versions(Bucket=bucket, Prefix="docs/")["Versions"]] != [first]
+    assert len(s3.list_object_versions(Bucket=bucket, Prefix="docs/")["Versions"]) == 1
+
+    # Delete from the listing: in a versioned bucket that is a delete marker.
+    xpath(driver, f"//nav[@aria-label='Breadcrumbs']/a[text()='{bucket}']").click()
+    wait_for(lambda: xpath(driver, "//button[@aria-label='Delete top.txt']"), "the listing").click()
+    driver.switch_to.alert.accept()
+    wait_for(lambda: not driver.find_elements("xpath", "//a[text()='top.txt']"), "top.txt gone from the listing")
+    markers = s3.list_object_versions(Bucket=bucket, Prefix="top.txt")["DeleteMarkers"]
+    assert len(markers) == 1 and markers[0]["IsLatest"]
+
+    # Users and keys: a new user, a key for it (secret shown once) that signs S3 requests, then disabled.
+    go(driver, "#/users")
+    wait_for(lambda: css(driver, "#new-user"), "the users page").send_keys("carol")
+    xpath(driver, "//button[text()='Add user']").click()
+    wait_for(lambda: xpath(driver, "//table[caption='Users']//td[.='carol']"), "carol in the users")
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    Select(css(driver, "#key-user")).select_by_visible_text("carol")
+    xpath(driver, "//button[text()='Create key']").click()
+    shown = wait_for(lambda: css(driver, "#new-secret dl"), "the new key").find_elements("css selector", "dd")
+    access_key, secret_key = shown[0].text, shown[1].text
+    carol = srv.client(access_key=access_key, secret_key=secret_key)
+    assert carol.list_buckets()["Buckets"] == []
+    xpath(driver, "//button[text()='Done']").click()
+    wait_for(lambda: xpath(driver, f"//button[@aria-label='Disable key {access_key}']"), "the new key's row").click()
+    wait_for(lambda: xpath(driver, f"//button[@aria-label='Enable key {access_key}']"), "the key disabled")
+    with pytest.raises(ClientError) as e:
+        carol.list_buckets()
+    assert e.value.response["Error"]["Code"] == "InvalidAccessKeyId"
 
 
 def test_console_sign_in_refuses_a_wrong_secret(console, chrome):
