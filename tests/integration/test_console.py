@@ -284,6 +284,56 @@ def test_console_folders_metadata_versions_delete_and_keys(console, chrome):
     assert e.value.response["Error"]["Code"] == "InvalidAccessKeyId"
 
 
+def test_console_on_two_nodes_sees_and_aborts_an_upload_paused_on_the_other(request, chrome, tmp_path):
+    """Two nodes on one PostgreSQL database and one data folder: an upload paused in node 1's
+    console is listed with its parts by node 2's console (another tab), and aborted there."""
+    from postgres_cluster import shared_cluster
+    from test_cluster import ClusterNode
+    url = shared_cluster().create_database()
+    nodes = []
+    for i in (1, 2):
+        node = ClusterNode(tmp_path / f"n{i}", tmp_path / "data", url, f"n{i}")
+        admin_port = free_port()
+        node.extra_args += ["--admin-address", f"127.0.0.1:{admin_port}"]
+        node.console = f"http://127.0.0.1:{admin_port}"
+        nodes.append(node)
+    request.node._cairn_servers = nodes  # conftest adds their log tails to a failure's report
+    try:
+        for node in nodes:
+            node.start()
+        driver = chrome
+        bucket = unique_name("console")
+        nodes[0].client().create_bucket(Bucket=bucket)
+        source = tmp_path / "twelve.bin"
+        source.write_bytes(os.urandom(12 * MiB))
+        sign_in(driver, nodes[0].console)
+        go(driver, f"#/browse/{bucket}/")
+        wait_for(lambda: css(driver, "#upload-file"), "the object browser").send_keys(str(source))
+        parallel = css(driver, "#upload-parallel")
+        parallel.clear()
+        parallel.send_keys("1")
+        driver.set_network_conditions(offline=False, latency=5, download_throughput=64 * MiB, upload_throughput=2 * MiB)
+        css(driver, "#upload-button").click()
+        wait_for(lambda: transfer_state(driver)[1] >= 1, "a first part uploaded through node 1", 60)
+        xpath(driver, "//button[text()='Pause']").click()
+        wait_for(lambda: transfer_state(driver)[0] == "paused", "the paused upload")
+        parts = transfer_state(driver)[1]
+        driver.set_network_conditions(offline=False, latency=0, download_throughput=1024 * MiB, upload_throughput=1024 * MiB)
+
+        driver.switch_to.new_window("tab")
+        sign_in(driver, nodes[1].console)
+        go(driver, "#/uploads")
+        card = wait_for(lambda: xpath(driver, f"//article[@aria-label='{bucket}/twelve.bin']"), "the upload on node 2")
+        assert len(card.find_elements("css selector", "tbody tr")) == parts
+        card.find_element("xpath", ".//button[text()='Abort']").click()
+        driver.switch_to.alert.accept()
+        wait_for(lambda: not driver.find_elements("xpath", f"//article[@aria-label='{bucket}/twelve.bin']"), "the upload aborted")
+        assert nodes[0].client().list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    finally:
+        for node in nodes:
+            node.stop()
+
+
 def test_console_sign_in_refuses_a_wrong_secret(console, chrome):
     _, url = console
     driver = chrome
