@@ -83,6 +83,12 @@ async function route() {
   await attempt(async () => {
     leave = await page.render(session, container, name, args.map(decodeURIComponent));
   });
+  // Keyboard and screen reader users land on the new page's heading, not at the top of the document.
+  const heading = container.querySelector("h2");
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
 }
 
 function startUpload(bucket, key, file, parallel, onDone) {
