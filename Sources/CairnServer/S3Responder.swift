@@ -40,14 +40,15 @@ struct S3Responder: HTTPResponder {
         request.body = observation.counting(request.body)
         let rawPath = request.uri.path
         let isHead = request.method == .head
-        let consoleOrigin = consoleOrigin(of: request)
-        if request.method == .options, let consoleOrigin {
+        let fromConsole = consoleOrigin(of: request)
+        if request.method == .options, let fromConsole {
             // Named PreflightCORS in metrics and the access log when the path names a bucket.
             if let parsed = try? S3Endpoint.parse(method: "OPTIONS", rawPath: rawPath, query: [], host: request.head.authority,
                                                   hasCopySource: false, addressing: addressing) {
                 observation.named(parsed)
             }
-            return await observation.respond(stamped(consolePreflight(request, origin: consoleOrigin, requestID: requestID), requestID))
+            return await observation.respond(stamped(consolePreflight(request, fromConsole.console, origin: fromConsole.origin,
+                                                                      requestID: requestID), requestID))
         }
         var response: Response
         // For the CORS headers of the answer, whatever it is: the bucket as far as it is known.
@@ -119,7 +120,7 @@ struct S3Responder: HTTPResponder {
             let bucket = addressed?.bucket ?? S3Endpoint.splitBucketKey(rawPath: rawPath, host: request.head.authority, addressing: addressing).0
                 .map { BucketName(unchecked: $0) }
             let cors: [(String, String)]
-            if let console, consoleOrigin != nil {
+            if let console = fromConsole?.console {
                 cors = console.configuration(origin: origin, responseHeaders: response.headers)
                     .actualResponseHeaders(origin: origin, method: request.method.rawValue)
             } else {

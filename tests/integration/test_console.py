@@ -235,23 +235,27 @@ def test_console_folders_metadata_versions_delete_and_keys(console, chrome):
     bucket = unique_name("console")
     s3.create_bucket(Bucket=bucket)
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    first = s3.put_object(Bucket=bucket, Key="docs/a b+c.txt", Body=b"one", Metadata={"owner": "carol"})["VersionId"]
-    s3.put_object(Bucket=bucket, Key="docs/a b+c.txt", Body=b"two!", Metadata={"owner": "dave"}, ChecksumAlgorithm="CRC32C")
+    first = s3.put_object(Bucket=bucket, Key="docs/été b+c.txt", Body=b"one", Metadata={"owner": "carol"})["VersionId"]
+    s3.put_object(Bucket=bucket, Key="docs/été b+c.txt", Body=b"two!", Metadata={"owner": "dave"}, ChecksumAlgorithm="CRC32C")
     s3.put_object(Bucket=bucket, Key="top.txt", Body=b"top")
     sign_in(driver, url)
 
     # Prefix navigation, then one object: its user metadata, checksum and both versions.
     go(driver, f"#/browse/{bucket}/")
     wait_for(lambda: xpath(driver, "//a[text()='docs/']"), "the folder").click()
-    wait_for(lambda: xpath(driver, "//a[text()='a b+c.txt']"), "the object in its folder").click()
+    wait_for(lambda: xpath(driver, "//a[text()='été b+c.txt']"), "the object in its folder").click()
     metadata = wait_for(lambda: xpath(driver, "//table[caption='Metadata']"), "the object page").text
     assert "x-amz-meta-owner dave" in metadata
     assert "x-amz-checksum-crc32c" in xpath(driver, "//table[caption='Checksums']").text
-    versions = xpath(driver, "//table[caption='Versions of docs/a b+c.txt']")
+    versions = xpath(driver, "//table[caption='Versions of docs/été b+c.txt']")
     assert len(versions.find_elements("css selector", "tbody tr")) == 2
+    # The browser saves the download under the key's last segment (Content-Disposition's filename*).
+    versions.find_element("xpath", f".//button[@aria-label='Download version {first}']").click()
+    saved = driver.downloads / "été b+c.txt"
+    wait_for(lambda: saved.exists() and saved.read_bytes() == b"one", "the first version downloaded")
     versions.find_element("xpath", f".//button[@aria-label='Delete version {first}']").click()
     driver.switch_to.alert.accept()
-    wait_for(lambda: len(xpath(driver, "//table[caption='Versions of docs/a b+c.txt']")
+    wait_for(lambda: len(xpath(driver, "//table[caption='Versions of docs/été b+c.txt']")
                          .find_elements("css selector", "tbody tr")) == 1, "one version left")
     assert [v["VersionId"] for v in s3.list_object_versions(Bucket=bucket, Prefix="docs/")["Versions"]] != [first]
     assert len(s3.list_object_versions(Bucket=bucket, Prefix="docs/")["Versions"]) == 1

@@ -40,7 +40,7 @@ async function remove(session, bucket, key, versionId, then) {
 async function renderFolder(session, page, bucket, prefix) {
   const here = () => session.navigate(browseHash(bucket, prefix));
   const body = h("tbody");
-  const more = button("Load more", () => load(more.dataset.token), { hidden: true });
+  const more = button("Load more", () => attempt(() => load(more.dataset.token)), { hidden: true });
   const load = async (token) => {
     const r = await session.s3.listObjects(bucket, prefix, token);
     for (const f of r.folders) {

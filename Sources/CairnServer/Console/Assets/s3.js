@@ -114,7 +114,8 @@ export class S3Client {
   downloadURL(bucket, key, versionId) {
     const name = key.split("/").pop() || "download";
     return this.signer.presign(this.url(bucket, key, {
-      versionId, "response-content-disposition": `attachment; filename="${name.replace(/["\\]/g, "_")}"` }));
+      // RFC 6266 / 5987: any file name, non-ASCII included, survives as filename*.
+      versionId, "response-content-disposition": `attachment; filename*=UTF-8''${uriEncode(name)}` }));
   }
 
   async createMultipartUpload(bucket, key, contentType) {
