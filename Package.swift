@@ -100,7 +100,13 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-        ]),
+        ],
+        // The web console's files, compiled into the binary as byte arrays (`PackageResources`):
+        // the one `cairn` file an operator copies carries its console (`Bundle.module` would look
+        // for a resource folder next to it). `ConsoleAssets.files` names each one.
+        resources: ["index.html", "console.css", "app.js", "dom.js", "sigv4.js", "s3.js", "admin.js", "upload.js",
+                    "page-buckets.js", "page-objects.js", "page-uploads.js", "page-users.js", "page-metrics.js"]
+            .map { .embedInCode("Console/Assets/\($0)") }),
         // The S3 client: config/credentials resolution, signed requests, XML parsing, aws-CLI output.
         .target(name: "CairnClient", dependencies: [
             "CairnModel", "CairnSigV4", "CairnHashing",

@@ -60,3 +60,28 @@ extension S3Responder {
         return config.actualResponseHeaders(origin: origin, method: method)
     }
 }
+
+extension S3Responder {
+    /// The console's rule and the request's `Origin`, when that is the web console's (`ConsoleOrigin`).
+    func consoleOrigin(of request: Request) -> (console: ConsoleOrigin, origin: String)? {
+        guard let console, let origin = request.headers[HTTPField.Name("origin")!],
+              console.matches(origin: origin, authority: request.head.authority) else { return nil }
+        return (console, origin)
+    }
+
+    /// The console's preflight, on any path (CreateBucket's, ListBuckets', a missing bucket's):
+    /// answered from the console's rule before anything is read; S3's 400 for a malformed question.
+    func consolePreflight(_ request: Request, _ console: ConsoleOrigin, origin: String, requestID: String) -> Response {
+        let headers = RequestHeaders(headers: request.headers.map { ($0.name.canonicalName, $0.value) })
+        do throws(S3Error) {
+            let question = try headers.corsPreflight()
+            var h = HTTPFields()
+            for (name, value) in try console.configuration(origin: origin).preflight(question, resourceType: "OBJECT") {
+                h[name] = value
+            }
+            return Responses.empty(headers: h)
+        } catch {
+            return errorResponse(error, resource: URIEncoding.decode(request.uri.path), requestID: requestID, head: false)
+        }
+    }
+}

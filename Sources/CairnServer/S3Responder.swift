@@ -27,6 +27,8 @@ struct S3Responder: HTTPResponder {
     let policies = PolicyCache()
     /// The users, by canonical id, that ACL grants may name.
     var users: any GranteeDirectory = UserDirectory(users: [])
+    /// The web console's origin, answered CORS on every bucket (nil: no admin listener).
+    var console: ConsoleOrigin?
 
     func respond(to request: Request, context: S3RequestContext) async throws -> Response {
         let requestID = RequestID.next()
@@ -38,6 +40,16 @@ struct S3Responder: HTTPResponder {
         request.body = observation.counting(request.body)
         let rawPath = request.uri.path
         let isHead = request.method == .head
+        let fromConsole = consoleOrigin(of: request)
+        if request.method == .options, let fromConsole {
+            // Named PreflightCORS in metrics and the access log when the path names a bucket.
+            if let parsed = try? S3Endpoint.parse(method: "OPTIONS", rawPath: rawPath, query: [], host: request.head.authority,
+                                                  hasCopySource: false, addressing: addressing) {
+                observation.named(parsed)
+            }
+            return await observation.respond(stamped(consolePreflight(request, fromConsole.console, origin: fromConsole.origin,
+                                                                      requestID: requestID), requestID))
+        }
         var response: Response
         // For the CORS headers of the answer, whatever it is: the bucket as far as it is known.
         var addressed: S3Endpoint?
@@ -107,14 +119,25 @@ struct S3Responder: HTTPResponder {
         if let origin = request.headers[HTTPField.Name("origin")!], request.method != .options {
             let bucket = addressed?.bucket ?? S3Endpoint.splitBucketKey(rawPath: rawPath, host: request.head.authority, addressing: addressing).0
                 .map { BucketName(unchecked: $0) }
-            for (name, value) in await corsHeaders(origin: origin, method: request.method.rawValue, bucket: bucket, known: bucketRecord) {
-                response.headers[name] = value
+            let cors: [(String, String)]
+            if let console = fromConsole?.console {
+                cors = console.configuration(origin: origin, responseHeaders: response.headers)
+                    .actualResponseHeaders(origin: origin, method: request.method.rawValue)
+            } else {
+                cors = await corsHeaders(origin: origin, method: request.method.rawValue, bucket: bucket, known: bucketRecord)
             }
+            for (name, value) in cors { response.headers[name] = value }
         }
+        return await observation.respond(stamped(response, requestID))
+    }
+
+    /// The headers every answer carries.
+    func stamped(_ response: Response, _ requestID: String) -> Response {
+        var response = response
         response.headers[HTTPField.Name("x-amz-request-id")!] = requestID
         response.headers[HTTPField.Name("x-amz-id-2")!] = RequestID.hostID
         response.headers[.server] = "Cairn"
-        return await observation.respond(response)
+        return response
     }
 
     /// Authenticates; a key this node does not know may have been created on another node a

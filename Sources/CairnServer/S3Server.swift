@@ -88,6 +88,8 @@ public enum S3Server {
                                     allowInsecureSSEC: c.allowInsecureSSEC, logger: logger,
                                     observers: observability.observers, users: c.users)
         responder.keys = keys
+        // The web console (on the admin listener, when there is an admin API) is answered CORS.
+        if let admin = c.adminAddress, keys != nil { responder.console = ConsoleOrigin(adminPort: admin.port) }
         if let keys { responder.users = keys }
         let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64((c.idleTimeoutSeconds * 1000).rounded(.up))) : nil
         let gate = ConnectionGate(maximum: c.maxConnections)
@@ -153,6 +155,7 @@ public enum S3Server {
                                                     token: c.metricsToken, checks: c.readinessChecks,
                                                     api: keys.map { AdminAPIHandler(storage: storage, keys: $0) },
                                                     storageMetrics: StorageMetrics(registry: observability.registry, storage: storage),
+                                                    console: .init(s3Port: c.port, s3Scheme: scheme, region: storage.region),
                                                     logger: logger))
         }
         services.append(app)

@@ -6,16 +6,18 @@ import Prometheus
 /// The admin listener (`--admin-address`), never the S3 port: `/metrics` (Prometheus text,
 /// behind `--metrics-token` when one is set), `/health` and `/ready` (always open, and cheap, for
 /// load balancers and orchestrators), and the admin API under `/admin/v1/` (SigV4 by an admin
-/// user's key: `AdminAPIHandler`).
+/// user's key: `AdminAPIHandler`), and the web console (`ConsoleAssets`) that uses it.
 enum AdminServer {
     static func application(host: String, port: Int, registry: PrometheusCollectorRegistry, process: ProcessMetrics,
                             token: String?, checks: [ReadinessCheck], api: AdminAPIHandler?, storageMetrics: StorageMetrics?,
-                            logger: Logger) -> some ApplicationProtocol {
+                            console: ConsoleAssets.Settings, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         if let api {
             for method in [HTTPRequest.Method.get, .post, .put, .delete] {
                 router.on("admin/**", method: method) { request, _ in await api.respond(request) }
             }
+            // The web console signs in with an admin user's key and drives the admin API.
+            ConsoleAssets.addRoutes(to: router, settings: console)
         }
         router.get("metrics") { request, _ -> Response in
             guard BearerToken.allows(request.headers[.authorization], expected: token) else {
