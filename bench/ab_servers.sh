@@ -5,8 +5,9 @@
 #
 #   bench/ab_servers.sh BEFORE_BIN AFTER_BIN [ROUNDS=3] [DURATION=10s]
 #
-# Workloads: 16 KiB PutObject and 1 KiB HeadObject at concurrency 32. The client is AFTER_BIN's
-# `cairn bench`. Prints one line per run and the medians.
+# Workloads: 16 KiB PutObject and 1 KiB HeadObject at concurrency 32; ALL=1 adds 16 KiB UploadPart
+# and 1 KiB GetObject. The client is AFTER_BIN's `cairn bench`. Prints one line per run and the
+# medians.
 set -euo pipefail
 BEFORE=$1
 AFTER=$2
@@ -50,6 +51,10 @@ PY
       bin=$BEFORE; [ "$side" = after ] && bin=$AFTER
       one "$side" "$bin" put --obj-size 16KiB
       one "$side" "$bin" stat --obj-size 1KiB --objects 1000
+      if [ "${ALL:-0}" = 1 ]; then
+        one "$side" "$bin" multipart --part-size 16KiB --parts 10000
+        one "$side" "$bin" get --obj-size 1KiB --objects 1000
+      fi
     done
   done
 } | tee "$out/lines"
@@ -57,8 +62,10 @@ echo "median server CPU-ms per request (ops/s):"
 python3 - "$out/lines" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
-for w in ("put", "stat"):
+for w in ("put", "stat", "multipart", "get"):
     for side in ("before", "after"):
         sel = [r for r in rows if r[0] == side and r[1] == w]
+        if not sel:
+            continue
         print(f'{w:5} {side:6} {statistics.median(float(r[2]) for r in sel):.3f} ({statistics.median(float(r[3]) for r in sel):.0f}) errors {sum(int(r[4]) for r in sel)}')
 PY

@@ -42,7 +42,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Sets how long a statement waits for another connection's lock (0: fail at once with busy).
     func setBusyTimeout(milliseconds: Int32) {
-        sqlite3_busy_timeout(db, milliseconds)
+        if let db { sqlite3_busy_timeout(db, milliseconds) }
     }
 
     /// Runs one statement and returns its rows. `async` so callers need not know that it does not

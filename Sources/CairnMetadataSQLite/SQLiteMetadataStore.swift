@@ -58,10 +58,12 @@ public final class SQLiteMetadataStore: MetadataStore {
         self.walSync = walSync
     }
 
+    /// Each connection is closed when no task is inside it (the writer under its lock), and the
+    /// WAL sync thread last: closing the last connection checkpoints and syncs the WAL itself.
     public func close() async throws {
         try await withTransaction { _ in }  // forgets the deletions already done
         try await readers.close()
-        try await writer.close()
+        try await writeLock.withLock(timeout: .seconds(60), onTimeout: MetadataError.busy) { try await writer.close() }
         try await walSync.close()
     }
 

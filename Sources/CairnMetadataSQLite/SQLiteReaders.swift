@@ -12,7 +12,9 @@ import NIOConcurrencyHelpers
 final class SQLiteReaders: Sendable {
     private struct State {
         var free: [SQLiteConnection]
-        var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
+        var waiters: [(resume: CheckedContinuation<SQLiteConnection?, Never>, closing: Bool)] = []
+        /// Set by `close`: no connection is handed out any more.
+        var closed = false
     }
     private let all: [SQLiteConnection]
     private let state: NIOLockedValueBox<State>
@@ -27,7 +29,7 @@ final class SQLiteReaders: Sendable {
     }
 
     func withConnection<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
-        let connection = await checkout()
+        guard let connection = await checkout() else { throw SQLiteError(reason: .misuse, message: "the metadata store is closed") }
         defer { checkin(connection) }
         return try await body(connection)
     }
@@ -36,15 +38,23 @@ final class SQLiteReaders: Sendable {
         try await withConnection { try await $0.query(sql, binds) }
     }
 
+    /// Closes every connection once it is back: statements run on their callers' threads, so a
+    /// connection closed while another task is inside it would be freed under that statement.
     func close() async throws {
-        for c in all { try await c.close() }
+        var taken: [SQLiteConnection] = []
+        for _ in all { taken.append(await checkout(closing: true)!) }
+        for c in taken { try await c.close() }
     }
 
-    private func checkout() async -> SQLiteConnection {
-        await withCheckedContinuation { (c: CheckedContinuation<SQLiteConnection, Never>) in
-            let now = state.withLockedValue { s -> SQLiteConnection? in
-                if let f = s.free.popLast() { return f }
-                s.waiters.append(c)
+    /// A free connection, waiting for one if none is; nil once the readers are closing. `closing`:
+    /// `close` taking every connection back (the first such call marks the readers closed).
+    private func checkout(closing: Bool = false) async -> SQLiteConnection? {
+        await withCheckedContinuation { (c: CheckedContinuation<SQLiteConnection?, Never>) in
+            let now = state.withLockedValue { s -> SQLiteConnection?? in
+                if s.closed && !closing { return .some(nil) }
+                if closing { s.closed = true }
+                if let f = s.free.popLast() { return .some(f) }
+                s.waiters.append((c, closing))
                 return nil
             }
             if let now { c.resume(returning: now) }
@@ -52,9 +62,14 @@ final class SQLiteReaders: Sendable {
     }
 
     private func checkin(_ connection: SQLiteConnection) {
-        let next = state.withLockedValue { s -> CheckedContinuation<SQLiteConnection, Never>? in
+        let next = state.withLockedValue { s -> CheckedContinuation<SQLiteConnection?, Never>? in
+            // Once closing, only `close` is handed connections; other waiters learn it is closed.
+            while let w = s.waiters.first, s.closed && !w.closing {
+                s.waiters.removeFirst()
+                w.resume.resume(returning: nil)
+            }
             if s.waiters.isEmpty { s.free.append(connection); return nil }
-            return s.waiters.removeFirst()
+            return s.waiters.removeFirst().resume
         }
         next?.resume(returning: connection)
     }

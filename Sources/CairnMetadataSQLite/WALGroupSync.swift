@@ -20,6 +20,8 @@ final class WALGroupSync: Sendable {
         var running = false
         var waiting: [CheckedContinuation<Void, Never>] = []
         var fd: Int32 = -1
+        /// After `close`: the database was closed, which checkpointed and synced the WAL.
+        var closed = false
     }
     private let path: String
     private let state = NIOLockedValueBox(State())
@@ -49,18 +51,23 @@ final class WALGroupSync: Sendable {
     /// Runs rounds until nobody waits: each takes the waiters present when it starts.
     private func rounds() {
         while true {
-            let (batch, fd) = state.withLockedValue { s -> ([CheckedContinuation<Void, Never>], Int32) in
+            let round = state.withLockedValue { s -> Round in
                 defer { s.waiting = [] }
+                if s.closed { return Round(batch: s.waiting, fd: -1, openError: 0, closed: true) }
                 if s.fd >= 0, !Self.sameFile(s.fd, path) {
                     // SQLite removes the WAL when the last connection to the database closes (another
                     // process's, say): a descriptor to a removed file would sync nothing useful.
                     Glibc.close(s.fd)
                     s.fd = -1
                 }
-                if s.fd < 0 { s.fd = open(path, O_RDONLY | O_CLOEXEC) }
-                return (s.waiting, s.fd)
+                var openError: Int32 = 0
+                if s.fd < 0 {
+                    s.fd = open(path, O_RDONLY | O_CLOEXEC)
+                    if s.fd < 0 { openError = errno }
+                }
+                return Round(batch: s.waiting, fd: s.fd, openError: openError, closed: false)
             }
-            if batch.isEmpty {
+            if round.batch.isEmpty {
                 // Someone may have joined between the check and here: keep running for them.
                 let done = state.withLockedValue { s -> Bool in
                     if s.waiting.isEmpty { s.running = false; return true }
@@ -69,15 +76,28 @@ final class WALGroupSync: Sendable {
                 if done { return }
                 continue
             }
+            if round.closed || round.openError == ENOENT {
+                // No WAL: SQLite checkpointed it into the database (syncing both) and removed it
+                // when its last connection closed, so what was committed is on disk.
+                for c in round.batch { c.resume() }
+                continue
+            }
             // A failed sync leaves the commits in an unknown state: the kernel may have dropped the
             // dirty pages it could not write, so a retry could succeed over lost data. As PostgreSQL
             // does since 2018, stop the process before anyone is answered; at restart SQLite
             // recovers from what is really on disk (blobs were synced before their commit, so
             // either outcome is consistent, and an unreferenced blob is swept later).
-            if fd < 0 { fatalError("cannot open the metadata WAL \(path) to sync it: \(String(cString: strerror(errno)))") }
-            if fdatasync(fd) != 0 { fatalError("fdatasync of the metadata WAL \(path) failed: \(String(cString: strerror(errno)))") }
-            for c in batch { c.resume() }
+            if round.fd < 0 { fatalError("cannot open the metadata WAL \(path) to sync it: \(String(cString: strerror(round.openError)))") }
+            if fdatasync(round.fd) != 0 { fatalError("fdatasync of the metadata WAL \(path) failed: \(String(cString: strerror(errno)))") }
+            for c in round.batch { c.resume() }
         }
+    }
+
+    private struct Round {
+        var batch: [CheckedContinuation<Void, Never>]
+        var fd: Int32
+        var openError: Int32
+        var closed: Bool
     }
 
     private static func sameFile(_ fd: Int32, _ path: String) -> Bool {
@@ -89,6 +109,7 @@ final class WALGroupSync: Sendable {
         state.withLockedValue { s in
             if s.fd >= 0 { Glibc.close(s.fd) }
             s.fd = -1
+            s.closed = true
         }
         try await thread.shutdownGracefully()
     }

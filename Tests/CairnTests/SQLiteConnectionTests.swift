@@ -1,4 +1,6 @@
 @testable import CairnMetadataSQLite
+import CairnModel
+import CairnStorage
 import Foundation
 import NIOCore
 import Testing
@@ -54,5 +56,36 @@ struct SQLiteConnectionTests {
             try await c.query("INSERT INTO t (k) VALUES (?)", [.text("b")])
             #expect(try await c.query("SELECT k FROM t ORDER BY k").map { $0.column("k")?.string } == ["a", "b"])
         }
+    }
+
+    @Test("closing the store while reads and writes run: they fail cleanly or finish, nothing is freed under them")
+    func closeUnderLoad() async throws {
+        let path = "\(NSTemporaryDirectory())/cairn-sqlite-\(UUID().uuidString).sqlite"
+        let store = try await SQLiteMetadataStore.open(path: path)
+        let bucket = BucketName(unchecked: "b")
+        try await store.withTransaction { tx in
+            try await tx.insertBucket(BucketRecord(name: bucket, owner: Owner(id: "o", displayName: "o"), createdAt: Date(), region: "us-east-1"))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    for n in 0..<100_000 {
+                        do {
+                            if i % 2 == 0 {
+                                _ = try await store.bucket(bucket)
+                            } else {
+                                try await store.withTransaction { tx in _ = try await tx.bucket(bucket); try await tx.enqueueBlobDeletions([BlobID("b\(i)-\(n)")]) }
+                            }
+                        } catch {
+                            return  // closed under it: an error, not a crash
+                        }
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            try await store.close()
+            try await group.waitForAll()
+        }
+        try? FileManager.default.removeItem(atPath: path)
     }
 }
