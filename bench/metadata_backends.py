@@ -18,12 +18,13 @@ nodes write one; the single servers do too, so the setups pay the same). In each
    StartAfter positions, each checked (1,000 keys, the right first one). Listings read only
    metadata, so the copies share one blob.
 2. UploadPart of --gib GiB in 8 MiB parts: `cairn bench multipart --part-size 8MiB` (--big-concurrency
-   in flight), one upload of all the parts, CompleteMultipartUpload included.
+   in flight), one upload of all the parts, aborted at the end (the abort is in the CPU window).
 3. UploadPart of 16 KiB parts, 32 in flight, for --duration: `cairn bench multipart`.
 4. A full ListParts walk (1,000 per page) and CompleteMultipartUpload of one upload of --parts
    parts of 1 KiB: bench/complete_bench.py (timed by boto3, so its own XML work is included).
-cairn's CPU is the sum over the setup's cairn processes of utime + stime (/proc/PID/stat) around
-each measurement: not PostgreSQL's, not HAProxy's, not the client's.
+cairn's CPU is the sum over the setup's cairn processes of their threads' run time
+(/proc/PID/task/*/schedstat) around each measurement: not PostgreSQL's, not HAProxy's, not the
+client's.
 
 Prints a Markdown table (one row per setup) and, on stderr, the raw measurements as JSON lines.
 
@@ -78,11 +79,16 @@ def free_port() -> int:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
+    """CPU time of the processes' threads, from /proc/PID/task/*/schedstat (ns; /proc/PID/stat
+    counts 10 ms ticks, too coarse for one listing page)."""
+    total = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                total += int(Path(f"/proc/{pid}/task/{task}/schedstat").read_text().split()[0])
+            except (FileNotFoundError, ProcessLookupError):
+                pass  # a thread that ended meanwhile
+    return total / 1e9
 
 
 def wait_for_port(port: int, process: subprocess.Popen | None, what: str) -> None:
@@ -210,7 +216,7 @@ def list_pages(setup: Setup, keys: int, pages: int) -> dict:
 def big_parts(cairn: str, setup: Setup, gib: float, concurrency: int) -> dict:
     parts = max(1, round(gib * 1024 / 8))
     cpu0 = cpu_seconds(setup.pids)
-    result = run_json([cairn, "bench", "multipart", "--part-size", "8MiB", "--parts", str(parts), "--count", str(parts + 2),
+    result = run_json([cairn, "bench", "multipart", "--part-size", "8MiB", "--parts", str(parts), "--count", str(parts),
                        "--concurrency", str(concurrency), "--json", "--no-progress", "--endpoint-url", setup.endpoint])
     cpu = cpu_seconds(setup.pids) - cpu0
     upload = next(o for o in result["operations"] if o["operation"] == "UploadPart")
