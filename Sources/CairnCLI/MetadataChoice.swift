@@ -16,9 +16,7 @@ enum MetadataChoice {
         guard let url else {
             return (try await SQLiteMetadataStore.open(path: dataFolder + "/metadata.sqlite", logger: logger), "SQLite metadata")
         }
-        var configuration = try PostgresURL.configuration(url)
-        configuration.options.maximumConnections = poolSize
-        let store = try await PostgresMetadataStore.open(configuration, logger: logger)
+        let store = try await PostgresMetadataStore.open(url: url, poolSize: poolSize, logger: logger)
         return (store, "PostgreSQL metadata at \(PostgresURL.redacted(url))")
     }
 }

@@ -36,7 +36,7 @@ struct MetadataCommand: AsyncParsableCommand {
             let source = try await SQLiteMetadataStore.open(path: from, logger: logger)
             let target: PostgresMetadataStore
             do {
-                target = try await PostgresMetadataStore.open(try PostgresURL.configuration(to), logger: logger)
+                target = try await PostgresMetadataStore.open(url: to, logger: logger)
             } catch {
                 try? await source.close()
                 throw error

@@ -94,7 +94,12 @@ enum FuzzTargets {
         guard let first = data.first else { return }
         let body = Data(data.dropFirst())
         switch first % 11 {
-        case 0: _ = try? RequestXML.decode(CompleteMultipartUploadXML.self, from: body)
+        case 0:
+            _ = try? CompleteMultipartUploadXML.decode(from: body)
+            // Differential: where the fast reading answers, XMLCoder must answer the same.
+            if let fast = CompleteMultipartUploadXML.plainReading(body) {
+                precondition(fast == (try? RequestXML.decode(CompleteMultipartUploadXML.self, from: body)), "CompletePartsReader disagrees with XMLCoder")
+            }
         case 1: _ = try? RequestXML.decode(DeleteRequestXML.self, from: body)
         case 2: _ = try? TaggingXML.tagSet(from: body, for: .object)
         case 3: _ = try? RequestXML.decode(LifecycleConfigurationXML.self, from: body)

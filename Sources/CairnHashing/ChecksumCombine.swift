@@ -15,13 +15,9 @@ public enum ChecksumCombine {
         case .crc64nvme: (poly, width) = (0x9A6C_9329_AC4B_C9B5, 64)
         case .sha1, .sha256, .sha512, .md5, .xxhash64, .xxhash3, .xxhash128: return nil
         }
-        var crc: UInt64 = 0
-        var first = true
-        for p in parts {
-            let value = p.checksum.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            crc = first ? value : cairn_crc_combine(crc, value, UInt64(p.size), poly, width)
-            first = false
-        }
+        let crcs = parts.map { p in p.checksum.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        let lengths = parts.map { UInt64($0.size) }
+        let crc = cairn_crc_combine_parts(crcs, lengths, crcs.count, poly, width)
         let bytes = withUnsafeBytes(of: crc.bigEndian) { Array($0) }
         return width == 32 ? Array(bytes.suffix(4)) : bytes
     }

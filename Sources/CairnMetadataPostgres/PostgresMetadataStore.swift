@@ -22,6 +22,18 @@ public final class PostgresMetadataStore: MetadataStore {
     /// How often a transaction aborted by a deadlock or a serialisation failure is run again.
     static let attempts = 8
 
+    /// Opens the database a `postgres://` URL names with a pool of `poolSize` connections, after one
+    /// connection proved the URL right (`PostgresStartupCheck`: a wrong host, port, password or
+    /// database is a `PostgresUnavailable` within seconds, not a pool retrying forever).
+    public static func open(url: String, poolSize: Int = 20,
+                            logger: Logger = Logger(label: "cairn.postgres")) async throws -> PostgresMetadataStore {
+        let target = try PostgresURL.target(url)
+        try await PostgresStartupCheck.check(target, logger: logger)
+        var configuration = target.clientConfiguration
+        configuration.options.maximumConnections = poolSize
+        return try await open(configuration, logger: logger)
+    }
+
     /// Connects, checks the database, and brings its schema to this build's version.
     public static func open(_ configuration: PostgresClient.Configuration,
                             logger: Logger = Logger(label: "cairn.postgres")) async throws -> PostgresMetadataStore {

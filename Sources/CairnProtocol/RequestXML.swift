@@ -43,8 +43,8 @@ public enum RequestXML {
 }
 
 /// `<CompleteMultipartUpload>` body.
-public struct CompleteMultipartUploadXML: Decodable, Sendable {
-    public struct Part: Decodable, Sendable {
+public struct CompleteMultipartUploadXML: Decodable, Sendable, Equatable {
+    public struct Part: Decodable, Sendable, Equatable {
         public var partNumber: Int
         public var etag: String
         public var checksums: [Checksum]
@@ -57,12 +57,22 @@ public struct CompleteMultipartUploadXML: Decodable, Sendable {
             init?(intValue: Int) { nil }
         }
 
+        init(partNumber: Int, etag: String, checksums: [Checksum]) {
+            self.partNumber = partNumber
+            self.etag = etag
+            self.checksums = checksums
+        }
+
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: Key.self)
             partNumber = try c.decode(XMLToken<Int>.self, forKey: Key(stringValue: "PartNumber")).value
-            etag = try c.decodeIfPresent(String.self, forKey: Key(stringValue: "ETag")) ?? ""
+            // The element names this part has, looked up once: asking for each of the ten checksum
+            // elements in turn was most of the decoding time of a 10,000-part Complete. Only the
+            // lookups of absent names are skipped; what is present decodes as before.
+            let present = Set(c.allKeys.map(\.stringValue))
+            etag = present.contains("ETag") ? try c.decodeIfPresent(String.self, forKey: Key(stringValue: "ETag")) ?? "" : ""
             var sums: [Checksum] = []
-            for a in ChecksumAlgorithm.allCases {
+            for a in ChecksumAlgorithm.allCases where present.contains(a.xmlName) {
                 if let v = try c.decodeIfPresent(String.self, forKey: Key(stringValue: a.xmlName)) { sums.append(Checksum(a, base64: v)) }
             }
             checksums = sums
@@ -71,6 +81,7 @@ public struct CompleteMultipartUploadXML: Decodable, Sendable {
     public var parts: [Part]
 
     enum CodingKeys: String, CodingKey { case parts = "Part" }
+    init(parts: [Part]) { self.parts = parts }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         parts = try c.decodeIfPresent([Part].self, forKey: .parts) ?? []

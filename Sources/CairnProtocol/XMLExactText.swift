@@ -82,12 +82,17 @@ public struct XMLToken<Value: XMLTokenValue>: Decodable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
-        let xmlSpace: Set<Character> = [" ", "\t", "\n", "\r", "\r\n"]
-        let trimmed = raw.drop(while: { xmlSpace.contains($0) }).reversed().drop(while: { xmlSpace.contains($0) }).reversed()
-        guard let v = Value(xmlToken: String(trimmed)) else {
+        guard let v = Self.parse(raw) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a \(Value.self): \(raw)"))
         }
         value = v
+    }
+
+    /// The value of an element's text, white space around it collapsed.
+    static func parse(_ raw: String) -> Value? {
+        let xmlSpace: Set<Character> = [" ", "\t", "\n", "\r", "\r\n"]
+        let trimmed = raw.drop(while: { xmlSpace.contains($0) }).reversed().drop(while: { xmlSpace.contains($0) }).reversed()
+        return Value(xmlToken: String(trimmed))
     }
 }
 

@@ -92,7 +92,7 @@ extension S3Responder {
         call.sendContinue()
         let body = try await collectXMLBody(call, limit: 16 * 1024 * 1024, checksumHeaders: false)
         guard !body.isEmpty else { throw S3Error(.malformedXML) }
-        let request = try RequestXML.decode(CompleteMultipartUploadXML.self, from: body)
+        let request = try CompleteMultipartUploadXML.decode(from: body)
         let object = try await storage.completeMultipartUpload(
             uploadID, in: call.bucket, key: objectKey, requester: call.owner,
             parts: request.parts.map { CompletedPartRequest(partNumber: $0.partNumber, etag: $0.etag, checksums: $0.checksums) },

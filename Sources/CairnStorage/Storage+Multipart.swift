@@ -176,11 +176,16 @@ extension Storage {
         let id = upload.uploadID.rawValue
         let byNumber = Dictionary(stored.map { ($0.partNumber, $0) }, uniquingKeysWith: { a, _ in a })
         var chosen: [PartRecord] = []
+        chosen.reserveCapacity(requested.count)
         for r in requested {
-            let invalid = S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", ETag.unquoteExactly(r.etag))])
-            guard let p = byNumber[r.partNumber], ETag.unquoteExactly(r.etag) == p.etag.value else { throw invalid }
+            let etag = ETag.unquoteExactly(r.etag)
+            // Built only when thrown: a 10,000-part Complete would otherwise make 10,000 of them.
+            func invalid() -> S3Error {
+                S3Error(.invalidPart, fields: [("UploadId", id), ("PartNumber", String(r.partNumber)), ("ETag", etag)])
+            }
+            guard let p = byNumber[r.partNumber], etag == p.etag.value else { throw invalid() }
             for c in r.checksums where p.checksum != nil && c.algorithm == p.checksum?.algorithm && c.base64 != p.checksum?.base64 {
-                throw invalid
+                throw invalid()
             }
             chosen.append(p)
         }

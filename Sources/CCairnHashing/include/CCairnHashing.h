@@ -11,6 +11,8 @@ uint32_t cairn_crc32c(uint32_t crc, const uint8_t *data, size_t len);
 uint64_t cairn_crc64nvme(uint64_t crc, const uint8_t *data, size_t len);
 /// crc(A ‖ B) from crc(A), crc(B), len(B) bytes; `poly` is the reflected polynomial, `width` 32 or 64.
 uint64_t cairn_crc_combine(uint64_t crc1, uint64_t crc2, uint64_t len2, uint64_t poly, int width);
+/// The CRC of parts 0 ..< count concatenated, from each part's CRC and length in bytes.
+uint64_t cairn_crc_combine_parts(const uint64_t *crcs, const uint64_t *lengths, size_t count, uint64_t poly, int width);
 
 /// MD5 and SHA-256 of the same bytes in one interleaved pass (x86-64 with the SHA extensions only:
 /// check cairn_have_sha_ni() first; elsewhere these functions do nothing).
