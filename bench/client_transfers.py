@@ -66,6 +66,10 @@ def environment(work: Path, endpoint: str) -> dict[str, str]:
         "RCLONE_CONFIG_CAIRN_ENDPOINT": endpoint, "RCLONE_CONFIG_CAIRN_ACCESS_KEY_ID": ACCESS,
         "RCLONE_CONFIG_CAIRN_SECRET_ACCESS_KEY": SECRET, "RCLONE_CONFIG_CAIRN_REGION": "us-east-1",
         "RCLONE_CONFIG_CAIRN_FORCE_PATH_STYLE": "true",
+        # rclone sends `x-amz-acl: private` by default, which a bucket with ACLs disabled
+        # (BucketOwnerEnforced, new buckets' default on AWS and on Cairn) refuses with
+        # AccessControlListNotSupported, as AWS does; bucket-owner-full-control is accepted.
+        "RCLONE_CONFIG_CAIRN_ACL": "bucket-owner-full-control",
     })
     return env
 
@@ -85,10 +89,14 @@ def commands(tool: str, cairn: str, endpoint: str, step: str, local: Path, remot
 
 def measure(argv: list[str], env: dict[str, str]) -> dict:
     start = time.monotonic()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    err = proc.stderr.read().decode(errors="replace")
+    # stderr to a file, not a pipe: a tool that logs more than a pipe holds (rclone, one line per
+    # failed file) would block on it while this waits for it to exit.
+    with open(env["HOME"] + "/stderr.log", "w+b") as errfile:
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=errfile)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - start
+        errfile.seek(0)
+        err = errfile.read().decode(errors="replace")
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{' '.join(argv)} exited {code}:\n{err[-2000:]}")

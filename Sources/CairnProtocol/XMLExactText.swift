@@ -6,8 +6,10 @@ import Foundation
 /// XML 1.0 (section 2.11) makes every parser turn a literal CR, alone or before LF, into LF.
 /// S3 clients write keys into XML bodies as they are (botocore sends the key `a\r\nb` with a
 /// literal CR LF), so a normalising parser names another key: DeleteObjects would delete `a\nb`,
-/// a different object. `protectCarriageReturns` rewrites each CR in character data as the
-/// reference `&#13;`, which parsers keep, before the parser sees the body. CRs inside markup
+/// a different object. `protectCarriageReturns` rewrites each CR in character data inside the
+/// root element as the reference `&#13;`, which parsers keep, before the parser sees the body
+/// (outside the root element a reference is not allowed, and a CR there is only white space:
+/// Windows line endings after the XML declaration). CRs inside markup
 /// (tags, comments, CDATA sections, processing instructions, declarations) are left alone: there
 /// they are only white space.
 enum XMLExactText {
@@ -17,13 +19,23 @@ enum XMLExactText {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
         var i = 0
+        // Elements open around this point: a CR outside the root element (after the XML
+        // declaration, or after the end tag) is white space that may not be a reference there.
+        var depth = 0
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "<") {
                 let end = markupEnd(bytes, from: i)
                 out.append(contentsOf: bytes[i..<end])
+                if i + 1 < bytes.count {
+                    switch bytes[i + 1] {
+                    case UInt8(ascii: "/"): depth -= 1
+                    case UInt8(ascii: "?"), UInt8(ascii: "!"): break
+                    default: if !(end >= 2 && bytes[end - 2] == UInt8(ascii: "/")) { depth += 1 }
+                    }
+                }
                 i = end
-            } else if c == 0x0D {
+            } else if c == 0x0D && depth > 0 {
                 out.append(contentsOf: "&#13;".utf8)
                 i += 1
             } else {

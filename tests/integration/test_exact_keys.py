@@ -175,6 +175,26 @@ def test_xml_character_references_and_literal_line_ends_are_kept(server, s3, buc
     assert all_keys(s3, bucket) == ["a\nb"]
 
 
+def test_bodies_with_windows_line_endings_after_the_declaration_are_read(server, s3, bucket):
+    """CRLF after `<?xml ...?>` and after the root element is white space (a reference there would
+    not be XML); inside, between elements, it is white space too, and in a key it is the key's."""
+    for k in ("plain", "cr\rkey"):
+        s3.put_object(Bucket=bucket, Key=k, Body=b"x")
+    body = (b'<?xml version="1.0" encoding="UTF-8"?>\r\n'
+            b'<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\r\n'
+            b"  <Object>\r\n    <Key>plain</Key>\r\n  </Object>\r\n"
+            b"  <Object>\r\n    <Key>cr\rkey</Key>\r\n  </Object>\r\n"
+            b"</Delete>\r\n")
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    resp = server.signed_request("POST", key_path(bucket), query="delete=", body=body,
+                                 headers={"Content-MD5": md5, "Content-Type": "application/xml"})
+    assert resp.status_code == 200, resp.text
+    root = ElementTree.fromstring(resp.content)
+    deleted = [e.find(f"{S3_NS}Key").text for e in root.iter(f"{S3_NS}Deleted")]
+    assert utf8_sorted(deleted) == utf8_sorted(["plain", "cr\rkey"])
+    assert all_keys(s3, bucket) == []
+
+
 def test_part_numbers_in_complete_may_carry_whitespace_but_etags_may_not(server, s3, bucket):
     up = s3.create_multipart_upload(Bucket=bucket, Key="ws")["UploadId"]
     etag = s3.upload_part(Bucket=bucket, Key="ws", UploadId=up, PartNumber=1, Body=b"p1")["ETag"]
