@@ -154,6 +154,16 @@ def test_delete_objects_with_whitespace_only_keys_lets_the_bucket_be_emptied(s3,
     s3.delete_bucket(Bucket=bucket)
 
 
+def delete_objects_raw(server, bucket, body: bytes) -> list[str]:
+    """DeleteObjects with `body` sent as is (signed, Content-MD5); the keys it reports deleted."""
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    resp = server.signed_request("POST", key_path(bucket), query="delete=", body=body,
+                                 headers={"Content-MD5": md5, "Content-Type": "application/xml"})
+    assert resp.status_code == 200, resp.text
+    root = ElementTree.fromstring(resp.content)
+    return [e.find(f"{S3_NS}Key").text for e in root.iter(f"{S3_NS}Deleted")]
+
+
 def test_xml_character_references_and_literal_line_ends_are_kept(server, s3, bucket):
     """A body may carry CR, LF and tab as references or literally; both mean the same key, and
     an entity is decoded once (`&amp;lt;` is the four characters `&lt;`)."""
@@ -165,12 +175,7 @@ def test_xml_character_references_and_literal_line_ends_are_kept(server, s3, buc
             b"<Object><Key>t&#9;t</Key></Object>"
             b"<Object><Key>&amp;lt;</Key></Object>"
             b"</Delete>")
-    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
-    resp = server.signed_request("POST", key_path(bucket), query="delete=", body=body,
-                                 headers={"Content-MD5": md5, "Content-Type": "application/xml"})
-    assert resp.status_code == 200, resp.text
-    root = ElementTree.fromstring(resp.content)
-    deleted = [e.find(f"{S3_NS}Key").text for e in root.iter(f"{S3_NS}Deleted")]
+    deleted = delete_objects_raw(server, bucket, body)
     assert utf8_sorted(deleted) == utf8_sorted(["a\rb", "a\r\nb", "t\tt", "&lt;"])
     assert all_keys(s3, bucket) == ["a\nb"]
 
@@ -185,12 +190,7 @@ def test_bodies_with_windows_line_endings_after_the_declaration_are_read(server,
             b"  <Object>\r\n    <Key>plain</Key>\r\n  </Object>\r\n"
             b"  <Object>\r\n    <Key>cr\rkey</Key>\r\n  </Object>\r\n"
             b"</Delete>\r\n")
-    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
-    resp = server.signed_request("POST", key_path(bucket), query="delete=", body=body,
-                                 headers={"Content-MD5": md5, "Content-Type": "application/xml"})
-    assert resp.status_code == 200, resp.text
-    root = ElementTree.fromstring(resp.content)
-    deleted = [e.find(f"{S3_NS}Key").text for e in root.iter(f"{S3_NS}Deleted")]
+    deleted = delete_objects_raw(server, bucket, body)
     assert utf8_sorted(deleted) == utf8_sorted(["plain", "cr\rkey"])
     assert all_keys(s3, bucket) == []
 
