@@ -15,6 +15,10 @@ import NIOCore
 /// fsync: `WALGroupSync` does that on its own thread). Waiting for another process's write lock
 /// is done by `SQLiteMetadataStore.begin` with async sleeps, not here.
 ///
+/// Fairness: `query` is `async` but never suspends, so a loop of reads and nothing else holds its
+/// cooperative thread until it ends; such loops yield (requests suspend on their network I/O, and
+/// writes on the WAL sync).
+///
 /// Not thread-safe by itself: the writer is used under `AsyncLock`, each reader by one task at a
 /// time (`SQLiteReaders`); the connection is opened in SQLite's multi-thread mode for that.
 final class SQLiteConnection: @unchecked Sendable {
