@@ -17,6 +17,7 @@ enum XMLShapeLimits {
         guard data.contains(UInt8(ascii: "<")) else { return true }
         let b = [UInt8](data)
         guard String(validating: b, as: UTF8.self) != nil else { return false }
+        guard noHiddenMarkup(b) else { return false }
         var depth = 0
         var i = 0
         while i < b.count {
@@ -44,6 +45,28 @@ enum XMLShapeLimits {
                 }
             }
             i = end
+        }
+        return true
+    }
+
+    /// Every `<?` and `<!` in the body, wherever the structural walk below would place it: a
+    /// processing instruction inside an unclosed attribute value (`<Delete xmlns="...<?K?>`) was
+    /// skipped by the walk, which reads to the closing quote, while libxml2 gave up on the
+    /// attribute, went on, and handed Foundation the instruction that crashes it (found by
+    /// libFuzzer, `xml` target, after the first fix). `<` may appear literally nowhere but in
+    /// markup, comments and CDATA, so refusing these sequences everywhere costs no valid S3 body.
+    static func noHiddenMarkup(_ b: [UInt8]) -> Bool {
+        var i = 0
+        while i + 1 < b.count {
+            if b[i] == UInt8(ascii: "<") {
+                if b[i + 1] == UInt8(ascii: "?"), !(isDeclaration(b, at: i) && b[..<i].allSatisfy(isLeadingSpace)) { return false }
+                if b[i + 1] == UInt8(ascii: "!") {
+                    let isComment = i + 3 < b.count && b[i + 2] == UInt8(ascii: "-") && b[i + 3] == UInt8(ascii: "-")
+                    let isCDATA = i + 2 < b.count && b[i + 2] == UInt8(ascii: "[")
+                    if !isComment && !isCDATA { return false }
+                }
+            }
+            i += 1
         }
         return true
     }
