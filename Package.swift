@@ -80,7 +80,10 @@ let package = Package(
         .target(name: "CairnMetadataPostgres", dependencies: [
             "CairnModel", "CairnStorage",
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            // Only for the type of the pool's errors (ConnectionPoolError), which PostgresClient throws as they are.
+            .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -112,6 +112,17 @@ XML = [
         b'<KMSMasterKeyID>k</KMSMasterKeyID></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>'),
     (9, b'<CreateBucketConfiguration><LocationConstraint>us-east-1</LocationConstraint></CreateBucketConfiguration>'),
     (10, b'<RequestPaymentConfiguration><Payer>Requester</Payer></RequestPaymentConfiguration>'),
+    (11, b'<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>o</ID></Owner><AccessControlList>'
+         b'<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>o</ID></Grantee>'
+         b'<Permission>FULL_CONTROL</Permission></Grant><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group">'
+         b'<URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>'),
+    (12, b'<CORSConfiguration><CORSRule><ID>r</ID><AllowedOrigin>https://*.example.com</AllowedOrigin><AllowedMethod>PUT</AllowedMethod>'
+         b'<AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds>'
+         b'</CORSRule></CORSConfiguration>'),
+    (13, b'<OwnershipControls xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>'),
+    (14, b'<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls>'
+         b'<BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>'),
+    (15, b'<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet><Tag><Key>team</Key><Value>a&amp;b</Value></Tag></TagSet></Tagging>'),
 ]
 
 
@@ -157,6 +168,42 @@ def policy() -> None:
         write("policy", f"seed-{i:02}", json.dumps(d).encode())
 
 
+def post_form() -> None:
+    """Browser forms as boto3's generate_presigned_post builds them (SigV4 and SigV2 signatures over
+    the policy, signed for FuzzTargets' AKIAFUZZ user), and policy documents alone."""
+    import hmac
+    policy_doc = {"expiration": "2026-12-05T00:00:00Z",
+                  "conditions": [{"bucket": "fuzz-bucket"}, ["starts-with", "$key", "uploads/"], {"acl": "public-read"},
+                                 ["content-length-range", 1, 1048576], ["eq", "$success_action_status", "201"],
+                                 ["starts-with", "$Content-Type", "image/"], {"x-amz-meta-a": "b"},
+                                 {"x-amz-algorithm": "AWS4-HMAC-SHA256"}, {"x-amz-credential": f"AKIAFUZZ/{SCOPE}"},
+                                 {"x-amz-date": "20261204T000000Z"}]}
+    policy = base64.b64encode(json.dumps(policy_doc).encode()).decode()
+    key = ("AWS4" + FUZZ_USER.secret_key).encode()
+    for part in SCOPE.split("/"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    v4 = [("key", "uploads/${filename}"), ("acl", "public-read"), ("success_action_status", "201"), ("Content-Type", "image/png"),
+          ("x-amz-meta-a", "b"), ("x-amz-algorithm", "AWS4-HMAC-SHA256"), ("x-amz-credential", f"AKIAFUZZ/{SCOPE}"),
+          ("x-amz-date", "20261204T000000Z"), ("policy", policy),
+          ("x-amz-signature", hmac.new(key, policy.encode(), hashlib.sha256).hexdigest())]
+    v2 = [("key", "a/b.txt"), ("AWSAccessKeyId", "AKIAFUZZ"), ("policy", policy),
+          ("signature", base64.b64encode(hmac.new(FUZZ_USER.secret_key.encode(), policy.encode(), hashlib.sha1).digest()).decode()),
+          ("success_action_redirect", "https://example.com/done")]
+    anonymous = [("key", "public/${filename}"), ("Content-Disposition", "attachment"), ("x-amz-storage-class", "STANDARD")]
+
+    def form(fields, boundary="----cairnfuzz7MA4YWxk"):
+        out = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{n}"\r\n\r\n{v}\r\n'.encode() for n, v in fields)
+        out += f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n'.encode()
+        out += bytes(range(40)) + f"\r\n--{boundary}\r\n".encode() + b'Content-Disposition: form-data; name="submit"\r\n\r\nUpload\r\n'
+        return f"multipart/form-data; boundary={boundary}\n".encode() + out + f"--{boundary}--\r\n".encode()
+    for name, fields in (("v4", v4), ("v2", v2), ("anonymous", anonymous)):
+        for piece in (1, 13, 255):
+            write("post-form", f"form-{name}-{piece}", bytes([0, piece]) + form(fields))
+    write("post-form", "form-quoted-boundary", bytes([2, 64]) + form(v4, "x").replace(b"boundary=x", b'boundary="x"'))
+    write("post-form", "policy", bytes([1]) + json.dumps(policy_doc).encode())
+    write("post-form", "policy-empty-conditions", bytes([3]) + b'{"expiration": "2026-12-05T00:00:00.000Z", "conditions": []}')
+
+
 def values() -> None:
     seeds = [(0, "bytes=0-99"), (0, "bytes=-500"), (0, "bytes=9500-"), (1, "/bucket/key%20x?versionId=abc"),
              (1, "bucket/key"), (2, "Fri, 04 Dec 2026 00:00:00 GMT"), (2, "Friday, 04-Dec-26 00:00:00 GMT"),
@@ -168,6 +215,6 @@ def values() -> None:
 
 
 if __name__ == "__main__":
-    for make in (aws_chunked, endpoint, headers, xml, sigv4, policy, values):
+    for make in (aws_chunked, endpoint, headers, xml, sigv4, policy, values, post_form):
         make()
     print(f"seeds written under {CORPUS}")

@@ -17,6 +17,7 @@ enum FuzzTargets {
         "sigv4": sigV4,
         "policy": policy,
         "values": values,
+        "post-form": postForm,
     ]
 
     /// Lines of the input as strings (invalid UTF-8 repaired, as the HTTP layer hands strings on).
@@ -93,7 +94,7 @@ enum FuzzTargets {
     static func xml(_ data: [UInt8]) {
         guard let first = data.first else { return }
         let body = Data(data.dropFirst())
-        switch first % 11 {
+        switch first % 16 {
         case 0:
             _ = try? CompleteMultipartUploadXML.decode(from: body)
             // Differential: where the fast reading answers, XMLCoder must answer the same.
@@ -109,7 +110,12 @@ enum FuzzTargets {
         case 7: _ = try? RequestXML.decode(LegalHoldXML.self, from: body)
         case 8: _ = try? RequestXML.decode(ServerSideEncryptionConfigurationXML.self, from: body)
         case 9: _ = try? RequestXML.decode(CreateBucketConfigurationXML.self, from: body)
-        default: _ = try? RequestXML.decode(RequestPaymentConfigurationXML.self, from: body)
+        case 10: _ = try? RequestXML.decode(RequestPaymentConfigurationXML.self, from: body)
+        case 11: _ = try? AccessControlPolicyXML.parse(body)
+        case 12: _ = try? CORSConfiguration(xml: body)
+        case 13: _ = try? OwnershipControlsXML.parse(body)
+        case 14: _ = try? PublicAccessBlockXML.parse(body)
+        default: _ = try? TaggingXML.tagSet(from: body, for: .bucket)
         }
     }
 

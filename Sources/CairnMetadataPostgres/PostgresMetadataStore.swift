@@ -17,7 +17,7 @@ public final class PostgresMetadataStore: MetadataStore {
     let logger: Logger
     /// Keeps the pool's `run()` alive for the store's lifetime; cancelled by `close`.
     private let runTask: Task<Void, Never>
-    var pool: PostgresExecutor { .pool(client) }
+    var pool: PostgresExecutor { .pool(client, logger) }
 
     /// How often a transaction aborted by a deadlock or a serialisation failure is run again.
     static let attempts = 8
@@ -91,7 +91,7 @@ public final class PostgresMetadataStore: MetadataStore {
     }
 
     private func transactionOnce<T: Sendable>(_ body: (PostgresExecutor) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await PostgresLease.withConnection(client) { connection in
             let db = PostgresExecutor.connection(connection, logger)
             try await db.run(PostgresSQL("BEGIN ISOLATION LEVEL READ COMMITTED"))
             // Bounded waits for row locks: a transaction held open elsewhere (another node, a
@@ -99,7 +99,12 @@ public final class PostgresMetadataStore: MetadataStore {
             try await db.run(PostgresSQL("SET LOCAL lock_timeout = '5s'"))
             do {
                 let result = try await body(db)
-                try await db.run(PostgresSQL("COMMIT"))
+                do {
+                    try await db.run(PostgresSQL("COMMIT"))
+                } catch where PostgresFailure.isConnectionLoss(error) {
+                    // The server may have committed before the connection broke.
+                    throw MetadataError.outcomeUnknown
+                }
                 return result
             } catch {
                 // A failed ROLLBACK means a broken connection, which the pool discards.

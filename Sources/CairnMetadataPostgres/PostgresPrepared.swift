@@ -81,16 +81,20 @@ extension PostgresExecutor {
         for v in values { _ = sql.bind(v) }
         let statement = PreparedSQL<Shape>(bindings: sql.binds)
         do {
-            var out: [PostgresRow] = []
             switch self {
-            case .pool(let client):
-                for try await row in try await client.execute(statement) { out.append(row) }
+            case .pool(let client, let logger):
+                return try await PostgresLease.withConnection(client) { try await Self.collect($0, statement, logger) }
             case .connection(let c, let logger):
-                for try await row in try await c.execute(statement, logger: logger) { out.append(row) }
+                return try await Self.collect(c, statement, logger)
             }
-            return out
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
             throw MetadataError.alreadyExists
         }
+    }
+
+    private static func collect<Shape: PreparedShape>(_ c: PostgresConnection, _ statement: PreparedSQL<Shape>, _ logger: Logger) async throws -> [PostgresRow] {
+        var out: [PostgresRow] = []
+        for try await row in try await c.execute(statement, logger: logger) { out.append(row) }
+        return out
     }
 }

@@ -79,15 +79,17 @@ enum PostgresValue {
     case texts([String])
 }
 
-/// Where statements run: the pool (single-statement reads) or a transaction's connection.
+/// Where statements run: the pool (single-statement reads, each on a connection leased within
+/// `PostgresLease.wait`) or a transaction's connection.
 enum PostgresExecutor {
-    case pool(PostgresClient)
+    case pool(PostgresClient, Logger)
     case connection(PostgresConnection, Logger)
 
     func rows(_ sql: PostgresSQL) async throws -> [PostgresRow] {
         do {
             switch self {
-            case .pool(let client): return try await client.query(sql.query).collect()
+            case .pool(let client, let logger):
+                return try await PostgresLease.withConnection(client) { try await $0.query(sql.query, logger: logger).collect() }
             case .connection(let c, let logger): return try await c.query(sql.query, logger: logger).collect()
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {

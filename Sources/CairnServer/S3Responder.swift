@@ -109,6 +109,15 @@ struct S3Responder: HTTPResponder {
             // The metadata store stayed locked past its bound (another process, a long transaction).
             observation.failed(.slowDown)
             response = errorResponse(S3Error(.slowDown), resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
+        } catch let error as MetadataError where error == .unavailable || error == .outcomeUnknown {
+            // The metadata database is down or unreachable (PostgreSQL): answered within
+            // PostgresLease's bound, and SDKs retry 503.
+            logger.error("metadata database unavailable", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
+            observation.failed(.serviceUnavailable)
+            let message = error == .unavailable
+                ? "The server cannot reach its metadata database; nothing was changed. Please retry."
+                : "The connection to the metadata database broke while the change was committed; it may or may not have been applied. Please retry."
+            response = errorResponse(S3Error(.serviceUnavailable, message), resource: URIEncoding.decode(rawPath), requestID: requestID, head: isHead)
         } catch {
             logger.error("request failed", metadata: ["request-id": "\(requestID)", "error": "\(error)"])
             observation.failed(.internalError)

@@ -188,6 +188,13 @@ public enum MetadataError: Error, Equatable, Sendable {
     /// process, a long transaction, a lock) held it too long. Nothing was written; the request
     /// answers 503 SlowDown, which clients retry with backoff, instead of piling up behind the lock.
     case busy
+    /// The database cannot be reached (its server is down, restarting or unreachable, or the
+    /// connection broke before the change was committed). Nothing was written; 503.
+    case unavailable
+    /// The connection broke while COMMIT was in flight: the change may or may not have been
+    /// applied. A new blob the transaction referenced must not be removed (the sweep removes it
+    /// later if nothing references it); 503, and a retry settles it.
+    case outcomeUnknown
 }
 
 /// Per-bucket configuration documents, stored whole.

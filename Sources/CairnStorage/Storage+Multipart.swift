@@ -81,7 +81,7 @@ extension Storage {
                 return replaced.map { [$0.blob] } ?? []
             }
         } catch {
-            await discard(blob)
+            await discard(blob, after: error)
             throw error
         }
         return part

@@ -46,7 +46,7 @@ extension Storage {
             }
             return placed
         } catch {
-            await discard(newBlob)
+            await discard(newBlob, after: error)
             throw error
         }
     }

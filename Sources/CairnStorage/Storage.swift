@@ -59,8 +59,11 @@ public final class Storage: Sendable {
         await deleteReleased(released)
     }
 
-    /// Removes a new blob whose transaction failed (an inline one was never stored).
-    func discard(_ blob: NewBlob) async {
+    /// Removes a new blob whose transaction failed (an inline one was never stored). After
+    /// `MetadataError.outcomeUnknown` the commit may have happened and a record may reference the
+    /// blob: it stays, and the sweep removes it after `BlobGrace` if nothing does.
+    func discard(_ blob: NewBlob, after error: (any Error)? = nil) async {
+        if let error = error as? MetadataError, error == .outcomeUnknown { return }
         if blob.inlineBytes == nil { await blobs.delete([blob.id]) }
     }
 }

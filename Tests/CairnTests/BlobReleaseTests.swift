@@ -1,6 +1,6 @@
 import CairnMetadataSQLite
 import CairnModel
-import CairnStorage
+@testable import CairnStorage
 import CairnStorageFS
 import Foundation
 import NIOCore
@@ -87,6 +87,26 @@ struct BlobReleaseTests {
         try await f.stop()
     }
 
+    @Test("a new blob stays when the commit's outcome is unknown, and goes when nothing was committed")
+    func discardAfterFailure() async throws {
+        let f = try await Fixture()
+        func newBlob() async throws -> NewBlob {
+            let writer = try await f.blobs.makeWriter()
+            try await writer.write(ByteBuffer(string: "body"))
+            return NewBlob(id: try await writer.commit(), inlineBytes: nil)
+        }
+        // The connection broke during COMMIT: a record may reference the blob now.
+        let maybeCommitted = try await newBlob()
+        await f.storage.discard(maybeCommitted, after: MetadataError.outcomeUnknown)
+        #expect(Set(try await f.blobs.allBlobs()).contains(maybeCommitted.id))
+        // The database was unreachable, or the transaction failed: nothing references it.
+        for error: any Error in [MetadataError.unavailable, MetadataError.busy, S3Error(.noSuchUpload)] {
+            let refused = try await newBlob()
+            await f.storage.discard(refused, after: error)
+            #expect(!Set(try await f.blobs.allBlobs()).contains(refused.id))
+        }
+        try await f.stop()
+    }
 }
 
 /// What a node deletes at start and in its background work, with other nodes writing into the same

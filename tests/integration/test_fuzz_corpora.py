@@ -14,7 +14,7 @@ from cairntest import CAIRN_BIN
 
 ROOT = Path(__file__).resolve().parents[2]
 FUZZ_BIN = Path(CAIRN_BIN).with_name("cairn-fuzz")
-TARGETS = ["aws-chunked", "endpoint", "headers", "xml", "sigv4", "policy", "values"]
+TARGETS = ["aws-chunked", "endpoint", "headers", "xml", "sigv4", "policy", "values", "post-form"]
 
 
 @pytest.mark.parametrize("target", TARGETS)
