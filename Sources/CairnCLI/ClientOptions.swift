@@ -9,6 +9,8 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "The region to use.") var region: String?
     @Option(help: "A profile from the aws credentials/config files.") var profile: String?
     @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify TLS certificates.") var noVerifySSL = false
+    @Option(name: .customLong("ca-bundle"), help: "PEM certificates to trust when verifying TLS (else AWS_CA_BUNDLE, the profile's ca_bundle).")
+    var caBundle: String?
     @Flag(help: "Log the requests on stderr.") var debug = false
     @Flag(name: .customLong("no-sign-request"), help: "Send the requests unsigned (anonymous).") var noSignRequest = false
     @Option(name: .customLong("cli-connect-timeout"), help: "Seconds to wait for a connection (0: no limit).") var connectTimeout: Double?
@@ -26,6 +28,7 @@ struct ClientOptions: ParsableArguments {
         g.region = region
         g.profile = profile
         g.noVerifySSL = noVerifySSL
+        g.caBundle = caBundle
         g.debug = debug
         g.noSignRequest = noSignRequest
         g.connectTimeout = connectTimeout

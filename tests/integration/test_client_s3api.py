@@ -459,7 +459,9 @@ def tls_proxy(server, tmp_path):
     if shutil.which("openssl") is None:
         pytest.skip("openssl not installed")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    # Valid for 127.0.0.1, so that trusting it (--ca-bundle) is all a client needs.
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
                     "-keyout", str(key), "-out", str(cert), "-days", "1"], check=True, capture_output=True)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert, key)
@@ -496,6 +498,43 @@ def test_https_endpoint_and_no_verify_ssl(server, bucket, cairn, tls_proxy):
     assert "CERTIFICATE_VERIFY_FAILED" in p.stderr.decode()
     out = cairn.json("list-buckets", "--endpoint-url", tls_proxy, "--no-verify-ssl", endpoint=False)
     assert bucket in [b["Name"] for b in out["Buckets"]]
+
+
+def test_ca_bundle_from_the_option_the_environment_and_the_profile(server, bucket, cairn, tls_proxy, tmp_path, work):
+    """The proxy's self-signed certificate, trusted through --ca-bundle, AWS_CA_BUNDLE or the
+    profile's ca_bundle (botocore's order), verifies; another certificate does not; a missing file
+    fails in the aws CLI's words."""
+    cert = tmp_path / "cert.pem"
+
+    def names(p):
+        return [b["Name"] for b in json.loads(p.stdout)["Buckets"]]
+    assert bucket in names(cairn.s3api("list-buckets", "--endpoint-url", tls_proxy, "--ca-bundle", cert, endpoint=False))
+    assert bucket in names(cairn.s3api("list-buckets", "--endpoint-url", tls_proxy, endpoint=False,
+                                       env=cairn.env(AWS_CA_BUNDLE=str(cert))))
+    profile = work / "aws-config-ca-bundle"
+    profile.write_text(f"[default]\nregion = us-east-1\nca_bundle = {cert}\n")
+    assert bucket in names(cairn.s3api("list-buckets", "--endpoint-url", tls_proxy, endpoint=False,
+                                       env=cairn.env(AWS_CONFIG_FILE=str(profile))))
+    listing = cairn.run("s3", "ls", "--endpoint-url", tls_proxy, "--ca-bundle", cert, endpoint=False)
+    assert bucket in listing.stdout.decode()
+
+    other_cert, other_key = tmp_path / "other.pem", tmp_path / "other-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=other",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(other_key), "-out", str(other_cert),
+                    "-days", "1"], check=True, capture_output=True)
+    p = cairn.s3api("list-buckets", "--endpoint-url", tls_proxy, "--ca-bundle", other_cert, endpoint=False, check=False)
+    assert p.returncode == 255 and "CERTIFICATE_VERIFY_FAILED" in p.stderr.decode()
+    # The option wins over the environment, as in botocore.
+    p = cairn.s3api("list-buckets", "--endpoint-url", tls_proxy, "--ca-bundle", other_cert, endpoint=False, check=False,
+                    env=cairn.env(AWS_CA_BUNDLE=str(cert)))
+    assert p.returncode == 255
+
+    missing = tmp_path / "missing.pem"
+    p = cairn.s3api("list-buckets", "--endpoint-url", tls_proxy, "--ca-bundle", missing, endpoint=False, check=False)
+    t = subprocess.run(["aws", "s3api", "list-buckets", "--endpoint-url", tls_proxy, "--ca-bundle", str(missing)],
+                       env=cairn.env(), capture_output=True, timeout=60)
+    assert p.returncode == t.returncode == 255
+    assert p.stderr.decode().strip() == t.stderr.decode().strip() == f"SSL validation failed for {tls_proxy}/ [Errno 2] No such file or directory"
 
 
 @pytest.fixture

@@ -58,6 +58,8 @@ public struct ClientConfig: Sendable {
     public var secretKey: String
     public var sessionToken: String?
     public var verifySSL: Bool
+    /// PEM certificates to trust instead of the system's (`--ca-bundle`, AWS_CA_BUNDLE, `ca_bundle`).
+    public var caBundle: String?
     public var debug: Bool
     public var maxAttempts: Int
     public var output: OutputFormat
@@ -91,6 +93,7 @@ public struct GlobalOptions: Sendable {
     public var output: String?
     public var query: String?
     public var noVerifySSL = false
+    public var caBundle: String?
     public var debug = false
     public var noPaginate = false
     public var noSignRequest = false
@@ -117,7 +120,8 @@ public enum ConfigResolver {
     /// - region: `--region`, AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`, us-east-1;
     /// - endpoint: `--endpoint-url`, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's
     ///   `s3 = endpoint_url`, its `endpoint_url`, then AWS's regional S3 endpoint;
-    /// - profile: `--profile`, AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`.
+    /// - profile: `--profile`, AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`;
+    /// - trusted certificates: `--ca-bundle`, AWS_CA_BUNDLE, the profile's `ca_bundle`, the system's.
     public static func resolve(_ g: GlobalOptions, env: [String: String] = ProcessInfo.processInfo.environment) throws -> ClientConfig {
         let profileName = g.profile ?? env["AWS_PROFILE"] ?? env["AWS_DEFAULT_PROFILE"] ?? "default"
         let credentialsPath = expand(env["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials", env: env)
@@ -160,6 +164,8 @@ public enum ConfigResolver {
         let verify = !g.noVerifySSL
         var c = ClientConfig(endpoint: url, region: region, accessKey: accessKey, secretKey: secretKey, sessionToken: token,
                              verifySSL: verify, debug: g.debug, maxAttempts: max(1, attempts), output: output)
+        // botocore's order: the option, AWS_CA_BUNDLE, the profile's ca_bundle.
+        c.caBundle = (nonEmpty(g.caBundle) ?? nonEmpty(env["AWS_CA_BUNDLE"]) ?? nonEmpty(profile?["ca_bundle"])).map { expand($0, env: env) }
         if let t = g.connectTimeout, t > 0 { c.connectTimeout = t }
         if let t = g.readTimeout { c.readTimeout = t }
         return c

@@ -4,6 +4,7 @@ import CairnSigV4
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// One S3 request before signing: path-style addressing (`/bucket/key`).
 public struct S3Request: Sendable {
@@ -81,12 +82,24 @@ public final class S3Client: Sendable {
     let http: HTTPClient
     /// Bytes per read when streaming a file body.
     static let fileChunk = 256 * 1024
+    /// Why `--ca-bundle`'s file cannot be used, in Python's words as the aws CLI prints them.
+    let caBundleProblem: String?
+
+    static func unreadable(_ path: String) -> String? {
+        guard access(path, R_OK) != 0 else { return nil }
+        let code = errno
+        return "[Errno \(code)] \(String(cString: strerror(code)))"
+    }
 
     public init(config: ClientConfig, connectionsPerHost: Int = 8) {
         self.config = config
-        var c = HTTPClient.Configuration(certificateVerification: config.verifySSL ? .fullVerification : .none,
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = config.verifySSL ? .fullVerification : .none
+        if config.verifySSL, let bundle = config.caBundle { tls.trustRoots = .file(bundle) }
+        caBundleProblem = config.verifySSL ? config.caBundle.flatMap(Self.unreadable) : nil
+        var c = HTTPClient.Configuration(tlsConfiguration: tls,
                                          timeout: .init(connect: .milliseconds(Int64(config.connectTimeout * 1000)),
-                                                                        read: config.readTimeout > 0 ? .milliseconds(Int64(config.readTimeout * 1000)) : nil))
+                                                        read: config.readTimeout > 0 ? .milliseconds(Int64(config.readTimeout * 1000)) : nil))
         c.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
         c.httpVersion = .http1Only
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: c)
@@ -122,6 +135,9 @@ public final class S3Client: Sendable {
             attempt += 1
             // A retried file body is read and counted again: take back what this attempt counted.
             let (attemptRequest, counted) = Self.countingProgress(request)
+            if let problem = caBundleProblem, config.endpoint.scheme?.lowercased() == "https" {
+                throw ClientFailure("SSL validation failed for \(config.url(for: request)) \(problem)")
+            }
             do {
                 let response = try await http.execute(try build(attemptRequest), timeout: .hours(24))
                 let status = Int(response.status.code)

@@ -67,6 +67,7 @@ public enum CommandLineParser {
                     }
                     globals.output = v
                 case "--query": globals.query = v
+                case "--ca-bundle": globals.caBundle = v
                 case "--cli-connect-timeout", "--cli-read-timeout":
                     guard let t = Double(v) else { throw UsageError("argument \(name): invalid int value: '\(v)'") }
                     if name == "--cli-connect-timeout" { globals.connectTimeout = t } else { globals.readTimeout = t }
@@ -224,7 +225,7 @@ public enum CommandLineParser {
         if op.paginator != nil { lines += ["[--max-items <value>]", "[--starting-token <value>]", "[--page-size <value>]"] }
         if !hasOutfile(op) { lines += ["[--cli-input-json <value> | --cli-input-yaml <value>]", "[--generate-cli-skeleton <value>]"] }
         lines += ["[--cli-auto-prompt]", "",
-                  "Global options: --endpoint-url, --region, --profile, --output json|text|table, --query, --no-verify-ssl,",
+                  "Global options: --endpoint-url, --region, --profile, --output json|text|table, --query, --no-verify-ssl, --ca-bundle,",
                   "--debug, --no-paginate, --cli-connect-timeout, --cli-read-timeout", ""]
         for m in members where !(m.doc ?? "").isEmpty { lines.append("--\(m.cli) (\(S3Model.shared.shape(m.shape).type))\n    \(m.doc!)") }
         return lines.joined(separator: "\n") + "\n"
