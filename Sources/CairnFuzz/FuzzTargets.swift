@@ -3,6 +3,9 @@ import CairnPolicy
 import CairnProtocol
 import CairnSigV4
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import NIOCore
 
 /// The parsers that see client bytes, each as a function of one input. A target must never
@@ -94,6 +97,14 @@ enum FuzzTargets {
     static func xml(_ data: [UInt8]) {
         guard let first = data.first else { return }
         let body = Data(data.dropFirst())
+        // What the well-formedness check admits, Foundation's XMLParser must parse without an
+        // error: an error would leak (XMLWellFormed) and mean a malformed document got through.
+        if RequestXML.admissible(body) {
+            let parser = XMLParser(data: RequestXML.parserInput(body))
+            parser.shouldProcessNamespaces = true
+            precondition(parser.parse() && parser.parserError == nil,
+                         "XMLWellFormed admitted what XMLParser refuses: \(String(describing: parser.parserError))")
+        }
         switch first % 16 {
         case 0:
             _ = try? CompleteMultipartUploadXML.decode(from: body)

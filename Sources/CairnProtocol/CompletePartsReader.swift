@@ -14,7 +14,7 @@ extension CompleteMultipartUploadXML {
     public static func decode(from data: Data) throws(S3Error) -> CompleteMultipartUploadXML {
         guard XMLShapeLimits.admissible(data) else { throw S3Error(.malformedXML) }
         if let fast = plainReading(admissible: data) { return fast }
-        return try RequestXML.decode(CompleteMultipartUploadXML.self, from: data)
+        return try RequestXML.decode(CompleteMultipartUploadXML.self, admissible: data)
     }
 
     /// The fast reading alone: nil when the body is not of the plain shape. Public for the

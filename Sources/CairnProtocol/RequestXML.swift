@@ -31,6 +31,16 @@ public enum RequestXML {
     /// and enumerations are read through `XMLToken`.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(S3Error) -> T {
         guard XMLShapeLimits.admissible(data) else { throw S3Error(.malformedXML) }
+        return try decode(type, admissible: data)
+    }
+
+    /// Whether a body gets to the XML parser (`XMLShapeLimits`), and the bytes it then parses
+    /// (`XMLExactText`): public for the fuzz target, which checks that every admitted body parses.
+    public static func admissible(_ data: Data) -> Bool { XMLShapeLimits.admissible(data) }
+    public static func parserInput(_ data: Data) -> Data { XMLExactText.protectCarriageReturns(data) }
+
+    /// `decode` of a body `XMLShapeLimits.admissible` already accepted.
+    static func decode<T: Decodable>(_ type: T.Type, admissible data: Data) throws(S3Error) -> T {
         do {
             let decoder = XMLDecoder()
             decoder.shouldProcessNamespaces = true
