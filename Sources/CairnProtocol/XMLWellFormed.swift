@@ -180,6 +180,11 @@ struct XMLWellFormed {
     private mutating func namespaces(element: ArraySlice<UInt8>, _ attributes: [(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>)]) -> Bool {
         var bound: [ArraySlice<UInt8>] = []
         for (name, value) in attributes {
+            // A namespace name libxml2 does not take for an absolute URI is a warning it reports
+            // through the same error path as any error (the fuzzer found `xmlns="http://S3.\t..."`).
+            if name.elementsEqual("xmlns".utf8) || name.starts(with: "xmlns:".utf8) {
+                guard value.isEmpty && name.count == 5 || Self.isNamespaceName(value) else { return false }
+            }
             guard let colon = name.firstIndex(of: q(":")) else { continue }
             guard name[name.startIndex..<colon].elementsEqual("xmlns".utf8) else { continue }
             let prefix = name[(colon + 1)...]
@@ -203,6 +208,47 @@ struct XMLWellFormed {
             let local = name[(colon + 1)...]
             guard !expanded.contains(where: { $0.1.elementsEqual(local) }) else { return false }
             expanded.append((prefix, local))
+        }
+        return true
+    }
+
+    /// A namespace name as XML Namespaces wants it and libxml2 parses it without a warning: an
+    /// absolute URI of plain characters (no references, no white space, `%` only before two hex
+    /// digits), an authority of host name characters and an optional port of one digit or more,
+    /// one `#` at most; never the `xml` or `xmlns` namespace, which cannot be declared.
+    static func isNamespaceName(_ v: ArraySlice<UInt8>) -> Bool {
+        guard !v.elementsEqual("http://www.w3.org/XML/1998/namespace".utf8), !v.elementsEqual("http://www.w3.org/2000/xmlns/".utf8) else { return false }
+        func isAlpha(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        func isHex(_ c: UInt8) -> Bool { isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) }
+        let b = Array(v)
+        guard let first = b.first, isAlpha(first), let colon = b.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        guard b[1..<colon].allSatisfy({ isAlpha($0) || isDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }) else { return false }
+        var k = colon + 1
+        if b[k...].starts(with: "//".utf8) {
+            k += 2
+            let end = b[k...].firstIndex { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 } ?? b.count
+            let authority = b[k..<end]
+            let hostEnd = authority.firstIndex(of: UInt8(ascii: ":")) ?? end
+            guard authority[k..<hostEnd].allSatisfy({ isAlpha($0) || isDigit($0) || $0 == 0x2D || $0 == 0x2E }) else { return false }
+            // libxml2 (2.9) wants a digit after the colon: `http://h:/` is not a URI to it.
+            if hostEnd < end, b[(hostEnd + 1)..<end].isEmpty || !b[(hostEnd + 1)..<end].allSatisfy(isDigit) { return false }
+            k = end
+        }
+        let plain = Set("-._~!$'()*+,;=:@/?".utf8)
+        var fragment = false
+        while k < b.count {
+            let c = b[k]
+            if c == 0x23 {
+                guard !fragment else { return false }
+                fragment = true
+            } else if c == 0x25 {
+                guard k + 2 < b.count, isHex(b[k + 1]), isHex(b[k + 2]) else { return false }
+                k += 2
+            } else if !(isAlpha(c) || isDigit(c) || plain.contains(c)) {
+                return false
+            }
+            k += 1
         }
         return true
     }

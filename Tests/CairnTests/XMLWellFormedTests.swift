@@ -37,6 +37,23 @@ struct XMLWellFormedTests {
         "<1A/>", "<A:/>", "<:A/>", "<A\u{FFFE}/>", "<A>\u{FFFF}</A>", "<?xml encoding=\"UTF-8\"?><A/>",
     ]
 
+    /// Namespace names libxml2 warns about, through the error path that leaks (the first found by
+    /// the `xml` fuzz target): refused, and the parser reports each.
+    static let badNamespaces = [
+        "<A xmlns=\"http://S3.\tamazonaws.com/doc/2006-03-01/\"/>", "<A xmlns=\"relative/path\"/>", "<A xmlns=\"http://h:x/\"/>", "<A xmlns=\"http://h:/x\"/>",
+        "<A xmlns=\"http://a/%zz\"/>", "<A xmlns=\"http://a/b c\"/>", "<p:A xmlns:p=\"http://www.w3.org/XML/1998/namespace\"/>",
+    ]
+
+    @Test("namespace names that are not absolute URIs are refused, as the parser reports them")
+    func refusesBadNamespaces() {
+        for s in Self.badNamespaces {
+            #expect(!XMLShapeLimits.admissible(Data(s.utf8)), "\(s)")
+            #expect(!Self.parses(s), "\(s)")
+        }
+        #expect(XMLShapeLimits.admissible(Data("<A xmlns=\"http://h:8080/a?b=c#d\" xmlns:x=\"urn:isbn:1%20\"/>".utf8)))
+        #expect(Self.parses("<A xmlns=\"http://h:8080/a?b=c#d\" xmlns:x=\"urn:isbn:1%20\"/>"))
+    }
+
     /// Refused though XML allows them: S3 bodies never carry them, and each is a risk or a parser
     /// difference (other encodings would be read by the parser differently from this check).
     static let refusedOnPurpose = [
