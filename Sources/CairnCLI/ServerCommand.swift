@@ -92,6 +92,14 @@ struct ServerCommand: AsyncParsableCommand {
             help: "Admin listener, HOST:PORT: /metrics (Prometheus), /health, /ready, the admin API (/admin/v1/). Off by default; never the S3 port.")
     var adminAddress: String?
 
+    @Option(name: .customLong("console-origin"),
+            help: "The web console's origin behind a reverse proxy, e.g. https://console.example.com (repeatable): answered CORS on the S3 listener.")
+    var consoleOrigins: [String] = []
+
+    @Option(name: .customLong("console-s3-url"),
+            help: "The S3 URL the console's browser reaches behind a reverse proxy, e.g. https://s3.example.com (default: the console's host on the S3 port).")
+    var consoleS3URL: String?
+
     @Option(name: .customLong("metrics-token"),
             help: "Ask /metrics for 'Authorization: Bearer TOKEN' (default: $CAIRN_METRICS_TOKEN; none: open).")
     var metricsToken: String?
@@ -118,6 +126,12 @@ struct ServerCommand: AsyncParsableCommand {
         } else if metricsToken != nil {
             throw ValidationError("--metrics-token needs --admin-address (where /metrics is served)")
         }
+        for origin in consoleOrigins + [consoleS3URL].compactMap({ $0 }) where !Self.isOrigin(origin) {
+            throw ValidationError("--console-origin and --console-s3-url take an origin, SCHEME://HOST[:PORT] with http or https and no path: '\(origin)'")
+        }
+        if adminAddress == nil, !consoleOrigins.isEmpty || consoleS3URL != nil {
+            throw ValidationError("--console-origin and --console-s3-url need --admin-address (where the console is served)")
+        }
         if let url = MetadataChoice.url(option: metadataURL) {
             do { _ = try PostgresURL.configuration(url) } catch { throw ValidationError("--metadata / CAIRN_METADATA_URL: \(error)") }
         }
@@ -137,6 +151,14 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     func parseAddress() -> (String, Int)? { Self.parseHostPort(address) }
+
+    /// An origin as a browser sends it in `Origin`: `http` or `https`, a lowercase host, an optional
+    /// port, no path (the match is exact, so anything else could never match).
+    static func isOrigin(_ s: String) -> Bool {
+        guard let u = URLComponents(string: s), let scheme = u.scheme, ["http", "https"].contains(scheme),
+              let host = u.host, !host.isEmpty, u.path.isEmpty, u.query == nil, u.fragment == nil, u.user == nil else { return false }
+        return s == s.lowercased()
+    }
 
     static func parseHostPort(_ address: String) -> (String, Int)? {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
@@ -175,6 +197,8 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.adminAddress = adminAddress.flatMap(Self.parseHostPort).map { (host: $0.0, port: $0.1) }
         let envToken = ProcessInfo.processInfo.environment["CAIRN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.metricsToken = configuration.adminAddress == nil ? nil : metricsToken ?? envToken
+        configuration.consoleOrigins = consoleOrigins
+        configuration.consoleS3URL = consoleS3URL
         configuration.accessLogPath = accessLog
         configuration.node = NodeInfo(id: node, address: address, started: Date())
         configuration.heartbeatSeconds = heartbeatSeconds

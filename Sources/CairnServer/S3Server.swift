@@ -38,6 +38,11 @@ public struct S3ServerConfiguration: Sendable {
     public var adminAddress: (host: String, port: Int)?
     /// When set, `/metrics` asks for `Authorization: Bearer <token>`.
     public var metricsToken: String?
+    /// The web console behind a reverse proxy: the origins its pages are served from
+    /// (`--console-origin`, answered CORS on the S3 listener besides the admin port's own) and the
+    /// S3 URL its browser reaches (`--console-s3-url`; else the admin page's host on the S3 port).
+    public var consoleOrigins: [String] = []
+    public var consoleS3URL: String?
     /// `--access-log`: a file to append JSON lines to, or `-` for standard output.
     public var accessLogPath: String?
     /// What `/ready` checks (the CLI knows the data folder and the metadata store).
@@ -89,7 +94,7 @@ public enum S3Server {
                                     observers: observability.observers, users: c.users)
         responder.keys = keys
         // The web console (on the admin listener, when there is an admin API) is answered CORS.
-        if let admin = c.adminAddress, keys != nil { responder.console = ConsoleOrigin(adminPort: admin.port) }
+        if let admin = c.adminAddress, keys != nil { responder.console = ConsoleOrigin(adminPort: admin.port, origins: c.consoleOrigins) }
         if let keys { responder.users = keys }
         let idle: TimeAmount? = c.idleTimeoutSeconds > 0 ? .milliseconds(Int64((c.idleTimeoutSeconds * 1000).rounded(.up))) : nil
         let gate = ConnectionGate(maximum: c.maxConnections)
@@ -155,7 +160,7 @@ public enum S3Server {
                                                     token: c.metricsToken, checks: c.readinessChecks,
                                                     api: keys.map { AdminAPIHandler(storage: storage, keys: $0) },
                                                     storageMetrics: StorageMetrics(registry: observability.registry, storage: storage),
-                                                    console: .init(s3Port: c.port, s3Scheme: scheme, region: storage.region),
+                                                    console: .init(s3Port: c.port, s3Scheme: scheme, region: storage.region, s3URL: c.consoleS3URL),
                                                     logger: logger))
         }
         services.append(app)

@@ -397,3 +397,70 @@ def test_s3_listener_answers_cors_for_the_console_origin_only(console):
     assert r.headers["Access-Control-Allow-Origin"] == url
     assert "ETag" in r.headers["Access-Control-Expose-Headers"]
     assert "x-amz-checksum-sha256" in r.headers["Access-Control-Expose-Headers"]
+
+
+def relay(target, counted: list[int]):
+    """A TCP relay on a free port to the port `target()` names (a reverse proxy's stand-in, bytes
+    unchanged); `counted` gets the size of each chunk carried. Returns its port and its stop."""
+    import socket
+    import threading
+
+    from clienttest import relay_bytes
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+
+    def serve():
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", target()))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=relay_bytes, args=(a, b, counted.append), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener.getsockname()[1], listener.close
+
+
+def test_console_behind_a_reverse_proxy_uses_the_named_origin_and_s3_url(start_server, chrome):
+    """The console and S3 each reached through another port (a proxy's): the page's origin and its
+    S3 URL are the proxy's, named with --console-origin and --console-s3-url."""
+    admin_port, ports = free_port(), {}
+    console_bytes, s3_bytes = [], []
+    console_port, stop_console = relay(lambda: admin_port, console_bytes)
+    proxied_s3_port, stop_s3 = relay(lambda: ports["s3"], s3_bytes)
+    try:
+        origin, s3_url = f"http://127.0.0.1:{console_port}", f"http://127.0.0.1:{proxied_s3_port}"
+        srv = start_server(extra_args=["--admin-address", f"127.0.0.1:{admin_port}",
+                                       "--console-origin", origin, "--console-s3-url", s3_url])
+        ports["s3"] = srv.port
+        bucket = unique_name("proxied")
+        srv.client().create_bucket(Bucket=bucket)
+        config = requests.get(origin + "/console/config.json", timeout=10).json()
+        assert config["s3URL"] == s3_url
+        assert s3_url in requests.get(origin + "/", timeout=10).headers["Content-Security-Policy"]
+        # The S3 listener answers CORS for the named origin; not for another.
+        for asker, allowed in ((origin, True), ("http://127.0.0.1:1", False)):
+            r = requests.options(s3_url + "/" + bucket, timeout=10,
+                                 headers={"Origin": asker, "Access-Control-Request-Method": "GET"})
+            assert (r.headers.get("Access-Control-Allow-Origin") == asker) == allowed
+        sign_in(chrome, origin)
+        wait_for(lambda: xpath(chrome, f"//a[text()='{bucket}']"), "the bucket listed through the proxied S3 URL")
+        assert sum(console_bytes) > 0 and sum(s3_bytes) > 0
+    finally:
+        stop_console()
+        stop_s3()
+
+
+def test_console_proxy_options_are_checked(tmp_path):
+    import subprocess
+
+    from cairntest import CAIRN_BIN
+    for args, message in ((["--admin-address", f"127.0.0.1:{free_port()}", "--console-origin", "https://console.example.com/app"],
+                           "take an origin"),
+                          (["--console-s3-url", "https://s3.example.com"], "need --admin-address")):
+        p = subprocess.run([CAIRN_BIN, "server", "--data", str(tmp_path / "d"), "--address", f"127.0.0.1:{free_port()}", *args],
+                           capture_output=True, text=True, timeout=30)
+        assert p.returncode != 0 and message in p.stderr, p.stderr

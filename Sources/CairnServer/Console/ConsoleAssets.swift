@@ -32,12 +32,21 @@ enum ConsoleAssets {
         ("page-metrics.js", PackageResources.page_metrics_js),
     ].map { ($0.0, ConsoleAsset($0.0, $0.1)) })
 
-    /// Where the page sends S3 requests: the S3 listener's port and scheme on the host name the
-    /// browser used for the console, and the region to sign for.
+    /// Where the page sends S3 requests: `s3URL` when the operator named one (a reverse proxy),
+    /// else the S3 listener's port and scheme on the host name the browser used for the console;
+    /// and the region to sign for.
     struct Settings: Sendable, Encodable {
         let s3Port: Int
         let s3Scheme: String
         let region: String
+        var s3URL: String?
+
+        /// The S3 URL a page served to `authority` uses (what its CSP lets it connect to).
+        func s3Origin(pageAuthority authority: String?) -> String {
+            if let s3URL { return s3URL }
+            let host = ConsoleOrigin.hostname(authority ?? "localhost").filter { $0.isASCII && ($0.isLetter || $0.isNumber || ".-[]:".contains($0)) }
+            return "\(s3Scheme)://\(host):\(s3Port)"
+        }
     }
 
     static func addRoutes(to router: Router<BasicRequestContext>, settings: Settings) {
@@ -60,9 +69,8 @@ enum ConsoleAssets {
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         if asset.contentType.hasPrefix("text/html") {
             // Scripts and styles from this listener only; fetches to it and to the S3 listener.
-            let host = ConsoleOrigin.hostname(request.head.authority ?? "localhost").filter { $0.isASCII && ($0.isLetter || $0.isNumber || ".-[]:".contains($0)) }
             headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; "
-                + "connect-src 'self' \(settings.s3Scheme)://\(host):\(settings.s3Port); frame-ancestors 'none'; form-action 'none'"
+                + "connect-src 'self' \(settings.s3Origin(pageAuthority: request.head.authority)); frame-ancestors 'none'; form-action 'none'"
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
     }

@@ -12,8 +12,12 @@ import HTTPTypes
 /// The console's origin is the admin port on the host name the browser used for the S3 listener
 /// (`http://HOST:ADMINPORT` for a request to `HOST:S3PORT`): the page built the S3 URL from its own
 /// `location.hostname`, so the two always agree, whatever the listeners are bound to.
+///
+/// Behind a reverse proxy (TLS in front, which a remote browser needs for WebCrypto) the page's
+/// origin is the proxy's: the operator names it with `--console-origin`, matched exactly.
 struct ConsoleOrigin: Sendable {
     let adminPort: Int
+    var origins: [String] = []
 
     /// Headers the page reads from S3's answers (`Access-Control-Expose-Headers` cannot be `*`
     /// when credentials are allowed; user metadata is added per response).
@@ -26,6 +30,7 @@ struct ConsoleOrigin: Sendable {
 
     /// Whether `origin` is the console's for a request addressed to `authority` (the Host header).
     func matches(origin: String, authority: String?) -> Bool {
+        if origins.contains(origin) { return true }
         guard let authority else { return false }
         return origin == "http://\(Self.hostname(authority)):\(adminPort)"
     }

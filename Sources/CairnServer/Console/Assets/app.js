@@ -33,7 +33,8 @@ async function signIn(event) {
     secret.value = "";
     const admin = new AdminClient(signer);
     await admin.users(); // the admin API answers admin users' keys only
-    const s3 = new S3Client(`${config.s3Scheme}://${location.hostname}:${config.s3Port}`, signer);
+    // Behind a reverse proxy the server names the S3 URL (--console-s3-url).
+    const s3 = new S3Client(config.s3URL ?? `${config.s3Scheme}://${location.hostname}:${config.s3Port}`, signer);
     session = { signer, admin, s3, startUpload, navigate };
     byId("sign-in").hidden = true;
     byId("nav").hidden = false;
