@@ -120,7 +120,9 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
-        ], exclude: ["Model/generate_model.py"]),
+        ], exclude: ["Model/generate_model.py"],
+        // botocore's S3 model slice (generate_model.py), compiled into the binary as bytes.
+        resources: [.embedInCode("Model/s3-model.json")]),
         .target(name: "CairnCLI", dependencies: [
             "CairnServer", "CairnStorageFS", "CairnMetadataSQLite", "CairnMetadataPostgres", "CairnHashing", "CairnClient",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -91,7 +91,7 @@ public struct S3Model: Sendable {
     public let shapes: [String: Shape]
 
     public static let shared: S3Model = {
-        let root = try! JSONDecoder().decode(Root.self, from: Data(S3ModelData.json.utf8))
+        let root = try! JSONDecoder().decode(Root.self, from: Data(PackageResources.s3_model_json))
         return S3Model(operations: root.operations, shapes: root.shapes)
     }()
 
