@@ -299,3 +299,22 @@ def test_keys_with_the_last_code_point_are_listed_once_under_their_prefix(s3, bu
     assert [u["Key"] for u in uploads["Uploads"]] == ["a0", top, top + "z"]
     under_a = s3.list_multipart_uploads(Bucket=bucket, Prefix="a/")
     assert [u["Key"] for u in under_a["Uploads"]] == [k for k in by_bytes if k.startswith("a/")]
+
+
+@pytest.mark.parametrize("body", [
+    b"",
+    b'<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>a</Key></Object>',
+    b'<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>a</Key></Object></Delete><Extra/>',
+    b'<p:Delete><Object><Key>a</Key></Object></p:Delete>',
+    b'<Delete xmlns="http://S3.\tamazonaws.com/"><Object><Key>a</Key></Object></Delete>',
+], ids=["empty", "unclosed-root", "second-root", "unbound-prefix", "namespace-with-tab"])
+def test_malformed_delete_bodies_are_malformed_xml_and_delete_nothing(server, s3, bucket, body):
+    """Bodies Foundation's parser used to accept (or leak on) are S3's 400 MalformedXML, and the
+    object they name stays."""
+    s3.put_object(Bucket=bucket, Key="a", Body=b"x")
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    resp = server.signed_request("POST", key_path(bucket), query="delete=", body=body,
+                                 headers={"Content-MD5": md5, "Content-Type": "application/xml"})
+    assert resp.status_code == 400, resp.text
+    assert ElementTree.fromstring(resp.content).findtext("Code") == "MalformedXML"
+    assert all_keys(s3, bucket) == ["a"]
